@@ -1,0 +1,110 @@
+"""An alert raised by a policy: support that is not happening or not working."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from apdr.errors import InvalidInput
+
+
+class Alert(Aggregate):
+    """Its id is derived from what it is about, so a policy that runs twice, or
+    in two workers at once, raises it once.
+
+    A policy resolves it when its cause goes away, and raises it again if the
+    cause comes back. A SENCO may resolve it by hand while the cause persists
+    (they have dealt with it another way): it then stays resolved for as long
+    as that cause lasts, and is raised again only if the cause goes away
+    (recorded as ``CauseCleared``) and later comes back. ``cause_present``
+    says whether the policy last found the cause.
+    """
+
+    @staticmethod
+    def create_id(kind: str, subject: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"/alerts/{kind}/{subject}")
+
+    @event("Raised")
+    def __init__(
+        self,
+        kind: str,
+        subject: str,
+        setting_id: UUID,
+        raised_on: date,
+        summary: str,
+        pupil_id: UUID | None,
+        intervention_id: UUID | None,
+        plan_id: UUID | None,
+        details: dict[str, Any],
+        recorded_by: str = "apdr",
+    ) -> None:
+        self.kind = kind
+        self.subject = subject
+        self.setting_id = setting_id
+        self.raised_on = raised_on
+        self.summary = summary
+        self.pupil_id = pupil_id
+        self.intervention_id = intervention_id
+        self.plan_id = plan_id
+        self.details = details
+        self.status = "open"
+        self.cause_present = True
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != "resolved"
+
+    def acknowledge(self, *, acknowledged_on: date, note: str, recorded_by: str) -> None:
+        if self.status != "open":
+            raise InvalidInput("status", f"the alert is {self.status}, not open")
+        self._acknowledged(acknowledged_on=acknowledged_on, note=note.strip(), recorded_by=recorded_by)
+
+    @event("Acknowledged")
+    def _acknowledged(self, acknowledged_on: date, note: str, recorded_by: str) -> None:
+        self.status = "acknowledged"
+
+    def resolve(self, *, resolved_on: date, reason: str, recorded_by: str, by_policy: bool = False) -> None:
+        """Resolved by a SENCO, or ``by_policy`` because its cause has gone."""
+        if self.status == "resolved":
+            raise InvalidInput("status", "the alert is already resolved")
+        self._resolved(
+            resolved_on=resolved_on, reason=reason.strip(), recorded_by=recorded_by, by_policy=by_policy
+        )
+
+    @event("Resolved")
+    def _resolved(self, resolved_on: date, reason: str, recorded_by: str, by_policy: bool = False) -> None:
+        self.status = "resolved"
+        # Resolved by hand, the cause is still there as far as the policy last knew.
+        self.cause_present = not by_policy
+
+    def clear_cause(self, *, cleared_on: date, recorded_by: str) -> None:
+        """The cause of an alert a SENCO resolved by hand has gone: if it comes
+        back, the alert is raised again."""
+        if self.status != "resolved" or not self.cause_present:
+            raise InvalidInput("status", "only a resolved alert whose cause persisted can be cleared")
+        self._cause_cleared(cleared_on=cleared_on, recorded_by=recorded_by)
+
+    @event("CauseCleared")
+    def _cause_cleared(self, cleared_on: date, recorded_by: str) -> None:
+        self.cause_present = False
+
+    def reraise(
+        self, *, raised_on: date, summary: str, details: dict[str, Any], recorded_by: str = "apdr"
+    ) -> None:
+        """The cause came back after the alert was resolved."""
+        if self.status != "resolved":
+            raise InvalidInput("status", "only a resolved alert can be raised again")
+        self._reraised(raised_on=raised_on, summary=summary, details=details, recorded_by=recorded_by)
+
+    @event("Reraised")
+    def _reraised(
+        self, raised_on: date, summary: str, details: dict[str, Any], recorded_by: str = "apdr"
+    ) -> None:
+        self.status = "open"
+        self.cause_present = True
+        self.raised_on = raised_on
+        self.summary = summary
+        self.details = details

@@ -1,0 +1,588 @@
+"""An intervention: a programme run for one or more pupils, and every session of it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from apdr.aggregates.codes import (
+    STRATEGY_CODES,
+    AreaOfNeed,
+    AttendanceStatus,
+    Delivery,
+    InterventionDecision,
+    MissedReason,
+    Weekday,
+    strategy_code,
+)
+from apdr.aggregates.rules import copy_one_level, must_be_after, must_have_happened, must_have_text
+from apdr.errors import Conflict, InvalidInput
+
+RATIO = re.compile(r"^\s*(\d{1,2})\s*:\s*(\d{1,3})\s*$")
+FIDELITY = range(1, 5)  # 1 not delivered as designed ... 4 delivered fully as designed
+LONGEST_SESSION = 180
+
+
+def parse_ratio(ratio: str) -> tuple[int, int]:
+    match = RATIO.match(ratio)
+    if not match or int(match[1]) < 1 or int(match[2]) < 1:
+        raise InvalidInput("ratio", f"ratio is adults to pupils, such as '1:3'; {ratio!r} is not")
+    return int(match[1]), int(match[2])
+
+
+def session_fingerprint(
+    delivered_on: date,
+    minutes: int,
+    delivered_by: UUID,
+    focus: str,
+    notes: str,
+    attendance: list[dict[str, Any]],
+) -> str:
+    """What makes two recordings of one session the same recording."""
+    canonical = json.dumps(
+        [
+            delivered_on.isoformat(),
+            minutes,
+            str(delivered_by),
+            focus,
+            notes,
+            sorted((str(a["pupil_id"]), a["status"].value) for a in attendance),
+        ],
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _ending(spans: list[dict[str, Any]], ends_on: date) -> list[dict[str, Any]]:
+    """The enrolment spans with the last one ended: a new list, the old one untouched."""
+    return [*spans[:-1], spans[-1] | {"ends_on": ends_on}]
+
+
+class Intervention(Aggregate):
+    __deepcopy__ = copy_one_level
+
+    @classmethod
+    def plan(
+        cls,
+        *,
+        setting_id: UUID,
+        name: str,
+        programme: str,
+        area_of_need: AreaOfNeed,
+        strategy_codes: list[str],
+        aim: str,
+        delivery: Delivery,
+        ratio: str,
+        location: str,
+        weekdays: list[Weekday],
+        minutes_per_session: int,
+        withdrawn_from: str,
+        starts_on: date,
+        planned_weeks: int,
+        review_due_on: date,
+        cost_per_year: Decimal,
+        staff_ids: list[UUID],
+        recorded_by: str,
+    ) -> Intervention:
+        codes = [strategy_code(c) for c in strategy_codes]
+        for i, code in enumerate(codes):
+            if code not in STRATEGY_CODES:
+                raise InvalidInput(
+                    f"strategy_codes[{i}]", f"{strategy_codes[i]!r} is not a strategy code in the catalogue"
+                )
+        adults, pupils = parse_ratio(ratio)
+        if delivery is Delivery.individual and pupils != 1:
+            raise InvalidInput("ratio", "individual delivery is one pupil at a time: the ratio is 1:1")
+        if not weekdays:
+            raise InvalidInput("weekdays", "name the days of the week the sessions run on")
+        if len(set(weekdays)) != len(weekdays):
+            raise InvalidInput("weekdays", "each weekday once")
+        if not 5 <= minutes_per_session <= LONGEST_SESSION:
+            raise InvalidInput("minutes_per_session", f"a session is between 5 and {LONGEST_SESSION} minutes")
+        if not 1 <= planned_weeks <= 52:
+            raise InvalidInput("planned_weeks", "an intervention is planned for 1 to 52 weeks")
+        must_be_after("review_due_on", review_due_on, starts_on, "the start")
+        if starts_on > date.max - timedelta(weeks=planned_weeks):
+            raise InvalidInput(
+                "starts_on", f"starts_on {starts_on.isoformat()} is too far ahead: check the year"
+            )
+        if cost_per_year < 0:
+            raise InvalidInput("cost_per_year", "cost_per_year cannot be negative")
+        if len(set(staff_ids)) != len(staff_ids):
+            raise InvalidInput("staff_ids", "each member of staff once")
+        return cls(
+            setting_id=setting_id,
+            name=must_have_text("name", name),
+            programme=programme.strip() or name.strip(),
+            area_of_need=area_of_need,
+            strategy_codes=codes,
+            aim=must_have_text("aim", aim),
+            delivery=delivery,
+            ratio=f"{adults}:{pupils}",
+            location=location.strip(),
+            weekdays=sorted(weekdays, key=lambda d: d.iso),
+            minutes_per_session=minutes_per_session,
+            withdrawn_from=withdrawn_from.strip(),
+            starts_on=starts_on,
+            planned_weeks=planned_weeks,
+            review_due_on=review_due_on,
+            cost_per_year=cost_per_year,
+            staff_ids=list(staff_ids),
+            recorded_by=recorded_by,
+        )
+
+    @event("Planned")
+    def __init__(
+        self,
+        setting_id: UUID,
+        name: str,
+        programme: str,
+        area_of_need: AreaOfNeed,
+        strategy_codes: list[str],
+        aim: str,
+        delivery: Delivery,
+        ratio: str,
+        location: str,
+        weekdays: list[Weekday],
+        minutes_per_session: int,
+        withdrawn_from: str,
+        starts_on: date,
+        planned_weeks: int,
+        review_due_on: date,
+        cost_per_year: Decimal,
+        staff_ids: list[UUID],
+        recorded_by: str,
+    ) -> None:
+        self.setting_id = setting_id
+        self.name = name
+        self.programme = programme
+        self.area_of_need = area_of_need
+        self.strategy_codes = strategy_codes
+        self.aim = aim
+        self.delivery = delivery
+        self.ratio = ratio
+        self.location = location
+        self.weekdays = weekdays
+        self.minutes_per_session = minutes_per_session
+        self.withdrawn_from = withdrawn_from
+        self.starts_on = starts_on
+        self.planned_weeks = planned_weeks
+        self.review_due_on = review_due_on
+        self.cost_per_year = cost_per_year
+        self.staff_ids: list[UUID] = list(staff_ids)
+        # pupil id -> enrolment spans, each {"starts_on", "ends_on", "plan_id"}
+        self.enrolments: dict[UUID, list[dict[str, Any]]] = {}
+        # session id -> {"fingerprint", "delivered_on", "voided"}
+        self.sessions: dict[UUID, dict[str, Any]] = {}
+        self.missed_on: set[date] = set()
+        self.reviews: list[dict[str, Any]] = []
+        self.ended_on: date | None = None
+
+    @property
+    def planned_end(self) -> date:
+        return self.starts_on + timedelta(weeks=self.planned_weeks) - timedelta(days=1)
+
+    @property
+    def group_size(self) -> int:
+        return parse_ratio(self.ratio)[1]
+
+    def enrolled_on(self, day: date) -> set[UUID]:
+        return {
+            pupil_id
+            for pupil_id, spans in self.enrolments.items()
+            for span in spans
+            if span["starts_on"] <= day and (span["ends_on"] is None or day <= span["ends_on"])
+        }
+
+    def is_enrolled(self, pupil_id: UUID) -> bool:
+        spans = self.enrolments.get(pupil_id, [])
+        return bool(spans) and spans[-1]["ends_on"] is None
+
+    def _must_be_running(self, field: str, day: date) -> None:
+        if day < self.starts_on:
+            raise InvalidInput(field, f"{field} {day} is before the intervention starts ({self.starts_on})")
+        if self.ended_on is not None and day > self.ended_on:
+            raise InvalidInput(field, f"{field} {day} is after the intervention ended ({self.ended_on})")
+
+    # -- staff and pupils ---------------------------------------------------
+
+    def assign_staff(self, *, staff_id: UUID, recorded_by: str) -> None:
+        if staff_id in self.staff_ids:
+            raise InvalidInput("staff_id", "already assigned to this intervention")
+        self._staff_assigned(staff_id=staff_id, recorded_by=recorded_by)
+
+    @event("StaffAssigned")
+    def _staff_assigned(self, staff_id: UUID, recorded_by: str) -> None:
+        self.staff_ids.append(staff_id)
+
+    def unassign_staff(self, *, staff_id: UUID, recorded_by: str) -> None:
+        if staff_id not in self.staff_ids:
+            raise InvalidInput("staff_id", "not assigned to this intervention")
+        self._staff_unassigned(staff_id=staff_id, recorded_by=recorded_by)
+
+    @event("StaffUnassigned")
+    def _staff_unassigned(self, staff_id: UUID, recorded_by: str) -> None:
+        self.staff_ids.remove(staff_id)
+
+    def enrol(self, *, pupil_id: UUID, starts_on: date, plan_id: UUID | None, recorded_by: str) -> UUID:
+        if self.ended_on is not None:
+            raise InvalidInput("starts_on", f"the intervention ended on {self.ended_on}")
+        self._must_be_running("starts_on", starts_on)
+        if self.is_enrolled(pupil_id):
+            raise InvalidInput("pupil_id", "the pupil is already enrolled")
+        spans = self.enrolments.get(pupil_id, [])
+        if spans and starts_on <= spans[-1]["ends_on"]:
+            raise InvalidInput("starts_on", f"the pupil was enrolled until {spans[-1]['ends_on']}")
+        if self.delivery is Delivery.small_group:
+            current = {p for p in self.enrolments if self.is_enrolled(p)}
+            if len(current) >= self.group_size:
+                raise InvalidInput(
+                    "pupil_id",
+                    f"the group is full: its ratio is {self.ratio} and {len(current)} pupils are enrolled",
+                )
+        enrolment_id = uuid5(self.id, f"enrolment/{self.version}")
+        self._pupil_enrolled(
+            enrolment_id=enrolment_id,
+            pupil_id=pupil_id,
+            starts_on=starts_on,
+            plan_id=plan_id,
+            recorded_by=recorded_by,
+        )
+        return enrolment_id
+
+    @event("PupilEnrolled")
+    def _pupil_enrolled(
+        self, enrolment_id: UUID, pupil_id: UUID, starts_on: date, plan_id: UUID | None, recorded_by: str
+    ) -> None:
+        span = {"starts_on": starts_on, "ends_on": None, "plan_id": plan_id}
+        self.enrolments[pupil_id] = [*self.enrolments.get(pupil_id, []), span]
+
+    def withdraw(
+        self, *, pupil_id: UUID, withdrawn_on: date, reason: str, recorded_by: str, today: date
+    ) -> None:
+        if not self.is_enrolled(pupil_id):
+            raise InvalidInput("pupil_id", "the pupil is not enrolled")
+        must_have_happened(
+            "withdrawn_on",
+            withdrawn_on,
+            today,
+            not_before=self.enrolments[pupil_id][-1]["starts_on"],
+            not_before_what="the pupil's enrolment",
+        )
+        self._pupil_withdrawn(
+            pupil_id=pupil_id, withdrawn_on=withdrawn_on, reason=reason.strip(), recorded_by=recorded_by
+        )
+
+    @event("PupilWithdrawn")
+    def _pupil_withdrawn(self, pupil_id: UUID, withdrawn_on: date, reason: str, recorded_by: str) -> None:
+        self.enrolments[pupil_id] = _ending(self.enrolments[pupil_id], withdrawn_on)
+
+    # -- sessions -----------------------------------------------------------
+
+    def record_session(
+        self,
+        *,
+        session_id: UUID,
+        delivered_on: date,
+        minutes: int,
+        delivered_by: UUID,
+        focus: str,
+        notes: str,
+        attendance: list[dict[str, Any]],
+        recorded_by: str,
+        today: date,
+    ) -> bool:
+        """Record a delivered session. Answers False, changing nothing, when the
+        same session was already recorded with the same details (a retry from a
+        tablet that lost its connection); a different session under the same id
+        is a conflict."""
+        focus, notes = focus.strip(), notes.strip()
+        fingerprint = session_fingerprint(delivered_on, minutes, delivered_by, focus, notes, attendance)
+        if session_id in self.sessions:
+            if self.sessions[session_id]["fingerprint"] == fingerprint:
+                return False
+            raise Conflict(
+                f"session {session_id} was already recorded with different details; "
+                "correct it instead, or use a new session_id"
+            )
+        self._check_session(delivered_on, minutes, attendance, today)
+        self._session_delivered(
+            session_id=session_id,
+            delivered_on=delivered_on,
+            minutes=minutes,
+            delivered_by=delivered_by,
+            focus=focus,
+            notes=notes,
+            attendance=attendance,
+            fingerprint=fingerprint,
+            recorded_by=recorded_by,
+        )
+        return True
+
+    def _check_session(
+        self, delivered_on: date, minutes: int, attendance: list[dict[str, Any]], today: date
+    ) -> None:
+        must_have_happened("delivered_on", delivered_on, today)
+        self._must_be_running("delivered_on", delivered_on)
+        if not 1 <= minutes <= LONGEST_SESSION:
+            raise InvalidInput("minutes", f"a session lasts between 1 and {LONGEST_SESSION} minutes")
+        if not attendance:
+            raise InvalidInput("attendance", "record attendance for the pupils enrolled that day")
+        enrolled = self.enrolled_on(delivered_on)
+        seen: set[UUID] = set()
+        for i, mark in enumerate(attendance):
+            pupil_id = mark["pupil_id"]
+            if pupil_id in seen:
+                raise InvalidInput(f"attendance[{i}].pupil_id", "this pupil is listed twice")
+            if pupil_id not in enrolled:
+                raise InvalidInput(
+                    f"attendance[{i}].pupil_id",
+                    f"this pupil was not enrolled in the intervention on {delivered_on}",
+                )
+            if not isinstance(mark["status"], AttendanceStatus):
+                raise InvalidInput(f"attendance[{i}].status", "status is present, absent, late or left_early")
+            seen.add(pupil_id)
+        if self.delivery is Delivery.individual:
+            if len(attendance) != 1:
+                raise InvalidInput("attendance", "an individual session is with one pupil")
+        elif missing := enrolled - seen:
+            raise InvalidInput(
+                "attendance",
+                f"attendance is missing for {len(missing)} enrolled pupil(s): mark each present or absent",
+            )
+
+    @event("SessionDelivered")
+    def _session_delivered(
+        self,
+        session_id: UUID,
+        delivered_on: date,
+        minutes: int,
+        delivered_by: UUID,
+        focus: str,
+        notes: str,
+        attendance: list[dict[str, Any]],
+        fingerprint: str,
+        recorded_by: str,
+    ) -> None:
+        # The fingerprint is recorded, not recomputed, so a retry is recognised
+        # however the way of computing it changes in later releases.
+        self.sessions[session_id] = {
+            "fingerprint": fingerprint,
+            "delivered_on": delivered_on,
+            "details": (minutes, delivered_by, focus, notes, attendance),
+            "voided": False,
+        }
+
+    def correct_session(
+        self,
+        *,
+        session_id: UUID,
+        changes: dict[str, Any],
+        reason: str,
+        recorded_by: str,
+        today: date,
+    ) -> None:
+        """Put right a mistaken session record; the original stays in the history."""
+        session = self.sessions.get(session_id)
+        if session is None or session["voided"]:
+            raise InvalidInput("session_id", "no such session recorded for this intervention")
+        minutes, delivered_by, focus, notes, attendance = session["details"]
+        corrected = {
+            "delivered_on": session["delivered_on"],
+            "minutes": minutes,
+            "delivered_by": delivered_by,
+            "focus": focus,
+            "notes": notes,
+            "attendance": attendance,
+        } | {k: v for k, v in changes.items() if v is not None}
+        corrected["focus"], corrected["notes"] = corrected["focus"].strip(), corrected["notes"].strip()
+        # Compared with the session as it now stands (after any earlier correction),
+        # not with its first recording, which the stored fingerprint stays.
+        now = session_fingerprint(session["delivered_on"], minutes, delivered_by, focus, notes, attendance)
+        if session_fingerprint(**corrected) == now:
+            raise InvalidInput("body", "nothing to correct: every value given is already recorded")
+        self._check_session(corrected["delivered_on"], corrected["minutes"], corrected["attendance"], today)
+        self._session_corrected(
+            session_id=session_id,
+            **corrected,
+            reason=must_have_text("reason", reason),
+            recorded_by=recorded_by,
+        )
+
+    @event("SessionCorrected")
+    def _session_corrected(
+        self,
+        session_id: UUID,
+        delivered_on: date,
+        minutes: int,
+        delivered_by: UUID,
+        focus: str,
+        notes: str,
+        attendance: list[dict[str, Any]],
+        reason: str,
+        recorded_by: str,
+    ) -> None:
+        # The fingerprint stays that of the original recording, so that a late
+        # retry of the original request still answers as it did the first time.
+        self.sessions[session_id] = self.sessions[session_id] | {
+            "delivered_on": delivered_on,
+            "details": (minutes, delivered_by, focus, notes, attendance),
+        }
+
+    def void_session(self, *, session_id: UUID, reason: str, recorded_by: str) -> None:
+        """A session recorded that never happened (the wrong group, a duplicate)."""
+        session = self.sessions.get(session_id)
+        if session is None or session["voided"]:
+            raise InvalidInput("session_id", "no such session recorded for this intervention")
+        self._session_voided(
+            session_id=session_id, reason=must_have_text("reason", reason), recorded_by=recorded_by
+        )
+
+    @event("SessionVoided")
+    def _session_voided(self, session_id: UUID, reason: str, recorded_by: str) -> None:
+        self.sessions[session_id] = self.sessions[session_id] | {"voided": True}
+
+    def record_missed_session(
+        self, *, scheduled_on: date, reason: MissedReason, notes: str, recorded_by: str, today: date
+    ) -> UUID:
+        must_have_happened("scheduled_on", scheduled_on, today)
+        self._must_be_running("scheduled_on", scheduled_on)
+        if Weekday.of(scheduled_on) not in self.weekdays:
+            runs_on = ", ".join(d.value for d in self.weekdays)
+            raise InvalidInput(
+                "scheduled_on",
+                f"no session is scheduled on {scheduled_on:%A}s; this intervention runs on {runs_on}",
+            )
+        if scheduled_on in self.missed_on:
+            raise InvalidInput("scheduled_on", f"the session of {scheduled_on} is already recorded as missed")
+        if any(s["delivered_on"] == scheduled_on and not s["voided"] for s in self.sessions.values()):
+            raise InvalidInput("scheduled_on", f"a session was delivered on {scheduled_on}")
+        missed_id = uuid5(self.id, f"missed/{scheduled_on.isoformat()}")
+        self._session_missed(
+            missed_id=missed_id,
+            scheduled_on=scheduled_on,
+            reason=reason,
+            notes=notes.strip(),
+            recorded_by=recorded_by,
+        )
+        return missed_id
+
+    @event("SessionMissed")
+    def _session_missed(
+        self, missed_id: UUID, scheduled_on: date, reason: MissedReason, notes: str, recorded_by: str
+    ) -> None:
+        self.missed_on.add(scheduled_on)
+
+    # -- monitoring and review ----------------------------------------------
+
+    def observe_delivery(
+        self,
+        *,
+        observed_on: date,
+        observer: str,
+        fidelity: int,
+        notes: str,
+        actions: str,
+        recorded_by: str,
+        today: date,
+    ) -> UUID:
+        """Descriptor 17: the setting monitors how often and how well interventions are delivered."""
+        must_have_happened("observed_on", observed_on, today)
+        self._must_be_running("observed_on", observed_on)
+        if fidelity not in FIDELITY:
+            raise InvalidInput("fidelity", "fidelity is 1 (not as designed) to 4 (fully as designed)")
+        observation_id = uuid5(self.id, f"observation/{self.version}")
+        self._delivery_observed(
+            observation_id=observation_id,
+            observed_on=observed_on,
+            observer=must_have_text("observer", observer),
+            fidelity=fidelity,
+            notes=notes.strip(),
+            actions=actions.strip(),
+            recorded_by=recorded_by,
+        )
+        return observation_id
+
+    @event("DeliveryObserved")
+    def _delivery_observed(
+        self,
+        observation_id: UUID,
+        observed_on: date,
+        observer: str,
+        fidelity: int,
+        notes: str,
+        actions: str,
+        recorded_by: str,
+    ) -> None:
+        pass
+
+    def review(
+        self,
+        *,
+        reviewed_on: date,
+        summary: str,
+        decision: InterventionDecision,
+        next_review_due_on: date | None,
+        recorded_by: str,
+        today: date,
+    ) -> None:
+        if self.ended_on is not None:
+            raise InvalidInput("reviewed_on", f"the intervention ended on {self.ended_on}")
+        must_have_happened(
+            "reviewed_on", reviewed_on, today, not_before=self.starts_on, not_before_what="the start"
+        )
+        if decision is InterventionDecision.end:
+            next_review_due_on = None
+        elif next_review_due_on is None:
+            raise InvalidInput("next_review_due_on", "a continuing intervention needs a next review date")
+        else:
+            must_be_after("next_review_due_on", next_review_due_on, reviewed_on, "the review")
+        self._reviewed(
+            reviewed_on=reviewed_on,
+            summary=must_have_text("summary", summary),
+            decision=decision,
+            next_review_due_on=next_review_due_on,
+            recorded_by=recorded_by,
+        )
+        if decision is InterventionDecision.end:
+            self._ended(ended_on=reviewed_on, reason="ended at review", recorded_by=recorded_by)
+
+    @event("Reviewed")
+    def _reviewed(
+        self,
+        reviewed_on: date,
+        summary: str,
+        decision: InterventionDecision,
+        next_review_due_on: date | None,
+        recorded_by: str,
+    ) -> None:
+        self.reviews.append({"reviewed_on": reviewed_on, "decision": decision})
+        if next_review_due_on is not None:
+            self.review_due_on = next_review_due_on
+
+    def end(self, *, ended_on: date, reason: str, recorded_by: str, today: date) -> None:
+        if self.ended_on is not None:
+            raise InvalidInput("ended_on", f"the intervention already ended on {self.ended_on}")
+        must_have_happened(
+            "ended_on", ended_on, today, not_before=self.starts_on, not_before_what="the start"
+        )
+        last_session = max(
+            (s["delivered_on"] for s in self.sessions.values() if not s["voided"]), default=None
+        )
+        if last_session and ended_on < last_session:
+            raise InvalidInput("ended_on", f"a session was delivered on {last_session}, after {ended_on}")
+        self._ended(ended_on=ended_on, reason=reason.strip(), recorded_by=recorded_by)
+
+    @event("Ended")
+    def _ended(self, ended_on: date, reason: str, recorded_by: str) -> None:
+        self.ended_on = ended_on
+        for pupil_id, spans in self.enrolments.items():
+            if spans[-1]["ends_on"] is None:
+                self.enrolments[pupil_id] = _ending(spans, ended_on)

@@ -1,0 +1,30 @@
+"""A read of pupils' records: who looked at what, and when (UK GDPR accountability)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+READ = "read"
+EXPORT = "export"
+
+
+class RecordAccess(Aggregate):
+    """One read of a pupil's record, or one export listing many pupils.
+
+    Each read is an aggregate of its own (a new id every time), recorded by one
+    event in one insert: reads never wait on one another, as they would if they
+    all appended to one audit log aggregate.
+    """
+
+    @event("Recorded")
+    def __init__(
+        self, setting_id: UUID, by: str, role: str, kind: str, what: str, pupil_ids: list[UUID]
+    ) -> None:
+        self.setting_id = setting_id
+        self.by = by
+        self.role = role
+        self.kind = kind
+        self.what = what
+        self.pupil_ids = pupil_ids

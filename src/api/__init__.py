@@ -1,0 +1,151 @@
+"""The HTTP API: JSON under /api/v1, documented at /openapi.json."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from apdr.api import access_log, problems
+from apdr.api.routes import (
+    admin,
+    alerts,
+    audit,
+    auth,
+    interventions,
+    plans,
+    pupils,
+    records,
+    reports,
+    setting,
+    staff,
+    thresholds,
+)
+from apdr.api.throttle import SignInThrottle
+from apdr.config import Settings
+from apdr.runtime import Apdr
+
+API = "/api/v1"
+
+
+def create_app(
+    settings: Settings | None = None, *, apdr: Apdr | None = None, worker: bool = False
+) -> FastAPI:
+    """The API over one running apdr (made here unless given). With ``worker``,
+    the same process also keeps the read models current: the single-process
+    deployment of a school."""
+    settings = settings or (apdr.settings if apdr else Settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = apdr is None
+        running = apdr or Apdr.open(settings)
+        app.state.apdr = running
+        if worker:
+            running.start_worker()
+        try:
+            yield
+        finally:
+            if owned:
+                running.close()
+
+    app = FastAPI(
+        title="apdr",
+        summary="The SEN-support record of a school: assess, plan, do, review.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    if apdr is not None:
+        app.state.apdr = apdr
+    problems.install(app)
+    access_log.install()
+    app.state.sign_in_throttle = SignInThrottle(
+        settings.sign_in_failures_per_username, settings.sign_in_failures_per_address
+    )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    for router in (
+        auth.router,
+        admin.router,
+        setting.router,
+        pupils.router,
+        plans.router,
+        interventions.router,
+        staff.router,
+        reports.router,
+        records.router,
+        alerts.router,
+        thresholds.router,
+        audit.router,
+    ):
+        app.include_router(router, prefix=API)
+
+    @app.get("/health", tags=["health"])
+    def health() -> dict[str, Any]:
+        running: Apdr = app.state.apdr
+        last = running.read_models.last_notification_id()
+        behind = {name: last - running.read_models.position(name) for name in running.read_models.projections}
+        return {"status": "ok", "last_event": last, "read_models_behind": behind}
+
+    return app
+
+
+def serve_with_worker() -> FastAPI:
+    """``apdr serve``: API and read models in one process."""
+    return create_app(worker=True)
+
+
+def serve_api_only() -> FastAPI:
+    """``apdr serve --no-worker``: a stateless API worker beside one ``apdr worker``."""
+    return create_app()
+
+
+class BodySizeLimit:
+    """Refuses request bodies over ``max_bytes`` with a 413, before they are read into memory."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._too_large(scope, receive, send)
+            return
+        received = 0
+        too_large = False
+
+        async def limited() -> Message:
+            nonlocal received, too_large
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    too_large = True
+                    raise _TooLarge
+            return message
+
+        async def unless_too_large(message: Message) -> None:
+            # FastAPI turns an error while reading the body into its own 400:
+            # once the body is refused, only the 413 is sent.
+            if not too_large:
+                await send(message)
+
+        with contextlib.suppress(_TooLarge):
+            await self.app(scope, limited, unless_too_large)
+        if too_large:
+            await self._too_large(scope, receive, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problems.problem(413, f"the request body is larger than {self.max_bytes} bytes")
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass

@@ -1,0 +1,146 @@
+"""Errors as RFC 9457 problem details, each with a message a person can act on."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import eventsourcing.persistence as es
+import psycopg
+import sqlalchemy.exc
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from apdr.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
+
+log = logging.getLogger(__name__)
+
+PROBLEM = "application/problem+json"
+
+TITLES = {
+    400: "Bad request",
+    401: "Not signed in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    429: "Too many requests",
+    503: "Database unavailable",
+}
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    errors: Sequence[dict[str, str]] = (),
+    headers: dict[str, str] | None = None,
+    instance: str | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"urn:apdr:problem:{TITLES.get(status, 'error').lower().replace(' ', '-')}",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    if errors:
+        body["errors"] = list(errors)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def field_name(loc: Sequence[Any]) -> str:
+    """('body', 'outcomes', 0, 'target') -> 'outcomes[0].target'."""
+    parts = list(loc[1:]) if loc and loc[0] in ("body", "query", "path", "header", "form") else list(loc)
+    name = ""
+    for part in parts:
+        if isinstance(part, int):
+            name += f"[{part}]"
+        elif part in ("function-after", "function-before") or "[" in str(part):
+            continue  # pydantic's names for validators and union members
+        else:
+            name += f".{part}" if name else str(part)
+    return name or "body"
+
+
+def _validation_errors(error: RequestValidationError) -> list[dict[str, str]]:
+    errors = []
+    for e in error.errors():
+        message = e.get("msg", "invalid")
+        if e.get("type") == "json_invalid":
+            field, message = "body", "the body is not valid JSON"
+        elif e.get("type") == "missing":
+            field, message = field_name(e["loc"]), "this field is required"
+        else:
+            field = field_name(e["loc"])
+        errors.append({"field": field, "message": message})
+    return errors
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        errors = _validation_errors(error)
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return problem(422, detail, errors=errors, instance=request.url.path)
+
+    @app.exception_handler(InvalidInput)
+    async def invalid_input(request: Request, error: InvalidInput) -> JSONResponse:
+        return problem(
+            422,
+            f"{error.field}: {error.message}",
+            errors=[{"field": error.field, "message": error.message}],
+            instance=request.url.path,
+        )
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, error: NotFound) -> JSONResponse:
+        return problem(404, error.message, instance=request.url.path)
+
+    @app.exception_handler(Conflict)
+    async def conflict(request: Request, error: Conflict) -> JSONResponse:
+        return problem(409, error.message, instance=request.url.path)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, error: Forbidden) -> JSONResponse:
+        return problem(403, error.message, instance=request.url.path)
+
+    @app.exception_handler(NotAuthenticated)
+    async def not_authenticated(request: Request, error: NotAuthenticated) -> JSONResponse:
+        return problem(401, error.message, headers={"WWW-Authenticate": "Bearer"}, instance=request.url.path)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        detail = error.detail if isinstance(error.detail, str) else TITLES.get(error.status_code, "Error")
+        return problem(
+            error.status_code, detail, headers=getattr(error, "headers", None), instance=request.url.path
+        )
+
+    unreachable = (
+        es.OperationalError,
+        es.InterfaceError,
+        es.ConnectionUnavailableError,
+        sqlalchemy.exc.OperationalError,
+        sqlalchemy.exc.InterfaceError,
+        psycopg.OperationalError,
+        TimeoutError,
+    )
+    for error_class in unreachable:
+        app.add_exception_handler(error_class, _database_unavailable)
+
+
+async def _database_unavailable(request: Request, error: Exception) -> JSONResponse:
+    log.error("database unavailable while serving %s: %s", request.url.path, type(error).__name__)
+    return problem(
+        503,
+        "the database cannot be reached just now; try again shortly",
+        headers={"Retry-After": "5"},
+        instance=request.url.path,
+    )

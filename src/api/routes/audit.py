@@ -1,0 +1,38 @@
+"""Who has seen a pupil's record: every read, export and disclosure, for the SENCO to account for."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+
+from apdr.api.deps import Record, Senco, Views
+from apdr.api.schemas.audit import AuditEntryOut, AuditOut
+from apdr.projections.audit import audit_entries
+
+router = APIRouter(tags=["audit"])
+
+
+@router.get("/audit", response_model=AuditOut)
+def audit_trail(
+    pupil_id: UUID,
+    actor: Senco,
+    record: Record,
+    views: Views,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> AuditOut:
+    """Who read or exported the pupil's record, or disclosed it outside the school, and when:
+    newest first. Reading the trail is not itself an entry in it."""
+    record.pupil(actor, pupil_id)  # a pupil of another setting is not there: 404
+    views.ensure_current(["audit"])
+    with views.engine.connect() as conn:
+        entries, total = audit_entries(conn, pupil_id, limit=limit, offset=offset)
+    return AuditOut(
+        pupil_id=pupil_id,
+        total=total,
+        limit=limit,
+        offset=offset,
+        entries=[AuditEntryOut.model_validate(e) for e in entries],
+    )

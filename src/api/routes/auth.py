@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel
+
+from apdr.aggregates.user import normalise_email
+from apdr.api import tokens
+from apdr.api.deps import ApdrDep
+from apdr.api.throttle import SignInThrottle
+from apdr.errors import NotAuthenticated
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+@router.post(
+    "/token",
+    response_model=Token,
+    responses={429: {"description": "Too many failed sign-ins: try again after Retry-After seconds"}},
+)
+def sign_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], apdr: ApdrDep, request: Request) -> Token:
+    """Exchange an email and password for a bearer token. After a few failures in a
+    minute, for one username or from one address, the next tries get a 429."""
+    throttle: SignInThrottle = request.app.state.sign_in_throttle
+    username = normalise_email(form.username)[:254]
+    address = request.client.host if request.client else ""
+    wait = throttle.retry_after(username, address)
+    if wait is not None:
+        raise HTTPException(
+            429, f"too many failed sign-ins: try again in {wait} seconds", headers={"Retry-After": str(wait)}
+        )
+    try:
+        user = apdr.record.authenticate(form.username, form.password)
+    except NotAuthenticated:
+        throttle.failed(username, address)
+        raise
+    throttle.succeeded(username)
+    minutes = apdr.settings.token_minutes
+    token = tokens.issue(apdr.record, user, datetime.now(UTC), minutes)
+    return Token(access_token=token, expires_in=minutes * 60)

@@ -1,0 +1,106 @@
+"""SEN support plans: one assess-plan-do-review cycle each."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, status
+
+from apdr.aggregates import SupportPlan
+from apdr.aggregates.record_access import READ
+from apdr.api.deps import PlanReader, Record, Teaching, Today
+from apdr.api.schemas.common import Created
+from apdr.api.schemas.plans import (
+    AgreementIn,
+    ClosureIn,
+    OutcomeAddIn,
+    OutcomeOut,
+    OutcomeRevisionIn,
+    PlanIn,
+    PlanOut,
+    ReviewDateIn,
+    ReviewIn,
+    ReviewOut,
+    StrategyIn,
+    StrategyOut,
+)
+
+router = APIRouter(tags=["plans"])
+CREATED = {"status_code": status.HTTP_201_CREATED, "response_model": Created}
+DONE = {"status_code": status.HTTP_204_NO_CONTENT}
+
+
+@router.post("/pupils/{pupil_id}/plans", **CREATED)
+def draft_plan(pupil_id: UUID, body: PlanIn, actor: Teaching, record: Record, today: Today) -> Created:
+    """Start the pupil's next cycle; a plan still open is closed by the one that follows it."""
+    return Created(id=record.draft_plan(actor, pupil_id, today=today, **body.model_dump()))
+
+
+def plan_out(plan: SupportPlan) -> PlanOut:
+    return PlanOut(
+        id=plan.id,
+        pupil_id=plan.pupil_id,
+        status="open" if plan.is_open else "closed",
+        starts_on=plan.starts_on,
+        review_due_on=plan.review_due_on,
+        outcomes=[OutcomeOut(**o) for o in plan.outcomes.values()],
+        strategies=[StrategyOut(**s) for s in plan.strategies],
+        expected_impact=plan.expected_impact,
+        pupil_views=plan.pupil_views,
+        parent_views=plan.parent_views,
+        home_actions=plan.home_actions,
+        follows_plan_id=plan.follows_plan_id,
+        agreed_on=plan.agreed_on,
+        reviews=[ReviewOut(**r) for r in plan.reviews],
+        closed_on=plan.closed_on,
+        closed_reason=plan.closed_reason,
+        version=plan.version,
+    )
+
+
+@router.get("/plans/{plan_id}", response_model=PlanOut)
+def get_plan(plan_id: UUID, actor: PlanReader, record: Record) -> PlanOut:
+    plan = record.plan(actor, plan_id)
+    record.record_access(actor, kind=READ, what=f"support plan {plan.id}", pupil_ids=[plan.pupil_id])
+    return plan_out(plan)
+
+
+@router.post("/plans/{plan_id}/reviews", **CREATED)
+def review_plan(plan_id: UUID, body: ReviewIn, actor: Teaching, record: Record, today: Today) -> Created:
+    review = body.model_dump()
+    return Created(id=record.review_plan(actor, plan_id, today=today, **review))
+
+
+@router.post("/plans/{plan_id}/agreement", **DONE)
+def agree_plan(plan_id: UUID, body: AgreementIn, actor: Teaching, record: Record, today: Today) -> None:
+    """Code of Practice 6.51: plans are agreed with parents."""
+    record.agree_plan(actor, plan_id, today=today, **body.model_dump())
+
+
+@router.post("/plans/{plan_id}/outcomes", **CREATED)
+def add_outcome(plan_id: UUID, body: OutcomeAddIn, actor: Teaching, record: Record) -> Created:
+    return Created(
+        id=record.add_outcome(actor, plan_id, outcome=body.outcome.model_dump(), reason=body.reason)
+    )
+
+
+@router.post("/plans/{plan_id}/outcomes/{outcome_id}/revisions", **DONE)
+def revise_outcome(
+    plan_id: UUID, outcome_id: UUID, body: OutcomeRevisionIn, actor: Teaching, record: Record
+) -> None:
+    record.revise_outcome(actor, plan_id, outcome_id, **body.model_dump())
+
+
+@router.post("/plans/{plan_id}/strategies", **DONE)
+def add_strategy(plan_id: UUID, body: StrategyIn, actor: Teaching, record: Record) -> None:
+    record.add_strategy(actor, plan_id, strategy=body.model_dump())
+
+
+@router.post("/plans/{plan_id}/review-date", **DONE)
+def move_review(plan_id: UUID, body: ReviewDateIn, actor: Teaching, record: Record) -> None:
+    record.move_review(actor, plan_id, **body.model_dump())
+
+
+@router.post("/plans/{plan_id}/closure", **DONE)
+def close_plan(plan_id: UUID, body: ClosureIn, actor: Teaching, record: Record, today: Today) -> None:
+    record.close_plan(actor, plan_id, today=today, **body.model_dump())

@@ -1,0 +1,101 @@
+"""A pupil's chronology and the SEN register: the record as the school shows it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from enum import Enum
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+
+from apdr.aggregates.record_access import EXPORT, READ
+from apdr.api.deps import Reader, Record, Today, Views
+from apdr.api.schemas.common import Day
+from apdr.api.schemas.records import ChronologyOut, RegisterOut
+from apdr.api.streaming import dumps
+from apdr.projections.chronology import pupil_chronology_json
+from apdr.projections.register import csv_lines, register_rows, register_totals
+
+router = APIRouter()
+
+
+class Format(Enum):
+    json = "json"
+    csv = "csv"
+
+
+@router.get("/pupils/{pupil_id}/chronology", response_model=ChronologyOut, tags=["pupils"])
+def chronology(
+    pupil_id: UUID,
+    actor: Reader,
+    record: Record,
+    views: Views,
+    limit: Annotated[
+        int | None, Query(ge=1, le=1000, description="At most this many entries (default: all)")
+    ] = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="Skip this many entries first")] = 0,
+) -> StreamingResponse:
+    """Every event about the pupil in the order it happened, with who recorded it and
+    when; corrections stand beside what they correct. Streamed as it is read."""
+    record.pupil(actor, pupil_id)  # a pupil of another setting is not there: 404
+    record.record_access(actor, kind=READ, what="chronology", pupil_ids=[pupil_id])
+    views.ensure_current(["chronology"])
+
+    def document() -> Iterator[str]:
+        """``{"pupil_id", "limit", "offset", "entries": […]}``, a hundred entries at a time."""
+        yield dumps({"pupil_id": pupil_id, "limit": limit, "offset": offset})[:-1] + ',"entries":['
+        with views.engine.connect() as conn:
+            chunk: list[str] = []
+            for n, entry in enumerate(pupil_chronology_json(conn, pupil_id, limit=limit, offset=offset)):
+                chunk.append(("," if n else "") + entry)
+                if len(chunk) == 100:
+                    yield "".join(chunk)
+                    chunk.clear()
+            yield "".join(chunk)
+        yield "]}"
+
+    return StreamingResponse(document(), media_type="application/json")
+
+
+@router.get(
+    "/register",
+    response_model=RegisterOut,
+    tags=["register"],
+    responses={200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"}},
+)
+def sen_register(
+    actor: Reader,
+    record: Record,
+    views: Views,
+    today: Today,
+    as_of: Annotated[
+        Day | None, Query(description="The register as it stood on this date (default: today)")
+    ] = None,
+    include_no_sen: Annotated[bool, Query(description="List the pupils with no SEN (N) too")] = False,
+    format: Format = Format.json,
+) -> RegisterOut | StreamingResponse:
+    """The setting's pupils with SEN support (K) or an EHC plan (E) on a date, with their
+    needs then, as the school census counts them: as JSON, or as CSV for a spreadsheet."""
+    as_of = as_of or today
+    setting_id = record.setting_id_of(actor)
+    views.ensure_current(["register"])
+    with views.engine.connect() as conn:
+        rows = register_rows(conn, setting_id, as_of, include_no_sen=include_no_sen)
+    record.record_access(
+        actor,
+        kind=EXPORT,
+        what=f"SEN register as of {as_of} ({format.value})",
+        pupil_ids=[r["pupil_id"] for r in rows],
+    )
+    if format is Format.csv:
+        return StreamingResponse(
+            csv_lines(rows),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="sen-register-{as_of.isoformat()}.csv"'},
+        )
+    totals = register_totals(rows, include_no_sen=include_no_sen)
+    return RegisterOut.model_validate(
+        {"as_of": as_of, "include_no_sen": include_no_sen, "pupils": rows, "totals": totals}
+    )

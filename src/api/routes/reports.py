@@ -1,0 +1,112 @@
+"""The provision map and the evidence of impact: what leaders, Ofsted and the LA are shown."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from enum import Enum
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+
+from apdr.aggregates.record_access import EXPORT
+from apdr.aggregates.school_year import academic_year_of
+from apdr.api.deps import Reader, Record, Today, Views
+from apdr.api.schemas.common import Day
+from apdr.api.schemas.reports import ImpactOut, ProvisionMapOut
+from apdr.api.streaming import json_document
+from apdr.errors import InvalidInput
+from apdr.projections import impact
+from apdr.projections.provision_map import Totals, Window, csv_lines, provision_rows
+
+router = APIRouter(tags=["reports"])
+LONGEST_WINDOW = timedelta(days=3653)
+
+
+class Format(Enum):
+    json = "json"
+    csv = "csv"
+
+
+@router.get("/provision-map", response_model=ProvisionMapOut)
+def provision_map(
+    actor: Reader,
+    record: Record,
+    views: Views,
+    today: Today,
+    as_of: Annotated[Day | None, Query(description="The last day (default: today)")] = None,
+    from_date: Annotated[
+        Day | None,
+        Query(
+            alias="from",
+            description="Include provision in place at any time since this date "
+            "(default: the start of the academic year; give the as_of date for a single day)",
+        ),
+    ] = None,
+    format: Format = Format.json,
+) -> StreamingResponse:
+    """Every pupil's provision in place during the window, with what it costs and how much
+    was delivered: as JSON, or as CSV for a spreadsheet."""
+    as_of = as_of or today
+    first = from_date or date(academic_year_of(as_of), 9, 1)
+    if first > as_of:
+        raise InvalidInput("from", "from must not be after as_of")
+    if as_of - first > LONGEST_WINDOW:
+        raise InvalidInput("from", "the window is at most ten years: give a later from, or an earlier as_of")
+    setting_id = record.setting_id_of(actor)
+    calendar = record.calendar(setting_id, first, as_of)
+    views.ensure_current(["pupils", "provision_map"])
+    window = Window(first, as_of)
+
+    def rows(totals: Totals | None = None) -> Iterator[dict[str, Any]]:
+        """The rows as they are read; the pupils sent are recorded as exported
+        when the stream ends (or is cut off), before the response completes."""
+        sent: set[UUID] = set()
+        try:
+            with views.engine.connect() as conn:
+                for row in provision_rows(conn, setting_id, window, calendar):
+                    if totals is not None:
+                        totals.add(row)
+                    sent.add(row["pupil_id"])
+                    yield row
+        finally:
+            what = f"provision map {first} to {as_of} ({format.value})"
+            record.record_access(actor, kind=EXPORT, what=what, pupil_ids=sent)
+
+    if format is Format.csv:
+        filename = f"provision-map-{as_of.isoformat()}.csv"
+        return StreamingResponse(
+            csv_lines(rows()),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    totals = Totals()
+    head = {"as_of": as_of, "from_date": first, "calendar_is_default": bool(calendar.default_years)}
+    return StreamingResponse(
+        json_document(head, "rows", rows(totals), lambda: {"totals": totals.as_dict()}),
+        media_type="application/json",
+    )
+
+
+@router.get("/impact", response_model=ImpactOut)
+def impact_report(actor: Reader, record: Record, views: Views, today: Today) -> ImpactOut:
+    """Per intervention, area of need and year group: who took part, attendance, cost,
+    and the change from baseline to exit on each measure."""
+    setting_id = record.setting_id_of(actor)
+    views.ensure_current(["pupils", "provision_map", "impact"])
+    with views.engine.connect() as conn:
+        report = impact.impact_report(conn, setting_id, today)
+    return ImpactOut(definitions=DEFINITIONS, **report)
+
+
+DEFINITIONS = {
+    "pair": "a pupil's latest baseline and, after it, latest exit on one measure for the intervention",
+    "mean_change": "mean of exit minus baseline over the pairs",
+    "effect_size": "Cohen's d: mean change over the pooled standard deviation of baseline and exit",
+    "ratio_gain": "age-equivalent measures: months gained over months elapsed (1.0: typical progress)",
+    "cost_per_pupil": "the intervention's cost per year over the pupils who took part",
+    "completion": "places (a pupil in an intervention) completed, withdrawn early, or still running",
+    "cost_per_unit_of_gain": "cost per pupil over the mean change",
+}

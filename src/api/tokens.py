@@ -1,0 +1,62 @@
+"""Bearer tokens: signed with the key kept in the event store, so every worker
+shares it and it survives restarts; checked against the user's current record,
+so a disabled account's tokens stop working at once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import jwt
+
+from apdr.aggregates import SigningKey, User
+from apdr.application import Actor, SenRecord
+from apdr.errors import NotAuthenticated
+
+ALGORITHM = "HS256"
+
+
+def issue(record: SenRecord, user: User, now: datetime, minutes: int) -> str:
+    claims = {
+        "sub": str(user.id),
+        "email": user.email,
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(minutes=minutes)).timestamp()),
+    }
+    return jwt.encode(claims, record.signing_key().key, algorithm=ALGORITHM)
+
+
+def actor_for(record: SenRecord, token: str) -> Actor:
+    """Who the token is for, if it is valid and their account is not disabled.
+
+    The key is kept in memory, and read again only when a token does not verify
+    with it (another process may have rotated it). The user is read on every
+    request, one read of the events since the cached copy, so that disabling an
+    account stops its tokens at once, in every worker."""
+    claims = _claims(token, record.signing_key()) or _claims(token, record.signing_key(fresh=True))
+    if claims is None:
+        raise NotAuthenticated("the access token is not valid: sign in again")
+    try:
+        user = record.user(UUID(claims["sub"]))
+    except Exception:
+        raise NotAuthenticated("the access token is not valid: sign in again") from None
+    if user.disabled:
+        raise NotAuthenticated("this account is disabled")
+    return Actor(
+        email=user.email, role=user.role, setting_id=user.setting_id, staff_id=user.staff_id, user_id=user.id
+    )
+
+
+def _claims(token: str, key: SigningKey) -> dict[str, Any] | None:
+    for secret in (key.key, *key.previous):
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token, secret, algorithms=[ALGORITHM], options={"require": ["sub", "exp"]}
+            )
+        except jwt.ExpiredSignatureError:
+            raise NotAuthenticated("your session has expired: sign in again") from None
+        except jwt.InvalidTokenError:
+            continue
+        return claims
+    return None

@@ -1,0 +1,282 @@
+"""The ``apdr`` command. Every command reads APDR_DATABASE_URL (an SQLite file by default)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from apdr.aggregates.codes import Role
+from apdr.application import Actor
+from apdr.config import Settings
+from apdr.errors import ApdrError, InvalidInput
+from apdr.policies.runner import PolicyRunner
+from apdr.runtime import Apdr
+
+app = typer.Typer(help="apdr: the SEN-support record of a school.", no_args_is_help=True)
+settings_app = typer.Typer(help="Settings (schools).", no_args_is_help=True)
+users_app = typer.Typer(help="Users and their roles.", no_args_is_help=True)
+projections_app = typer.Typer(help="Read models.", no_args_is_help=True)
+policies_app = typer.Typer(help="Policies and the alerts they raise.", no_args_is_help=True)
+app.add_typer(settings_app, name="settings")
+app.add_typer(users_app, name="users")
+app.add_typer(projections_app, name="projections")
+app.add_typer(policies_app, name="policies")
+
+console = Console()
+CLI = Actor.system("cli")
+
+
+@contextmanager
+def running() -> Iterator[Apdr]:
+    """One apdr for the command, with mistakes reported as one line, not a traceback."""
+    apdr = Apdr.open(Settings())
+    try:
+        yield apdr
+    except InvalidInput as error:
+        # soft_wrap: one line however narrow the terminal, or when piped to a log.
+        console.print(f"[red]{error.field}: {error.message}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    except ApdrError as error:
+        console.print(f"[red]{error.message}[/red]", soft_wrap=True)
+        raise typer.Exit(1) from None
+    finally:
+        apdr.close()
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: Annotated[int, typer.Option(help="API worker processes")] = 1,
+    with_worker: Annotated[
+        bool,
+        typer.Option(
+            "--with-worker/--no-worker",
+            help="Also keep the read models current in this process (one process is enough for a school)",
+        ),
+    ] = True,
+) -> None:
+    """Serve the API (and, by default, the read models and scheduler) on HOST:PORT."""
+    import uvicorn
+
+    if workers > 1 and with_worker:
+        console.print(
+            "[yellow]several API workers: run the read models and scheduler once, with "
+            "'apdr worker', and serve with --no-worker[/yellow]"
+        )
+        raise typer.Exit(2)
+    factory = "apdr.api:serve_with_worker" if with_worker else "apdr.api:serve_api_only"
+    console.print(f"apdr on http://{host}:{port}/docs  (database: {_database_label()})")
+    uvicorn.run(factory, factory=True, host=host, port=port, workers=workers, log_level="info")
+
+
+@app.command()
+def worker() -> None:
+    """Keep the read models current and run the daily policies: run exactly one."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    apdr = Apdr.open(Settings())
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: apdr.read_models.stop())
+    console.print(f"apdr worker following the log ({_database_label()})")
+    apdr.start_scheduler()
+    try:
+        apdr.read_models.follow(poll_seconds=apdr.settings.projection_poll_seconds)
+    finally:
+        apdr.close()
+
+
+@settings_app.command("add")
+def add_setting(
+    urn: Annotated[str, typer.Option(help="DfE Unique Reference Number")],
+    name: Annotated[str, typer.Option(help="The setting's name")],
+) -> None:
+    """Register a setting."""
+    with running() as apdr:
+        setting_id = apdr.record.register_setting(CLI, urn=urn, name=name)
+    console.print(f"setting {urn} registered: {setting_id}")
+
+
+@users_app.command("add")
+def add_user(
+    email: str,
+    role: Annotated[Role, typer.Option(help="admin, senco, teacher, ta or leader")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    setting: Annotated[str | None, typer.Option(help="URN of the user's setting (not for an admin)")] = None,
+    staff_id: Annotated[str | None, typer.Option(help="The member of staff this user is (for a TA)")] = None,
+) -> None:
+    """Add a user with one role in one setting."""
+    from uuid import UUID
+
+    with running() as apdr:
+        setting_id = apdr.record.setting_by_urn(setting).id if setting else None
+        try:
+            staff = UUID(staff_id) if staff_id else None
+        except ValueError:
+            raise InvalidInput("staff_id", f"{staff_id!r} is not an id") from None
+        user_id = apdr.record.add_user(
+            CLI, email=email, role=role, password=password, setting_id=setting_id, staff_id=staff
+        )
+    console.print(f"user {email} added as {role.value}: {user_id}")
+
+
+@app.command()
+def demo(
+    as_of: Annotated[str | None, typer.Option(help="The demo's 'today' (default: today)")] = None,
+    seed: int = 7,
+    scale: Annotated[
+        str | None,
+        typer.Option(
+            help="Instead of the small demo school, years of synthetic history: "
+            "'school' (1,500 pupils), 'trust' (10 schools) or 'la' (over a million events)"
+        ),
+    ] = None,
+) -> None:
+    """Load a demo school (a few dozen pupils on the register, a term of support) to look around;
+    with --scale, years of synthetic history for a school, a trust or a local authority."""
+    from apdr.demo import DEMO_PASSWORD, load_demo_school
+
+    day = _parse_date(as_of) if as_of else date.today()
+    if scale is not None:
+        _demo_at_scale(scale, seed, day)
+        return
+    with running() as apdr:
+        school = load_demo_school(apdr.record, as_of=day, seed=seed)
+        if school is None:
+            console.print("the demo school is already loaded")
+        else:
+            apdr.read_models.catch_up()
+            console.print(
+                f"demo school '{school.name}' (URN {school.urn}) loaded as of {day}: "
+                f"{school.pupils} pupils, {school.on_register} on the SEN register, "
+                f"{school.interventions} interventions, {school.sessions} sessions"
+            )
+        console.print("sign in with any of: " + ", ".join(_demo_emails()) + f"  (password: {DEMO_PASSWORD})")
+
+
+def _demo_at_scale(scale: str, seed: int, day: date) -> None:
+    """``apdr demo --scale``: years of synthetic history written in batches, then the read models."""
+    from apdr.errors import NotFound
+    from apdr.synthetic import SCALES, SYNTHETIC_PASSWORD, generate, plan_for
+
+    with running() as apdr:
+        if scale not in SCALES:
+            raise InvalidInput("scale", f"scale is one of {', '.join(SCALES)}, not {scale!r}")
+        plan = plan_for(scale, seed)
+        for spec in plan.settings:
+            try:
+                apdr.record.setting_by_urn(spec.urn)
+            except NotFound:
+                continue
+            console.print(f"the {scale} demo is already loaded (setting {spec.urn} is registered)")
+            return
+        columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[note]}"))
+        with Progress(*columns, TimeRemainingColumn(), console=console) as progress:
+            task = progress.add_task(f"writing the {scale}'s history", total=1.0, note="")
+            history = generate(
+                apdr.record,
+                plan,
+                seed=seed,
+                today=day,
+                password_hash=apdr.record.passwords.hash(SYNTHETIC_PASSWORD),
+                progress=lambda done, events: progress.update(
+                    task, completed=done, note=f"{events:,} events"
+                ),
+            )
+            models = apdr.read_models
+            total = models.last_notification_id()
+            for name in models.projections:
+                task = progress.add_task(f"building {name}", total=total, note="")
+                models.catch_up(
+                    name, progress=lambda position, task=task: progress.update(task, completed=position)
+                )
+                progress.update(task, completed=total)
+        console.print(history.summary())
+        first = history.settings[0]
+        console.print(
+            f"sign in as {first.users['senco']} (or teacher@, ta@ or head@; each setting has its own "
+            f"URN.synthetic.example), password: {SYNTHETIC_PASSWORD}"
+        )
+
+
+def _demo_emails() -> list[str]:
+    from apdr.demo import DEMO_USERS
+
+    return [email for email, *_ in DEMO_USERS]
+
+
+@projections_app.command("rebuild")
+def rebuild(name: Annotated[str | None, typer.Argument(help="One read model (default: all)")] = None) -> None:
+    """Drop read models and build them again from the whole event log."""
+    with running() as apdr:
+        models = apdr.read_models
+        names = [name] if name else list(models.projections)
+        unknown = [n for n in names if n not in models.projections]
+        if unknown:
+            raise InvalidInput(
+                "name", f"no read model {unknown[0]!r}; there are: {', '.join(models.projections)}"
+            )
+        total = models.last_notification_id()
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+        ) as progress:
+            for n in names:
+                task = progress.add_task(f"rebuilding {n}", total=total)
+
+                def advance(position: int, task: Any = task) -> None:
+                    progress.update(task, completed=position)
+
+                applied = models.rebuild(n, progress=advance)
+                progress.update(task, completed=total, description=f"{n}: {applied} events applied")
+
+
+@policies_app.command("run")
+def run_policies(
+    as_of: Annotated[str, typer.Option(help="Run as of the end of this day (YYYY-MM-DD)")],
+    setting: Annotated[str | None, typer.Option(help="URN of one setting (default: every setting)")] = None,
+) -> None:
+    """Run every policy as of a date, and say which alerts it raised and resolved."""
+    day = _parse_date(as_of)
+    with running() as apdr:
+        runner = PolicyRunner(apdr.record, apdr.read_models)
+        setting_ids = [apdr.record.setting_by_urn(setting).id] if setting else runner.setting_ids()
+        for setting_id in setting_ids:
+            result = runner.run(CLI, setting_id, day)
+            urn = apdr.record.setting(setting_id).urn
+            console.print(
+                f"setting {urn}, as of {day}: {len(result.raised)} raised, {len(result.resolved)} resolved"
+            )
+            for alert in result.raised:
+                console.print(f"  raised   {alert['kind']}: {alert['summary']}", highlight=False)
+            for alert in result.resolved:
+                console.print(f"  resolved {alert['kind']}: {alert['summary']}", highlight=False)
+            for kind in result.failed:
+                console.print(f"  [red]the {kind} policy failed: see the log[/red]")
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        console.print(f"[red]{text!r} is not a date: use YYYY-MM-DD[/red]")
+        raise typer.Exit(2) from None
+
+
+def _database_label() -> str:
+    url = Settings().database_url
+    return url.split("@")[-1] if "@" in url else url
+
+
+if __name__ == "__main__":
+    app()

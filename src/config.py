@@ -1,0 +1,44 @@
+"""Settings, read from the environment (``APDR_*``) and an optional ``.env`` file."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="APDR_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///apdr.sqlite3",
+        description="sqlite:///path/to/file (the default, in the working directory) or postgresql://user@host/db",
+    )
+    database_schema: str = Field(
+        "", description="PostgreSQL schema for every table (default: the server's search_path)"
+    )
+    cipher_key: SecretStr | None = Field(
+        None, description="Base64 AES key: when set, event payloads are encrypted at rest"
+    )
+    cipher_previous_keys: SecretStr | None = Field(
+        None,
+        description="Comma-separated base64 keys of earlier rotations, to read the events written under them",
+    )
+    token_minutes: int = Field(480, ge=1, description="How long an access token lasts: a school day")
+    sign_in_failures_per_username: int = Field(
+        5, ge=1, description="Failed sign-ins a minute for one username before 429"
+    )
+    sign_in_failures_per_address: int = Field(
+        30,
+        ge=1,
+        description="Failed sign-ins a minute from one client address before 429 (a school shares one)",
+    )
+    password_hash_memory_kib: int = Field(65536, ge=8, description="argon2 memory cost")
+    password_hash_iterations: int = Field(3, ge=1, description="argon2 time cost")
+    projection_poll_seconds: float = Field(
+        0.5, gt=0, description="How often the projection worker looks for new events on SQLite"
+    )
+    projection_batch_size: int = Field(1000, ge=1, description="Events applied per read-model transaction")
+    aggregate_cache_size: int = Field(
+        2000, ge=0, description="Aggregates kept in memory between commands (0 turns the cache off)"
+    )
+    max_request_bytes: int = Field(1_000_000, ge=1024, description="Larger request bodies get a 413")

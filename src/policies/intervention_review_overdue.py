@@ -1,0 +1,78 @@
+"""intervention_review_overdue: an intervention past its review date, not reviewed.
+
+Watches every intervention running on the as-of date. Its review date is the
+next review date set by its last review on or before the as-of date, or the
+review date it was planned with. It is overdue when that date passed more
+than the grace days ago.
+
+The alert resolves itself when the intervention is reviewed (which sets the
+next review date) or ended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from apdr.policies.policy import Cause, Context, Threshold, day, plural, running
+from apdr.projections.provision_map import interventions, reviews
+
+KIND = "intervention_review_overdue"
+READ_MODELS = ("provision_map",)
+THRESHOLDS = (
+    # Core Standard Five: "ensure that a clear date for review has been set"
+    # and review progress at least termly (descriptors 19 and 21). A school
+    # week's grace lets a review held on time be written up.
+    Threshold(
+        "intervention_review_grace_days",
+        7,
+        0,
+        60,
+        "days",
+        "how many days after its review date an intervention may go unreviewed before an alert",
+    ),
+)
+
+
+def causes(context: Context) -> Iterator[Cause]:
+    grace = context.thresholds["intervention_review_grace_days"]
+    last_reviews = _last_reviews(context)
+    for row in _running(context):
+        last = last_reviews.get(row.intervention_id)
+        due: date | None = last.next_review_due_on if last else row.first_review_due_on
+        if due is None or (context.as_of - due).days <= grace:
+            continue
+        late = (context.as_of - due).days
+        since = f"last reviewed on {day(last.reviewed_on)}" if last else "not reviewed since it started"
+        yield Cause(
+            subject=str(row.intervention_id),
+            summary=(
+                f"{row.name} was due for review on {day(due)}, {plural(late, 'day')} ago ({since}). "
+                "Review whether it is working, and decide to continue, adjust or end it."
+            ),
+            intervention_id=row.intervention_id,
+            details={"review_due_on": due.isoformat(), "days_overdue": late},
+        )
+
+
+def _running(context: Context) -> sa.CursorResult[Any]:
+    i = interventions.c
+    return context.conn.execute(
+        sa.select(i.intervention_id, i.name, i.first_review_due_on).where(
+            i.setting_id == context.setting_id, running(i.starts_on, i.ended_on, context.as_of)
+        )
+    )
+
+
+def _last_reviews(context: Context) -> dict[Any, Any]:
+    """Each intervention's last review on or before the as-of date."""
+    rows = context.conn.execute(
+        sa.select(reviews)
+        .join(interventions, interventions.c.intervention_id == reviews.c.intervention_id)
+        .where(interventions.c.setting_id == context.setting_id, reviews.c.reviewed_on <= context.as_of)
+        .order_by(reviews.c.reviewed_on)
+    )
+    return {r.intervention_id: r for r in rows}

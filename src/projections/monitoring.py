@@ -1,0 +1,242 @@
+"""What the policies watch that no other read model keeps.
+
+- the settings (so the scheduler and ``apdr policies run`` can visit each);
+- support plans: their pupil, the review date as it moves, each review with
+  a rating per outcome, and when the plan closed;
+- staff training: programme, when completed, when it expires (the staff
+  themselves, and their setting, are the provision map's);
+- each pupil's EHCP milestones;
+- each pupil's current SEN status and when parents were notified of it.
+
+Interventions, staff, enrolments, sessions, attendance and intervention
+reviews are the provision map's; pupils are the directory's; assessments are
+the impact read model's. Policies read those tables directly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from apdr.aggregates import Pupil, Setting, StaffMember, SupportPlan
+from apdr.projections.projection import Batch, Projection, handles, metadata
+
+settings = sa.Table(
+    "monitoring_settings",
+    metadata,
+    sa.Column("setting_id", sa.Uuid, primary_key=True),
+    sa.Column("urn", sa.String(6), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+)
+plans = sa.Table(
+    "monitoring_plans",
+    metadata,
+    sa.Column("plan_id", sa.Uuid, primary_key=True),
+    sa.Column("setting_id", sa.Uuid, nullable=False, index=True),
+    sa.Column("pupil_id", sa.Uuid, nullable=False, index=True),
+    sa.Column("starts_on", sa.Date, nullable=False),
+    sa.Column("first_review_due_on", sa.Date, nullable=False),
+    # The review date as it stands now: moved, or set by the last review.
+    sa.Column("review_due_on", sa.Date),
+    sa.Column("closed_on", sa.Date),
+)
+# A plan's outcomes, reviews and ratings are kept together under the plan (on
+# SQLite the tables are that order itself): each event's rows land on one page,
+# with no second index to keep, which keeps a rebuild quick.
+outcomes = sa.Table(
+    "monitoring_plan_outcomes",
+    metadata,
+    sa.Column("plan_id", sa.Uuid, primary_key=True),
+    sa.Column("outcome_id", sa.Uuid, primary_key=True),
+    sa.Column("description", sa.Text, nullable=False),
+    sqlite_with_rowid=False,
+)
+plan_reviews = sa.Table(
+    "monitoring_plan_reviews",
+    metadata,
+    sa.Column("plan_id", sa.Uuid, primary_key=True),
+    sa.Column("review_id", sa.Uuid, primary_key=True),
+    sa.Column("reviewed_on", sa.Date, nullable=False),
+    sa.Column("decision", sa.String(20), nullable=False),
+    sa.Column("next_review_due_on", sa.Date),
+    sqlite_with_rowid=False,
+)
+ratings = sa.Table(
+    "monitoring_outcome_ratings",
+    metadata,
+    sa.Column("plan_id", sa.Uuid, primary_key=True),
+    sa.Column("review_id", sa.Uuid, primary_key=True),
+    sa.Column("outcome_id", sa.Uuid, primary_key=True),
+    sa.Column("rating", sa.String(12), nullable=False),
+    sqlite_with_rowid=False,
+)
+training = sa.Table(
+    "monitoring_training",
+    metadata,
+    sa.Column("training_id", sa.Uuid, primary_key=True),
+    sa.Column("staff_id", sa.Uuid, nullable=False, index=True),
+    sa.Column("programme", sa.String(200), nullable=False),
+    # Programmes match whatever their case and spacing (as StaffMember.is_trained_in does).
+    sa.Column("programme_key", sa.String(200), nullable=False),
+    sa.Column("completed_on", sa.Date, nullable=False),
+    sa.Column("expires_on", sa.Date),
+)
+ehcp_milestones = sa.Table(
+    "monitoring_ehcp_milestones",
+    metadata,
+    sa.Column("pupil_id", sa.Uuid, primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("milestone", sa.String(30), nullable=False),
+    sa.Column("reached_on", sa.Date, nullable=False),
+    sqlite_with_rowid=False,
+)
+sen_status = sa.Table(
+    "monitoring_sen_status",
+    metadata,
+    sa.Column("pupil_id", sa.Uuid, primary_key=True),
+    sa.Column("change_id", sa.Uuid, nullable=False),
+    sa.Column("status", sa.String(1), nullable=False),
+    sa.Column("effective_on", sa.Date, nullable=False),
+    sa.Column("parents_notified_on", sa.Date),
+)
+
+
+def programme_key(programme: str) -> str:
+    return programme.strip().casefold()
+
+
+class Monitoring(Projection):
+    name = "monitoring"
+    tables = (
+        settings,
+        plans,
+        outcomes,
+        plan_reviews,
+        ratings,
+        training,
+        ehcp_milestones,
+        sen_status,
+    )
+
+    @handles(Setting.Registered)
+    def setting_registered(self, e: Any, batch: Batch) -> None:
+        batch.insert(settings, {"setting_id": e.originator_id, "urn": e.urn, "name": e.name})
+
+    # -- support plans ----------------------------------------------------
+
+    @handles(SupportPlan.Drafted)
+    def plan_drafted(self, e: Any, batch: Batch) -> None:
+        batch.insert(
+            plans,
+            {
+                "plan_id": e.originator_id,
+                "setting_id": e.setting_id,
+                "pupil_id": e.pupil_id,
+                "starts_on": e.starts_on,
+                "first_review_due_on": e.review_due_on,
+                "review_due_on": e.review_due_on,
+                "closed_on": None,
+            },
+        )
+        for outcome in e.outcomes:
+            self._outcome(batch, e.originator_id, outcome)
+
+    def _outcome(self, batch: Batch, plan_id: Any, outcome: dict[str, Any]) -> None:
+        batch.insert(
+            outcomes, {"outcome_id": outcome["id"], "plan_id": plan_id, "description": outcome["description"]}
+        )
+
+    @handles(SupportPlan.OutcomeAdded)
+    def outcome_added(self, e: Any, batch: Batch) -> None:
+        self._outcome(batch, e.originator_id, e.outcome)
+
+    @handles(SupportPlan.OutcomeRevised)
+    def outcome_revised(self, e: Any, batch: Batch) -> None:
+        if "description" in e.changes:
+            batch.update(
+                outcomes,
+                {"plan_id": e.originator_id, "outcome_id": e.outcome_id},
+                {"description": e.changes["description"]},
+            )
+
+    @handles(SupportPlan.ReviewMoved)
+    def review_moved(self, e: Any, batch: Batch) -> None:
+        batch.update(plans, {"plan_id": e.originator_id}, {"review_due_on": e.review_due_on})
+
+    @handles(SupportPlan.Reviewed)
+    def plan_reviewed(self, e: Any, batch: Batch) -> None:
+        batch.insert(
+            plan_reviews,
+            {
+                "review_id": e.review_id,
+                "plan_id": e.originator_id,
+                "reviewed_on": e.reviewed_on,
+                "decision": e.decision.value,
+                "next_review_due_on": e.next_review_due_on,
+            },
+        )
+        for rated in e.outcomes:
+            batch.insert(
+                ratings,
+                {
+                    "plan_id": e.originator_id,
+                    "review_id": e.review_id,
+                    "outcome_id": rated["outcome_id"],
+                    "rating": rated["rating"].value,
+                },
+            )
+        if e.next_review_due_on is not None:
+            batch.update(plans, {"plan_id": e.originator_id}, {"review_due_on": e.next_review_due_on})
+
+    @handles(SupportPlan.Closed)
+    def plan_closed(self, e: Any, batch: Batch) -> None:
+        batch.update(plans, {"plan_id": e.originator_id}, {"closed_on": e.closed_on})
+
+    # -- staff training ---------------------------------------------------
+
+    @handles(StaffMember.TrainingRecorded)
+    def training_recorded(self, e: Any, batch: Batch) -> None:
+        batch.insert(
+            training,
+            {
+                "training_id": e.training_id,
+                "staff_id": e.originator_id,
+                "programme": e.programme,
+                "programme_key": programme_key(e.programme),
+                "completed_on": e.completed_on,
+                "expires_on": e.expires_on,
+            },
+        )
+
+    # -- the pupil's statutory record ---------------------------------------
+
+    @handles(Pupil.EhcpMilestoneRecorded)
+    def ehcp_milestone(self, e: Any, batch: Batch) -> None:
+        batch.insert(
+            ehcp_milestones,
+            {
+                "pupil_id": e.originator_id,
+                "version": e.originator_version,
+                "milestone": e.milestone.value,
+                "reached_on": e.reached_on,
+            },
+        )
+
+    @handles(Pupil.SenStatusChanged)
+    def sen_status_changed(self, e: Any, batch: Batch) -> None:
+        batch.delete(sen_status, {"pupil_id": e.originator_id})
+        batch.insert(
+            sen_status,
+            {
+                "pupil_id": e.originator_id,
+                "change_id": e.change_id,
+                "status": e.status.value,
+                "effective_on": e.effective_on,
+                "parents_notified_on": e.parents_notified_on,
+            },
+        )
+
+    @handles(Pupil.ParentsNotified)
+    def parents_notified(self, e: Any, batch: Batch) -> None:
+        batch.update(sen_status, {"pupil_id": e.originator_id}, {"parents_notified_on": e.notified_on})

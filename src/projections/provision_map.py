@@ -1,0 +1,533 @@
+"""The provision map: who gets which support, how often, from whom, at what cost,
+and how much of it actually happened, as of any date.
+
+Keeps the interventions, their staff, enrolment spans, sessions with each
+pupil's attendance (one row a session: ``marks``), missed sessions and
+reviews, each with its dates, so a
+query can answer for any day in the past.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+
+from apdr.aggregates import Intervention, StaffMember
+from apdr.aggregates.codes import AttendanceStatus, Weekday
+from apdr.aggregates.school_year import SchoolCalendar, age_in_years, year_group
+from apdr.projections.projection import Batch, Projection, handles, metadata
+from apdr.projections.pupils import pupils
+
+interventions = sa.Table(
+    "provision_interventions",
+    metadata,
+    sa.Column("intervention_id", sa.Uuid, primary_key=True),
+    sa.Column("setting_id", sa.Uuid, nullable=False, index=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("programme", sa.String(200), nullable=False),
+    sa.Column("area_of_need", sa.String(30), nullable=False),
+    sa.Column("strategy_codes", sa.String(200), nullable=False),
+    sa.Column("aim", sa.Text, nullable=False),
+    sa.Column("delivery", sa.String(20), nullable=False),
+    sa.Column("ratio", sa.String(10), nullable=False),
+    sa.Column("location", sa.String(200), nullable=False),
+    sa.Column("weekdays", sa.String(20), nullable=False),
+    sa.Column("minutes_per_session", sa.Integer, nullable=False),
+    sa.Column("withdrawn_from", sa.String(200), nullable=False),
+    sa.Column("starts_on", sa.Date, nullable=False),
+    sa.Column("planned_weeks", sa.Integer, nullable=False),
+    sa.Column("first_review_due_on", sa.Date, nullable=False),
+    sa.Column("ended_on", sa.Date),
+    sa.Column("cost_per_year", sa.Numeric(12, 2), nullable=False),
+)
+staff = sa.Table(
+    "provision_staff",
+    metadata,
+    sa.Column("staff_id", sa.Uuid, primary_key=True),
+    sa.Column("setting_id", sa.Uuid, nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("role", sa.String(30), nullable=False),
+)
+assignments = sa.Table(
+    "provision_assignments",
+    metadata,
+    sa.Column("intervention_id", sa.Uuid, primary_key=True),
+    sa.Column("staff_id", sa.Uuid, primary_key=True),
+)
+enrolments = sa.Table(
+    "provision_enrolments",
+    metadata,
+    sa.Column("enrolment_id", sa.Uuid, primary_key=True),
+    sa.Column("intervention_id", sa.Uuid, nullable=False, index=True),
+    sa.Column("pupil_id", sa.Uuid, nullable=False, index=True),
+    sa.Column("plan_id", sa.Uuid),
+    sa.Column("starts_on", sa.Date, nullable=False),
+    sa.Column("ends_on", sa.Date),
+    sa.Column("withdrawn", sa.Boolean, nullable=False),
+)
+# One row a session, kept in order of intervention and date (on SQLite the table
+# is that order itself): a batch of sessions appends to a few pages, where
+# rows keyed by random ids would touch a page each. Each pupil's attendance is
+# in ``marks``: see ``session_marks``.
+sessions = sa.Table(
+    "provision_sessions",
+    metadata,
+    sa.Column("intervention_id", sa.Uuid, primary_key=True),
+    sa.Column("delivered_on", sa.Date, primary_key=True),
+    sa.Column("session_id", sa.Uuid, primary_key=True),
+    sa.Column("minutes", sa.Integer, nullable=False),
+    sa.Column("delivered_by", sa.Uuid, nullable=False),
+    sa.Column("voided", sa.Boolean, nullable=False),
+    sa.Column("marks", sa.Text, nullable=False),
+    sqlite_with_rowid=False,
+)
+missed = sa.Table(
+    "provision_missed_sessions",
+    metadata,
+    sa.Column("missed_id", sa.Uuid, primary_key=True),
+    sa.Column("intervention_id", sa.Uuid, nullable=False, index=True),
+    sa.Column("scheduled_on", sa.Date, nullable=False),
+    sa.Column("reason", sa.String(30), nullable=False),
+)
+reviews = sa.Table(
+    "provision_reviews",
+    metadata,
+    sa.Column("intervention_id", sa.Uuid, primary_key=True),
+    sa.Column("reviewed_on", sa.Date, primary_key=True),
+    sa.Column("decision", sa.String(10), nullable=False),
+    sa.Column("next_review_due_on", sa.Date),
+)
+
+_withdraw = (
+    enrolments.update()
+    .where(
+        enrolments.c.intervention_id == sa.bindparam("w_intervention_id"),
+        enrolments.c.pupil_id == sa.bindparam("w_pupil_id"),
+        enrolments.c.ends_on.is_(None),
+    )
+    .values(ends_on=sa.bindparam("v_ends_on"), withdrawn=True)
+)
+_end_enrolments = (
+    enrolments.update()
+    .where(enrolments.c.intervention_id == sa.bindparam("w_intervention_id"), enrolments.c.ends_on.is_(None))
+    .values(ends_on=sa.bindparam("v_ends_on"))
+)
+
+
+MARK = {
+    AttendanceStatus.present: "p",
+    AttendanceStatus.absent: "a",
+    AttendanceStatus.late: "l",
+    AttendanceStatus.left_early: "e",
+}
+ATTENDED = {code: status.attended for status, code in MARK.items()}
+
+
+def session_marks(attendance: list[dict[str, Any]]) -> str:
+    """Each pupil's mark as their id in hex and a letter: 'c9ec…a7p 1b2f…05a'."""
+    return " ".join(m["pupil_id"].hex + MARK[m["status"]] for m in attendance)
+
+
+def read_marks(marks: str) -> Iterator[tuple[UUID, bool]]:
+    """Each pupil in a session's ``marks``, and whether they attended."""
+    for mark in marks.split():
+        yield UUID(mark[:32]), ATTENDED[mark[32]]
+
+
+def _session_row(e: Any) -> dict[str, Any]:
+    return {
+        "intervention_id": e.originator_id,
+        "delivered_on": e.delivered_on,
+        "session_id": e.session_id,
+        "minutes": e.minutes,
+        "delivered_by": e.delivered_by,
+        "voided": False,
+        "marks": session_marks(e.attendance),
+    }
+
+
+class ProvisionMap(Projection):
+    name = "provision_map"
+    tables = (interventions, staff, assignments, enrolments, sessions, missed, reviews)
+
+    @handles(Intervention.Planned)
+    def planned(self, e: Any, batch: Batch) -> None:
+        batch.insert(
+            interventions,
+            {
+                "intervention_id": e.originator_id,
+                "setting_id": e.setting_id,
+                "name": e.name,
+                "programme": e.programme,
+                "area_of_need": e.area_of_need.value,
+                "strategy_codes": ",".join(e.strategy_codes),
+                "aim": e.aim,
+                "delivery": e.delivery.value,
+                "ratio": e.ratio,
+                "location": e.location,
+                "weekdays": ",".join(d.value for d in e.weekdays),
+                "minutes_per_session": e.minutes_per_session,
+                "withdrawn_from": e.withdrawn_from,
+                "starts_on": e.starts_on,
+                "planned_weeks": e.planned_weeks,
+                "first_review_due_on": e.review_due_on,
+                "ended_on": None,
+                "cost_per_year": e.cost_per_year,
+            },
+        )
+        for staff_id in e.staff_ids:
+            batch.insert(assignments, {"intervention_id": e.originator_id, "staff_id": staff_id})
+
+    @handles(StaffMember.Registered)
+    def staff_registered(self, e: Any, batch: Batch) -> None:
+        batch.insert(
+            staff,
+            {"staff_id": e.originator_id, "setting_id": e.setting_id, "name": e.name, "role": e.role.value},
+        )
+
+    @handles(Intervention.StaffAssigned)
+    def staff_assigned(self, e: Any, batch: Batch) -> None:
+        batch.insert(assignments, {"intervention_id": e.originator_id, "staff_id": e.staff_id})
+
+    @handles(Intervention.StaffUnassigned)
+    def staff_unassigned(self, e: Any, batch: Batch) -> None:
+        batch.delete(assignments, {"intervention_id": e.originator_id, "staff_id": e.staff_id})
+
+    @handles(Intervention.PupilEnrolled)
+    def enrolled(self, e: Any, batch: Batch) -> None:
+        batch.insert(
+            enrolments,
+            {
+                "enrolment_id": e.enrolment_id,
+                "intervention_id": e.originator_id,
+                "pupil_id": e.pupil_id,
+                "plan_id": e.plan_id,
+                "starts_on": e.starts_on,
+                "ends_on": None,
+                "withdrawn": False,
+            },
+        )
+
+    @handles(Intervention.PupilWithdrawn)
+    def withdrawn(self, e: Any, batch: Batch) -> None:
+        batch.execute(
+            _withdraw,
+            {"w_intervention_id": e.originator_id, "w_pupil_id": e.pupil_id, "v_ends_on": e.withdrawn_on},
+        )
+
+    @handles(Intervention.SessionDelivered)
+    def session_delivered(self, e: Any, batch: Batch) -> None:
+        batch.insert(sessions, _session_row(e))
+
+    @handles(Intervention.SessionCorrected)
+    def session_corrected(self, e: Any, batch: Batch) -> None:
+        # Its date may be what changed, and the date is part of its key.
+        batch.delete(sessions, {"intervention_id": e.originator_id, "session_id": e.session_id})
+        batch.insert(sessions, _session_row(e))
+
+    @handles(Intervention.SessionVoided)
+    def session_voided(self, e: Any, batch: Batch) -> None:
+        batch.update(
+            sessions, {"intervention_id": e.originator_id, "session_id": e.session_id}, {"voided": True}
+        )
+
+    @handles(Intervention.SessionMissed)
+    def session_missed(self, e: Any, batch: Batch) -> None:
+        batch.insert(
+            missed,
+            {
+                "missed_id": e.missed_id,
+                "intervention_id": e.originator_id,
+                "scheduled_on": e.scheduled_on,
+                "reason": e.reason.value,
+            },
+        )
+
+    @handles(Intervention.Reviewed)
+    def reviewed(self, e: Any, batch: Batch) -> None:
+        batch.insert(
+            reviews,
+            {
+                "intervention_id": e.originator_id,
+                "reviewed_on": e.reviewed_on,
+                "decision": e.decision.value,
+                "next_review_due_on": e.next_review_due_on,
+            },
+        )
+
+    @handles(Intervention.Ended)
+    def ended(self, e: Any, batch: Batch) -> None:
+        batch.update(interventions, {"intervention_id": e.originator_id}, {"ended_on": e.ended_on})
+        batch.execute(_end_enrolments, {"w_intervention_id": e.originator_id, "v_ends_on": e.ended_on})
+
+
+# -- the query ----------------------------------------------------------------
+
+COLUMNS = [
+    ("pupil_name", "Name"),
+    ("age", "Age"),
+    ("year_group", "Year group"),
+    ("class_name", "Class"),
+    ("intervention", "Intervention"),
+    ("area_of_need", "Area of need"),
+    ("aim", "Aim"),
+    ("staff", "Staff"),
+    ("weekdays", "Days"),
+    ("sessions_per_week", "Sessions per week"),
+    ("minutes_per_session", "Minutes per session"),
+    ("delivery", "Delivery"),
+    ("ratio", "Ratio"),
+    ("location", "Location"),
+    ("withdrawn_from", "Withdrawn from"),
+    ("starts_on", "Start"),
+    ("planned_weeks", "Weeks"),
+    ("review_due_on", "Review due"),
+    ("reviewed_on", "Reviewed"),
+    ("ends_on", "End"),
+    ("cost_per_pupil_per_year", "Cost per pupil per year (£)"),
+    ("sessions_expected", "Sessions expected"),
+    ("sessions_delivered", "Sessions delivered"),
+    ("sessions_attended", "Sessions attended"),
+]
+
+PENNY = Decimal("0.01")
+
+
+def money(value: Decimal) -> str:
+    return str(value.quantize(PENNY, rounding=ROUND_HALF_UP))
+
+
+def percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+@dataclass(frozen=True)
+class Window:
+    """Provision in place at any time from ``first`` to ``as_of`` (inclusive)."""
+
+    first: date
+    as_of: date
+
+
+def _staff_names(conn: sa.Connection, setting_id: UUID) -> dict[UUID, list[str]]:
+    rows = conn.execute(
+        sa.select(assignments.c.intervention_id, staff.c.name)
+        .join(staff, staff.c.staff_id == assignments.c.staff_id)
+        .where(staff.c.setting_id == setting_id)
+        .order_by(staff.c.name)
+    )
+    names: dict[UUID, list[str]] = {}
+    for intervention_id, name in rows:
+        names.setdefault(intervention_id, []).append(name)
+    return names
+
+
+def _reviews_by_intervention(conn: sa.Connection, setting_id: UUID, as_of: date) -> dict[UUID, list[Any]]:
+    rows = conn.execute(
+        sa.select(reviews)
+        .join(interventions, interventions.c.intervention_id == reviews.c.intervention_id)
+        .where(interventions.c.setting_id == setting_id, reviews.c.reviewed_on <= as_of)
+        .order_by(reviews.c.reviewed_on)
+    )
+    found: dict[UUID, list[Any]] = {}
+    for row in rows:
+        found.setdefault(row.intervention_id, []).append(row)
+    return found
+
+
+def pupil_marks(
+    conn: sa.Connection, setting_id: UUID, first: date | None = None, last: date | None = None
+) -> Iterator[tuple[UUID, UUID, date, bool]]:
+    """(intervention, pupil, date, attended) for every pupil marked in a session
+    delivered in the setting from ``first`` to ``last`` (either open)."""
+    where = [interventions.c.setting_id == setting_id, sessions.c.voided.is_(False)]
+    if first is not None:
+        where.append(sessions.c.delivered_on >= first)
+    if last is not None:
+        where.append(sessions.c.delivered_on <= last)
+    rows = conn.execute(
+        sa.select(sessions.c.intervention_id, sessions.c.delivered_on, sessions.c.marks)
+        .join(interventions, interventions.c.intervention_id == sessions.c.intervention_id)
+        .where(*where)
+        .execution_options(yield_per=1000)
+    )
+    for intervention_id, delivered_on, marks in rows:
+        for pupil_id, attended in read_marks(marks):
+            yield intervention_id, pupil_id, delivered_on, attended
+
+
+def _delivery_counts(
+    conn: sa.Connection, setting_id: UUID, window: Window
+) -> dict[tuple[UUID, UUID], tuple[int, int]]:
+    """(intervention, pupil) -> (sessions delivered with the pupil on the register, sessions attended)."""
+    counts: dict[tuple[UUID, UUID], list[int]] = {}
+    for intervention_id, pupil_id, _, attended in pupil_marks(conn, setting_id, window.first, window.as_of):
+        count = counts.setdefault((intervention_id, pupil_id), [0, 0])
+        count[0] += 1
+        count[1] += attended
+    return {key: (delivered, attended) for key, (delivered, attended) in counts.items()}
+
+
+def _rows_in_place(conn: sa.Connection, setting_id: UUID, window: Window) -> sa.CursorResult[Any]:
+    return conn.execute(
+        sa.select(
+            enrolments.c.pupil_id,
+            enrolments.c.starts_on.label("enrolled_on"),
+            enrolments.c.ends_on.label("left_on"),
+            interventions,
+            pupils.c.given_name,
+            pupils.c.family_name,
+            pupils.c.date_of_birth,
+            pupils.c.class_name,
+        )
+        .join(interventions, interventions.c.intervention_id == enrolments.c.intervention_id)
+        .join(pupils, pupils.c.pupil_id == enrolments.c.pupil_id)
+        .where(
+            interventions.c.setting_id == setting_id,
+            enrolments.c.starts_on <= window.as_of,
+            sa.or_(enrolments.c.ends_on.is_(None), enrolments.c.ends_on >= window.first),
+        )
+        .order_by(pupils.c.family_name, pupils.c.given_name, enrolments.c.pupil_id, interventions.c.name)
+        .execution_options(yield_per=500)
+    )
+
+
+def _pupils_per_intervention(conn: sa.Connection, setting_id: UUID, window: Window) -> dict[UUID, int]:
+    rows = conn.execute(
+        sa.select(enrolments.c.intervention_id, sa.func.count(sa.distinct(enrolments.c.pupil_id)))
+        .join(interventions, interventions.c.intervention_id == enrolments.c.intervention_id)
+        .where(
+            interventions.c.setting_id == setting_id,
+            enrolments.c.starts_on <= window.as_of,
+            sa.or_(enrolments.c.ends_on.is_(None), enrolments.c.ends_on >= window.first),
+        )
+        .group_by(enrolments.c.intervention_id)
+    )
+    return {i: int(n) for i, n in rows}
+
+
+def provision_rows(
+    conn: sa.Connection, setting_id: UUID, window: Window, calendar: SchoolCalendar
+) -> Iterator[dict[str, Any]]:
+    """One row per pupil and provision in place during the window, in the seed's column order."""
+    staff_names = _staff_names(conn, setting_id)
+    reviews_of = _reviews_by_intervention(conn, setting_id, window.as_of)
+    counts = _delivery_counts(conn, setting_id, window)
+    group_sizes = _pupils_per_intervention(conn, setting_id, window)
+    for r in _rows_in_place(conn, setting_id, window):
+        ended_on = r.ended_on if r.ended_on and r.ended_on <= window.as_of else None
+        planned_end = r.starts_on + timedelta(weeks=r.planned_weeks, days=-1)
+        past_reviews = reviews_of.get(r.intervention_id, [])
+        review_due_on = past_reviews[-1].next_review_due_on if past_reviews else r.first_review_due_on
+        days = [Weekday(d) for d in r.weekdays.split(",")]
+        # Sessions are expected on the scheduled weekdays of every teaching day
+        # the pupil was enrolled while the intervention ran, within the window.
+        first = max(r.enrolled_on, r.starts_on, window.first)
+        last = min(d for d in (window.as_of, r.left_on, ended_on) if d is not None)
+        expected = len(calendar.scheduled_days([d.iso for d in days], first, last)) if first <= last else 0
+        delivered, attended = counts.get((r.intervention_id, r.pupil_id), (0, 0))
+        yield {
+            "pupil_id": r.pupil_id,
+            "pupil_name": f"{r.given_name} {r.family_name}",
+            "age": age_in_years(r.date_of_birth, window.as_of),
+            "year_group": year_group(r.date_of_birth, window.as_of),
+            "class_name": r.class_name,
+            "intervention_id": r.intervention_id,
+            "intervention": r.name,
+            "programme": r.programme,
+            "area_of_need": r.area_of_need,
+            "strategy_codes": r.strategy_codes.split(",") if r.strategy_codes else [],
+            "aim": r.aim,
+            "staff": ", ".join(staff_names.get(r.intervention_id, [])),
+            "weekdays": [d.value for d in days],
+            "sessions_per_week": len(days),
+            "minutes_per_session": r.minutes_per_session,
+            "delivery": r.delivery,
+            "ratio": r.ratio,
+            "location": r.location,
+            "withdrawn_from": r.withdrawn_from,
+            "starts_on": r.starts_on,
+            "planned_weeks": r.planned_weeks,
+            "review_due_on": None if ended_on else review_due_on,
+            "reviewed_on": [rv.reviewed_on for rv in past_reviews],
+            "ends_on": ended_on or planned_end,
+            "ended": ended_on is not None,
+            "enrolled_on": r.enrolled_on,
+            "left_on": r.left_on if r.left_on and r.left_on <= window.as_of else None,
+            "cost_per_year": money(r.cost_per_year),
+            "cost_per_pupil_per_year": money(r.cost_per_year / max(group_sizes.get(r.intervention_id, 1), 1)),
+            "sessions_expected": expected,
+            "sessions_delivered": delivered,
+            "sessions_attended": attended,
+        }
+
+
+class Totals:
+    """The map's totals, accumulated row by row so the rows can stream."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.pupils: set[UUID] = set()
+        self.costs: dict[UUID, Decimal] = {}
+        self.expected = self.delivered = self.attended = 0
+        self.by_area: dict[str, set[UUID]] = {}
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.rows += 1
+        self.pupils.add(row["pupil_id"])
+        self.costs[row["intervention_id"]] = Decimal(row["cost_per_year"])
+        self.expected += row["sessions_expected"]
+        self.delivered += row["sessions_delivered"]
+        self.attended += row["sessions_attended"]
+        self.by_area.setdefault(row["area_of_need"], set()).add(row["pupil_id"])
+
+    def as_dict(self) -> dict[str, Any]:
+        total_cost = sum(self.costs.values(), Decimal(0))
+        return {
+            "rows": self.rows,
+            "pupils": len(self.pupils),
+            "interventions": len(self.costs),
+            "cost_per_year": money(total_cost),
+            "cost_per_pupil_per_year": money(total_cost / len(self.pupils))
+            if self.pupils
+            else money(Decimal(0)),
+            "sessions_expected": self.expected,
+            "sessions_delivered": self.delivered,
+            "sessions_attended": self.attended,
+            "delivered_percent": percent(self.delivered, self.expected),
+            "attended_percent": percent(self.attended, self.delivered),
+            "pupils_by_area_of_need": {area: len(p) for area, p in sorted(self.by_area.items())},
+        }
+
+
+def csv_lines(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    """The map as CSV that opens cleanly in Excel: a byte-order mark, CRLF line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([title for _, title in COLUMNS])
+    yield "\ufeff" + buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([_cell(row[key]) for key, _ in COLUMNS])
+        yield buffer.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(_cell(v) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    # A cell starting with = + - @ would be run as a formula by a spreadsheet.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -1,0 +1,309 @@
+"""Keeps the read models up to date with the notification log, exactly once.
+
+Each projection has a row in ``projection_positions``: the last notification
+it has taken into account. A batch of events is applied in one transaction
+that also moves that position, with the row locked for the transaction
+(``SELECT … FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite). A
+process killed at any instant therefore leaves either the whole batch and its
+position, or neither; and two processes (an API worker answering a query and
+the projection worker) never apply the same event twice.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+
+from apdr.application import SenRecord
+from apdr.projections.projection import Batch, Projection, drop_and_create, metadata
+
+log = logging.getLogger(__name__)
+
+positions = sa.Table(
+    "projection_positions",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Column("version", sa.String(32), nullable=False),
+)
+
+Progress = Callable[[int], None]
+"""Told the position in the log reached so far."""
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for one batch.
+
+    A batch holds a thousand decoded events and the rows made from them; with
+    the collector running, it scans them again and again as they pile up,
+    which costs a third of the time it takes to decode them. Nothing in a
+    batch depends on cycles being collected, and the collector runs again
+    as soon as the batch is done.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class StalePosition(Exception):
+    """Another process moved the position while this one held the batch."""
+
+
+class ReadModels:
+    """Every projection, the engine their tables live in, and the log they follow."""
+
+    def __init__(
+        self, app: SenRecord, engine: sa.Engine, projections: Sequence[Projection], batch_size: int = 1000
+    ) -> None:
+        self.app = app
+        self.engine = engine
+        self.projections = {p.name: p for p in projections}
+        self.batch_size = batch_size
+        self._stopping = threading.Event()
+        self._new_events = threading.Event()
+
+    # -- setting up -------------------------------------------------------
+
+    def create_tables(self) -> None:
+        """Create what is missing, and rebuild any read model whose definition
+        changed since its tables were made."""
+        with self.engine.begin() as conn:
+            positions.create(conn, checkfirst=True)
+            known = dict(conn.execute(sa.select(positions.c.name, positions.c.version)).all())
+            for projection in self.projections.values():
+                if known.get(projection.name) != projection.version():
+                    self._reset(conn, projection)
+
+    def _reset(self, conn: sa.Connection, projection: Projection) -> None:
+        drop_and_create(conn, projection.tables)
+        conn.execute(positions.delete().where(positions.c.name == projection.name))
+        conn.execute(
+            positions.insert().values(name=projection.name, position=0, version=projection.version())
+        )
+        projection.reset()
+
+    def reset(self, name: str) -> None:
+        """Empty a read model and put it back to the start of the log."""
+        with self.engine.begin() as conn:
+            self._reset(conn, self.projections[name])
+
+    def rebuild(self, name: str, progress: Progress | None = None) -> int:
+        """Drop a read model's tables and build them again from the whole log."""
+        self.reset(name)
+        return self.catch_up(name, progress=progress)
+
+    # -- applying events ----------------------------------------------------
+
+    def position(self, name: str) -> int:
+        with self.engine.connect() as conn:
+            value = conn.execute(sa.select(positions.c.position).where(positions.c.name == name)).scalar()
+        return int(value or 0)
+
+    def last_notification_id(self) -> int:
+        return self.app.recorder.max_notification_id() or 0
+
+    def catch_up(
+        self, name: str | None = None, *, upto: int | None = None, progress: Progress | None = None
+    ) -> int:
+        """Apply every event recorded so far (or up to ``upto``) to one read
+        model, or to all. Answers how many events were applied."""
+        upto = self.last_notification_id() if upto is None else upto
+        if name is not None:
+            return self._catch_up(self.projections[name], upto, progress)
+        return self._catch_up_together(list(self.projections), upto)
+
+    def ensure_current(self, names: Iterable[str]) -> None:
+        """Read-your-writes: before a query, take in every event recorded
+        before it was asked (usually nothing: the worker got there first)."""
+        self._catch_up_together(list(names), self.last_notification_id())
+
+    def _catch_up_together(self, names: list[str], upto: int) -> int:
+        """Bring several read models up to ``upto`` in one pass: each event read
+        and decoded once, and every read model's writes and position in one
+        transaction. After a command this is what keeps recording a session
+        cheap: one transaction, not one per read model.
+
+        If that pass fails, each read model catches up on its own, so that one
+        that cannot apply an event stops alone (and says so) while the rest go on.
+        """
+        try:
+            return self._together(names, upto)
+        except Exception:
+            log.warning("read models could not catch up together; catching up one by one", exc_info=True)
+            return sum(self._catch_up(self.projections[n], upto, None) for n in names)
+
+    def _together(self, names: list[str], upto: int) -> int:
+        applied = 0
+        while True:
+            with self.engine.connect() as conn:
+                behind = {
+                    name: position
+                    for name, position in conn.execute(
+                        sa.select(positions.c.name, positions.c.position).where(positions.c.name.in_(names))
+                    ).all()
+                    if position < upto
+                }
+            if not behind:
+                return applied
+            topics = sorted({t for name in behind for t in self.projections[name].topics()})
+            try:
+                with collector_paused():
+                    events = self._read(min(behind.values()), topics, upto)
+                    reached = events[-1][0] if len(events) == self.batch_size else upto
+                    self._apply_batch_together(behind, events, reached)
+            except StalePosition:
+                continue  # another process moved some on: start again from where they are
+            except BaseException:
+                for name in behind:
+                    self.projections[name].reset()
+                raise
+            applied += len(events)
+
+    def _catch_up(self, projection: Projection, upto: int, progress: Progress | None) -> int:
+        """Apply batches until the read model has taken in everything up to ``upto``."""
+        topics = projection.topics()
+        applied = 0
+        position = self.position(projection.name)
+        while position < upto:
+            try:
+                with collector_paused():
+                    events = self._read(position, topics, upto)
+                    # Fewer than a full batch means nothing else up to ``upto`` is for this read model.
+                    reached = events[-1][0] if len(events) == self.batch_size else upto
+                    self._apply_batch(projection, position, events, reached)
+            except StalePosition:
+                # Another process moved this read model on: carry on from where it is.
+                position = self.position(projection.name)
+                continue
+            except BaseException:
+                projection.reset()
+                raise
+            applied += len(events)
+            position = reached
+            if progress:
+                progress(reached)
+        return applied
+
+    def _read(self, after: int, topics: list[str], upto: int) -> list[tuple[int, Any]]:
+        """The next batch of events after ``after``, decoded, with their positions."""
+        notifications = self.app.recorder.select_notifications(
+            start=after, limit=self.batch_size, stop=upto, topics=topics, inclusive_of_start=False
+        )
+        to_event = self.app.mapper.to_domain_event
+        return [(n.id, to_event(n)) for n in notifications]
+
+    def _apply_batch(
+        self, projection: Projection, start: int, events: list[tuple[int, Any]], reached: int
+    ) -> None:
+        """One transaction: check the position is still ``start``, apply the events, move it to ``reached``.
+
+        The position row is locked for the transaction (FOR UPDATE on
+        PostgreSQL, BEGIN IMMEDIATE on SQLite), so another process applying
+        the same events waits, then finds the position moved and skips them.
+        """
+        connection = self.engine.connect().execution_options(sqlite_immediate=True)
+        with connection as conn, conn.begin():
+            position = conn.execute(
+                sa.select(positions.c.position).where(positions.c.name == projection.name).with_for_update()
+            ).scalar_one()
+            if position != start:
+                raise StalePosition(projection.name)
+            batch = Batch(conn)
+            for at, event in events:
+                batch.position = at
+                projection.apply(event, batch)
+            batch.flush()
+            conn.execute(
+                positions.update().where(positions.c.name == projection.name).values(position=reached)
+            )
+
+    def _apply_batch_together(
+        self, starts: dict[str, int], events: list[tuple[int, Any]], reached: int
+    ) -> None:
+        """``_apply_batch`` for several read models at once: each takes the events
+        after its own position that it handles, and all positions move to ``reached``
+        in the same transaction. Rows are locked in name order, so that two
+        processes doing this never wait on each other in a circle."""
+        names = sorted(starts)
+        connection = self.engine.connect().execution_options(sqlite_immediate=True)
+        with connection as conn, conn.begin():
+            locked = dict(
+                conn.execute(
+                    sa.select(positions.c.name, positions.c.position)
+                    .where(positions.c.name.in_(names))
+                    .order_by(positions.c.name)
+                    .with_for_update()
+                ).all()
+            )
+            if locked != starts:
+                raise StalePosition(", ".join(names))
+            readers = [(self.projections[n], starts[n]) for n in names]
+            batch = Batch(conn)
+            for at, event in events:
+                batch.position = at
+                for projection, start in readers:
+                    if at > start and projection.handles(event):
+                        projection.apply(event, batch)
+            batch.flush()
+            conn.execute(
+                positions.update().where(positions.c.name == sa.bindparam("n")).values(position=reached),
+                [{"n": n} for n in names],
+            )
+
+    # -- following the log ------------------------------------------------
+
+    def follow(
+        self, poll_seconds: float = 0.5, on_error: Callable[[BaseException], Any] | None = None
+    ) -> None:
+        """Keep every read model current until ``stop()``.
+
+        On PostgreSQL the library's subscription to the notification log says
+        when new events arrive; SQLite has no subscription, so the log is polled.
+        A failing projection is retried, never skipped: an event it cannot apply
+        stops it, visibly, until the fault is fixed.
+        """
+        doorbell = self._ring_on_new_events()
+        try:
+            while not self._stopping.is_set():
+                try:
+                    self.catch_up()
+                except Exception as error:
+                    log.exception("read models could not catch up; retrying")
+                    if on_error:
+                        on_error(error)
+                    self._stopping.wait(min(30, poll_seconds * 10))
+                    continue
+                self._new_events.wait(poll_seconds)
+                self._new_events.clear()
+        finally:
+            if doorbell is not None:
+                doorbell.stop()
+
+    def _ring_on_new_events(self) -> Any:
+        try:
+            subscription = self.app.recorder.subscribe(gt=self.last_notification_id())
+        except NotImplementedError:
+            return None  # SQLite: poll instead.
+
+        def listen() -> None:
+            with subscription:
+                for _ in subscription:
+                    self._new_events.set()
+
+        threading.Thread(target=listen, name="apdr-subscription", daemon=True).start()
+        return subscription
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._new_events.set()

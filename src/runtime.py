@@ -1,0 +1,67 @@
+"""One running apdr: the application, its read models and their database.
+
+A process makes one ``Apdr`` and keeps it (the eventsourcing application's
+connection pool closes when the object is garbage-collected). The API keeps it
+on ``app.state``; the CLI makes one per command.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from apscheduler.schedulers.base import BaseScheduler
+
+from apdr.application import SenRecord
+from apdr.config import Settings
+from apdr.persistence import read_model_engine
+from apdr.policies.scheduler import start_scheduler
+from apdr.projections import all_projections
+from apdr.projections.runner import ReadModels
+
+
+@dataclass
+class Apdr:
+    settings: Settings
+    record: SenRecord
+    engine: sa.Engine
+    read_models: ReadModels
+    _threads: list[threading.Thread] = field(default_factory=list)
+    _scheduler: BaseScheduler | None = None
+
+    @classmethod
+    def open(cls, settings: Settings | None = None) -> Apdr:
+        settings = settings or Settings()
+        record = SenRecord(settings)
+        engine = read_model_engine(settings)
+        read_models = ReadModels(record, engine, all_projections(), batch_size=settings.projection_batch_size)
+        read_models.create_tables()
+        return cls(settings, record, engine, read_models)
+
+    def start_worker(self) -> None:
+        """Follow the log in a background thread, and run the daily policies
+        (the single-process deployment)."""
+        thread = threading.Thread(
+            target=self.read_models.follow,
+            kwargs={"poll_seconds": self.settings.projection_poll_seconds},
+            name="apdr-read-models",
+            daemon=True,
+        )
+        thread.start()
+        self._threads.append(thread)
+        self.start_scheduler()
+
+    def start_scheduler(self) -> None:
+        """Run the policies daily, in the one process that follows the log."""
+        if self._scheduler is None:
+            self._scheduler = start_scheduler(self.record, self.read_models)
+
+    def close(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=True)
+        self.read_models.stop()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self.engine.dispose()
+        self.record.close()

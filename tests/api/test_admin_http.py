@@ -1,0 +1,174 @@
+"""The admin's work (settings and users) and a setting's own calendar."""
+
+from __future__ import annotations
+
+from apdr.aggregates import Setting, User
+from apdr.aggregates.codes import Role
+from tests.api import support
+from tests.api.support import NOBODY, invalid, other_setting, problem
+from tests.support.fixtures import PASSWORD, School, random_urn
+
+# One running apdr per module and database, each test in a setting of its own: see support.py.
+school, served = support.school, support.served
+
+
+def test_given_an_admin_when_they_register_a_setting_then_201_and_it_can_be_read_back(school: School) -> None:
+    admin = school.user(Role.admin)
+    urn = random_urn()
+
+    created = admin.post("/settings", {"urn": urn, "name": " Hillside Infants "})
+    setting_id = created.json()["id"]
+    read = admin.get(f"/settings/{setting_id}")
+
+    assert created.status_code == 201 and setting_id == str(Setting.create_id(urn))
+    assert read.status_code == 200
+    assert read.json() == {"id": setting_id, "urn": urn, "name": "Hillside Infants"}
+
+
+def test_given_a_registered_urn_when_it_is_registered_again_then_409(school: School) -> None:
+    admin = school.user(Role.admin)
+
+    again = admin.post("/settings", {"urn": school.urn, "name": "Another"})
+
+    assert school.urn in str(problem(again, 409)["detail"])
+
+
+def test_given_an_admin_when_a_setting_is_wrong_or_unknown_then_422_or_404(school: School) -> None:
+    admin = school.user(Role.admin)
+
+    invalid(admin.post("/settings", {"urn": "12345", "name": "X"}), "urn")
+    invalid(admin.post("/settings", {"urn": "123456"}), "name")
+    invalid(admin.post("/settings", {"urn": "123456", "name": "X", "phase": "primary"}), "phase")
+    invalid(admin.get("/settings/not-an-id"), "setting_id")
+    problem(admin.get(f"/settings/{NOBODY}"), 404)
+
+
+def test_given_an_admin_when_they_add_a_user_then_201_and_the_user_can_sign_in(school: School) -> None:
+    admin = school.user(Role.admin)
+    staff_id = school.staff("Grace Okafor")
+
+    created = admin.post(
+        "/users",
+        {
+            "email": "Grace@School.Example",
+            "role": "ta",
+            "setting": school.urn,
+            "password": PASSWORD,
+            "staff_id": staff_id,
+        },
+    )
+    signed_in = school.sign_in("grace@school.example")
+
+    assert created.status_code == 201 and created.json()["id"] == str(User.create_id("grace@school.example"))
+    assert signed_in.status_code == 200
+    user = school.apdr.record.user(User.create_id("grace@school.example"))
+    assert (user.role, user.setting_id, str(user.staff_id)) == (Role.ta, school.setting_id, staff_id)
+
+
+def test_given_a_user_when_the_same_email_is_added_again_then_409(school: School) -> None:
+    admin = school.user(Role.admin)
+    body = {
+        "email": school.senco.email.upper(),
+        "role": "teacher",
+        "setting": school.urn,
+        "password": PASSWORD,
+    }
+
+    assert "already has an account" in str(problem(admin.post("/users", body), 409)["detail"])
+
+
+def test_given_an_admin_when_a_user_is_wrong_then_the_field_is_named(school: School) -> None:
+    admin = school.user(Role.admin)
+    theirs = other_setting(school)
+    their_staff = theirs.post("/staff", {"name": "Someone Else", "role": "ta"}).json()["id"]
+    user = {"email": "new@school.example", "role": "teacher", "setting": school.urn, "password": PASSWORD}
+
+    invalid(admin.post("/users", user | {"email": "not an email"}), "email")
+    invalid(admin.post("/users", user | {"role": "governor"}), "role")
+    invalid(admin.post("/users", user | {"password": "short"}), "password")
+    invalid(admin.post("/users", user | {"role": "admin"}), "setting")
+    invalid(admin.post("/users", user | {"setting": None}), "setting")
+    invalid(admin.post("/users", user | {"staff_id": their_staff}), "staff_id")
+    invalid(admin.post("/users", user | {"staff_id": NOBODY}), "staff_id")
+    # An unknown URN is a mistake in the request, not a missing resource.
+    assert "no setting has URN 000000" in invalid(
+        admin.post("/users", user | {"setting": "000000"}), "setting"
+    )
+    assert school.sign_in("new@school.example").status_code == 401
+
+
+def test_given_an_admin_when_they_add_another_admin_then_it_belongs_to_no_setting(school: School) -> None:
+    admin = school.user(Role.admin)
+
+    created = admin.post("/users", {"email": "it@trust.example", "role": "admin", "password": PASSWORD})
+
+    assert created.status_code == 201
+    assert school.apdr.record.user(User.create_id("it@trust.example")).setting_id is None
+
+
+def test_given_users_of_a_setting_when_they_ask_for_it_then_they_see_their_own(school: School) -> None:
+    for role in (Role.senco, Role.teacher, Role.ta, Role.leader):
+        mine = school.user(role).get("/setting")
+        assert mine.status_code == 200, role
+        assert mine.json() == {"id": str(school.setting_id), "urn": school.urn, "name": "Test Primary"}
+    problem(school.user(Role.admin).get("/setting"), 403)
+
+
+def test_given_no_term_dates_when_the_calendar_is_asked_for_then_the_default_says_so(school: School) -> None:
+    calendar = school.senco.get("/setting/calendar")
+
+    assert calendar.status_code == 200
+    body = calendar.json()
+    assert (body["academic_year"], body["is_default"]) == (2026, True)
+    assert "default" in body["note"] and "term-dates" in body["note"]
+    assert [t["name"] for t in body["terms"]] == ["autumn", "spring", "summer"]
+    assert 185 <= body["teaching_days"] <= 200
+
+
+def test_given_term_dates_when_a_senco_sets_them_then_the_calendar_follows_them(school: School) -> None:
+    terms = {
+        "academic_year": 2026,
+        "terms": [
+            {
+                "name": "autumn",
+                "starts_on": "2026-09-03",
+                "ends_on": "2026-12-18",
+                "half_term_starts_on": "2026-10-26",
+                "half_term_ends_on": "2026-10-30",
+            },
+            {"name": "spring", "starts_on": "2027-01-05", "ends_on": "2027-03-26"},
+            {"name": "summer", "starts_on": "2027-04-12", "ends_on": "2027-07-21"},
+        ],
+        "closures": ["2026-11-02", "2027-05-03"],
+    }
+
+    saved = school.senco.put("/setting/term-dates", terms)
+    calendar = school.user(Role.teacher).get("/setting/calendar", params={"academic_year": 2026}).json()
+    next_year = school.senco.get("/setting/calendar", params={"academic_year": 2027}).json()
+
+    assert saved.status_code == 204
+    assert (calendar["is_default"], calendar["note"]) == (False, "the setting's own term dates")
+    assert calendar["terms"][0]["starts_on"] == "2026-09-03"
+    assert calendar["closures"] == ["2026-11-02", "2027-05-03"]
+    # Autumn: 2 days, then 15 weeks, less half-term and the closure. Spring: 4 days and 11 weeks.
+    # Summer: 14 weeks and 3 days, less the May bank holiday.
+    assert calendar["teaching_days"] == (2 + 75 - 5 - 1) + (4 + 55) + (70 + 3 - 1)
+    assert next_year["is_default"] is True
+
+
+def test_given_a_senco_when_term_dates_are_wrong_then_the_field_is_named(school: School) -> None:
+    autumn = {"name": "autumn", "starts_on": "2026-09-03", "ends_on": "2026-12-18"}
+
+    def put(**body: object) -> object:
+        return school.senco.put("/setting/term-dates", {"academic_year": 2026, "terms": [autumn]} | body)
+
+    invalid(put(terms=[autumn, autumn | {"name": "spring"}]), "terms")  # overlap
+    invalid(put(terms=[autumn | {"ends_on": "2026-09-01"}]), "terms[0].ends_on")
+    invalid(put(terms=[autumn | {"starts_on": "3 September"}]), "terms[0].starts_on")
+    invalid(put(closures=["2025-12-25"]), "closures[0]")
+    invalid(put(academic_year=1999), "academic_year")
+    invalid(put(terms=[]), "terms")
+    invalid(school.senco.get("/setting/calendar", params={"academic_year": 3000}), "academic_year")
+    problem(
+        school.user(Role.teacher).put("/setting/term-dates", {"academic_year": 2026, "terms": [autumn]}), 403
+    )

@@ -1,0 +1,81 @@
+"""Fixtures: every test that touches storage runs on SQLite and on PostgreSQL.
+
+PostgreSQL is found at APDR_TEST_POSTGRES_URL (default: the local server
+these machines run). Where it is not reachable those tests skip, saying why;
+with APDR_REQUIRE_POSTGRES=1 (as CI sets it) they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from apdr.config import Settings
+from apdr.runtime import Apdr
+
+POSTGRES_URL = os.environ.get("APDR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REQUIRE_POSTGRES = os.environ.get("APDR_REQUIRE_POSTGRES", "") not in ("", "0", "false", "no")
+
+pytest_plugins = ["tests.support.fixtures"]
+
+
+def _postgres_problem() -> str | None:
+    try:
+        with psycopg.connect(POSTGRES_URL, connect_timeout=3):
+            return None
+    except psycopg.Error as error:
+        return (
+            f"PostgreSQL not reachable at {POSTGRES_URL} ({type(error).__name__}: {str(error).strip()[:120]})"
+        )
+
+
+_POSTGRES_PROBLEM: list[str | None] = []
+
+
+def postgres_problem() -> str | None:
+    if not _POSTGRES_PROBLEM:
+        _POSTGRES_PROBLEM.append(_postgres_problem())
+    return _POSTGRES_PROBLEM[0]
+
+
+def fast_settings(**overrides: object) -> Settings:
+    """Settings for tests: a cheap password hash, quick polling."""
+    values = {"password_hash_memory_kib": 64, "password_hash_iterations": 1, "projection_poll_seconds": 0.05}
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """Settings pointing at a new, empty database of each kind."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "apdr.sqlite3"
+        yield fast_settings(database_url=f"sqlite:///{path}")
+        return
+    problem = postgres_problem()
+    if problem:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"{problem}; APDR_REQUIRE_POSTGRES is set, so this is a failure, not a skip")
+        pytest.skip(problem)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    try:
+        yield fast_settings(database_url=POSTGRES_URL, database_schema=schema)
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+
+
+@pytest.fixture
+def apdr(database: Settings) -> Iterator[Apdr]:
+    running = Apdr.open(database)
+    try:
+        yield running
+    finally:
+        running.close()

@@ -1,0 +1,60 @@
+"""`apdr policies run --as-of DATE [--setting URN]`: what it raised and resolved, setting by setting."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from typer.testing import CliRunner
+
+from apdr.aggregates.codes import Rating
+from apdr.cli import app
+from apdr.config import Settings
+from apdr.runtime import Apdr
+from tests.policies.support import alerts, plan, review
+from tests.support.history import History
+
+
+def _apdr(database: Settings, *args: str) -> str:
+    env = {"APDR_DATABASE_URL": database.database_url, "APDR_DATABASE_SCHEMA": database.database_schema}
+    result = CliRunner().invoke(app, list(args), env=env)
+    assert result.exit_code == 0, result.output
+    return " ".join(result.output.split())
+
+
+def test_given_an_overdue_plan_when_the_policies_are_run_from_the_command_line_then_it_says_what_was_raised_and_resolved(
+    apdr: Apdr, database: Settings, history: History
+) -> None:
+    other = History(apdr.record)  # a second setting, with nothing wrong
+    plan_id = plan(
+        history, history.pupil("Amira", "Khan"), date(2026, 9, 21), review_due_on=date(2026, 11, 2)
+    )
+    urn = apdr.record.setting(history.setting_id).urn
+    other_urn = apdr.record.setting(other.setting_id).urn
+
+    first = _apdr(database, "policies", "run", "--as-of", "2026-11-16")
+    second = _apdr(database, "policies", "run", "--as-of", "2026-11-16", "--setting", urn)
+    review(history, plan_id, date(2026, 11, 17), Rating.met, next_due=date(2027, 2, 12))
+    third = _apdr(database, "policies", "run", "--as-of", "2026-11-17", "--setting", urn)
+
+    assert f"setting {urn}, as of 2026-11-16: 1 raised, 0 resolved" in first
+    assert f"setting {other_urn}, as of 2026-11-16: 0 raised, 0 resolved" in first
+    assert "raised overdue_review: Amira Khan's support plan was due for review on 2 Nov 2026" in first
+    assert second == f"setting {urn}, as of 2026-11-16: 0 raised, 0 resolved"
+    assert f"setting {urn}, as of 2026-11-17: 0 raised, 1 resolved" in third
+    assert "resolved overdue_review: Amira Khan's support plan" in third
+    (alert,) = alerts(apdr, history, "overdue_review")
+    assert alert["status"] == "resolved" and alert["resolved_by"] == "cli"
+
+
+def test_given_a_bad_date_or_urn_when_the_policies_are_run_then_the_command_says_so(
+    database: Settings,
+) -> None:
+    env = {"APDR_DATABASE_URL": database.database_url, "APDR_DATABASE_SCHEMA": database.database_schema}
+
+    bad_date = CliRunner().invoke(app, ["policies", "run", "--as-of", "16/11/2026"], env=env)
+    bad_urn = CliRunner().invoke(
+        app, ["policies", "run", "--as-of", "2026-11-16", "--setting", "000000"], env=env
+    )
+
+    assert bad_date.exit_code == 2 and "is not a date: use YYYY-MM-DD" in bad_date.output
+    assert bad_urn.exit_code == 1 and "no setting has URN 000000" in bad_urn.output

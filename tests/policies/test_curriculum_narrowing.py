@@ -1,0 +1,101 @@
+"""curriculum_narrowing: a pupil withdrawn from class too much, or from the same lesson too often."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from apdr.aggregates.codes import Delivery, Weekday
+from apdr.runtime import Apdr
+from tests.policies.support import alerts, assert_resolved_by_policy, run, run_twice_and_find_one
+from tests.support.history import History
+
+KIND = "curriculum_narrowing"
+EVERY_DAY = list(Weekday)
+AS_OF = date(2026, 10, 5)
+
+
+def test_given_a_pupil_out_of_class_over_a_fifth_of_the_week_when_the_policy_runs_twice_then_one_alert_until_withdrawn(
+    apdr: Apdr, history: History
+) -> None:
+    amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
+    jo = history.staff()
+    pt = history.intervention([jo], name="Precision teaching")  # Mon, Wed, Fri x 20 min, from guided reading
+    toe = history.intervention([jo], name="Toe by Toe", weekdays=EVERY_DAY, minutes_per_session=30)
+    lego = history.intervention(
+        [jo],
+        name="Lego therapy",
+        weekdays=[Weekday.tue, Weekday.thu],
+        minutes_per_session=60,
+        withdrawn_from="topic",
+    )
+    for intervention in (pt, toe, lego):
+        history.enrol(intervention, amira)
+    history.enrol(pt, ben)
+
+    alert = run_twice_and_find_one(apdr, history, AS_OF, KIND)
+
+    assert alert["pupil_id"] == amira and alert["subject"] == str(amira)
+    # 3 x 20 + 5 x 30 + 2 x 60 = 330 minutes: 22% of a 1500-minute week; guided reading missed 8 times.
+    assert alert["summary"] == (
+        "Amira Khan is out of class for 330 minutes a week (22% of a 1500-minute teaching week, over 20%): "
+        "Lego therapy (2 x 60 min), Precision teaching (3 x 20 min) and Toe by Toe (5 x 30 min); "
+        "and misses guided reading 8 times a week (over 3): Precision teaching and Toe by Toe. "
+        "Re-time or reduce the interventions."
+    )
+
+    for intervention in (toe, lego):
+        history.record.withdraw_pupil(
+            history.senco,
+            intervention,
+            amira,
+            today=history.today,
+            withdrawn_on=AS_OF,
+            reason="Timetable review",
+        )
+    assert_resolved_by_policy(apdr, history, AS_OF, alert)
+
+
+def test_given_whole_class_support_and_support_that_misses_no_lesson_when_the_policy_runs_then_neither_is_withdrawal(
+    apdr: Apdr, history: History
+) -> None:
+    amira = history.pupil()
+    jo = history.staff()
+    in_class = history.intervention(
+        [jo],
+        name="Colourful semantics",
+        delivery=Delivery.class_,
+        ratio="1:30",
+        weekdays=EVERY_DAY,
+        minutes_per_session=60,
+    )
+    at_lunch = history.intervention(
+        [jo], name="Lunch club", weekdays=EVERY_DAY, minutes_per_session=45, withdrawn_from=""
+    )
+    history.enrol(in_class, amira)
+    history.enrol(at_lunch, amira)
+
+    run(apdr, history, AS_OF)
+
+    assert alerts(apdr, history, KIND) == []
+
+
+def test_given_a_pupil_taken_from_the_same_lesson_four_times_a_week_when_the_policy_runs_then_it_says_which_lesson(
+    apdr: Apdr, history: History
+) -> None:
+    amira = history.pupil()
+    jo = history.staff()
+    daily = history.intervention(
+        [jo],
+        name="Phonics catch-up",
+        weekdays=[Weekday.mon, Weekday.tue, Weekday.wed, Weekday.thu],
+        withdrawn_from="Phonics",
+    )
+    history.enrol(daily, amira)
+
+    result = run(apdr, history, AS_OF)
+
+    (raised,) = [a for a in result.raised if a["kind"] == KIND]
+    # 80 minutes is 5% of the week: only the lesson rule applies.
+    assert raised["summary"] == (
+        "Amira Khan misses Phonics 4 times a week (over 3): Phonics catch-up. Re-time or reduce the interventions."
+    )

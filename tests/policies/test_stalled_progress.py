@@ -1,0 +1,151 @@
+"""stalled_progress: outcomes not met at consecutive reviews, or no gain on a measure."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from apdr.aggregates.codes import AssessmentKind, Rating, Scale
+from apdr.runtime import Apdr
+from tests.policies.support import (
+    alerts,
+    assert_resolved_by_policy,
+    assess,
+    plan,
+    review,
+    run,
+    run_twice_and_find_one,
+)
+from tests.support.history import History
+
+KIND = "stalled_progress"
+BASELINE, INTERIM, EXIT = AssessmentKind.baseline, AssessmentKind.interim, AssessmentKind.exit
+
+
+def test_given_outcomes_not_met_at_two_reviews_in_a_row_when_the_policy_runs_twice_then_one_alert_until_a_review_finds_them_met(
+    apdr: Apdr, history: History
+) -> None:
+    amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
+    stalled = plan(history, amira, date(2026, 9, 7), review_due_on=date(2026, 10, 5))
+    recovering = plan(history, ben, date(2026, 9, 7), review_due_on=date(2026, 10, 5))
+    review(history, stalled, date(2026, 10, 5), Rating.not_met, next_due=date(2026, 11, 2))
+    review(history, stalled, date(2026, 11, 2), Rating.not_met, next_due=date(2026, 12, 7))
+    review(history, recovering, date(2026, 10, 5), Rating.not_met, next_due=date(2026, 11, 2))
+    review(history, recovering, date(2026, 11, 2), Rating.met, next_due=date(2026, 12, 7))
+
+    alert = run_twice_and_find_one(apdr, history, date(2026, 11, 9), KIND)
+
+    assert (alert["pupil_id"], alert["plan_id"]) == (amira, stalled)
+    assert alert["subject"] == f"{amira}/outcomes"
+    assert alert["summary"].startswith(
+        "Amira Khan: outcomes not met at each of the last 2 reviews (5 Oct 2026 and 2 Nov 2026); "
+        "most recently 'Reads 100 high-frequency words'."
+    )
+
+    review(history, stalled, date(2026, 11, 16), Rating.partly_met, next_due=date(2027, 1, 11))
+    assert_resolved_by_policy(apdr, history, date(2026, 11, 16), alert)
+
+
+def test_given_one_review_with_outcomes_not_met_when_the_policy_runs_then_it_waits_for_the_next(
+    apdr: Apdr, history: History
+) -> None:
+    amira = history.pupil()
+    plan_id = plan(history, amira, date(2026, 9, 7), review_due_on=date(2026, 10, 5))
+    review(history, plan_id, date(2026, 10, 5), Rating.not_met, next_due=date(2026, 11, 2))
+
+    run(apdr, history, date(2026, 10, 12))
+
+    assert alerts(apdr, history, KIND) == []
+
+
+def test_given_no_gain_from_baseline_when_the_policy_runs_twice_then_one_alert_until_an_assessment_shows_progress(
+    apdr: Apdr, history: History
+) -> None:
+    amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
+    assess(history, amira, date(2026, 9, 7), 84, BASELINE)
+    assess(history, amira, date(2026, 10, 26), 83, INTERIM)  # seven weeks on, a month lower
+    assess(history, ben, date(2026, 9, 7), 84, BASELINE)
+    assess(history, ben, date(2026, 10, 26), 90, INTERIM)
+
+    alert = run_twice_and_find_one(apdr, history, date(2026, 11, 2), KIND)
+
+    assert alert["pupil_id"] == amira and alert["intervention_id"] is None
+    assert alert["subject"] == f"{amira}/measure/-/single word reading test/reading age"
+    assert alert["summary"].startswith(
+        "Amira Khan: no gain in reading age (Single word reading test) from the baseline of 84 "
+        "on 7 Sep 2026 to 83 on 26 Oct 2026."
+    )
+
+    assess(history, amira, date(2026, 11, 20), 91, EXIT)
+    assert_resolved_by_policy(apdr, history, date(2026, 11, 20), alert)
+
+
+def test_given_no_gain_within_the_first_weeks_when_the_policy_runs_then_it_is_too_soon_to_judge(
+    apdr: Apdr, history: History
+) -> None:
+    amira = history.pupil()
+    assess(history, amira, date(2026, 9, 7), 84, BASELINE)
+    assess(history, amira, date(2026, 10, 5), 84, INTERIM)  # four weeks: under the six-week minimum
+
+    run(apdr, history, date(2026, 10, 12))
+
+    assert alerts(apdr, history, KIND) == []
+
+
+def test_given_a_questionnaire_score_that_falls_when_the_policy_runs_then_a_fall_is_not_read_as_no_gain(
+    apdr: Apdr, history: History
+) -> None:
+    amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
+    for pupil, later in ((amira, 14), (ben, 19)):
+        for on, value, kind in ((date(2026, 9, 7), 19, BASELINE), (date(2026, 10, 26), later, INTERIM)):
+            history.record.record_assessment(
+                history.senco,
+                pupil,
+                today=history.today,
+                instrument="Strengths and Difficulties Questionnaire",
+                measure="total difficulties",
+                scale=Scale.raw,
+                value=Decimal(value),
+                assessed_on=on,
+                kind=kind,
+                notes="",
+            )
+
+    run(apdr, history, date(2026, 11, 2))
+
+    # A raw score may fall as the pupil improves: only no change at all is no gain.
+    (alert,) = alerts(apdr, history, KIND)
+    assert alert["pupil_id"] == ben
+    assert "no gain in total difficulties (Strengths and Difficulties Questionnaire)" in alert["summary"]
+
+
+def test_given_outcomes_not_met_when_support_then_ends_then_the_alert_resolves(
+    apdr: Apdr, history: History
+) -> None:
+    amira = history.pupil()
+    plan_id = plan(history, amira, date(2026, 9, 7), review_due_on=date(2026, 10, 5))
+    review(history, plan_id, date(2026, 10, 5), Rating.not_met, next_due=date(2026, 11, 2))
+    review(history, plan_id, date(2026, 11, 2), Rating.not_met, next_due=date(2026, 12, 7))
+    alert = run_twice_and_find_one(apdr, history, date(2026, 11, 2), KIND)
+
+    # Support is replaced by a specialist placement: the plan closes with no successor.
+    history.record.close_plan(
+        history.senco,
+        plan_id,
+        today=history.today,
+        closed_on=date(2026, 11, 6),
+        reason="Moved to specialist provision",
+    )
+
+    assert_resolved_by_policy(apdr, history, date(2026, 11, 6), alert)
+
+
+def test_given_no_gain_when_the_evidence_is_over_a_term_old_then_it_no_longer_raises_an_alert(
+    apdr: Apdr, history: History
+) -> None:
+    amira = history.pupil()
+    assess(history, amira, date(2026, 6, 1), 84, BASELINE)
+    assess(history, amira, date(2026, 7, 20), 84, EXIT)
+    alert = run_twice_and_find_one(apdr, history, date(2026, 10, 19), KIND)  # 13 weeks after the exit
+
+    assert_resolved_by_policy(apdr, history, date(2026, 10, 20), alert)

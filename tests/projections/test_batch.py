@@ -1,0 +1,99 @@
+"""A batch groups writes for executemany; whatever it regroups, the table must end
+as if each write had run on its own, in order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from apdr.projections.projection import Batch
+from apdr.runtime import Apdr
+
+scratch = sa.MetaData()
+rows = sa.Table(
+    "batch_test_rows",
+    scratch,
+    sa.Column("row_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("label", sa.String(20), nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+)
+bump_small = rows.update().where(rows.c.size < sa.bindparam("w_below")).values(size=rows.c.size + 1)
+
+writes = st.lists(
+    st.one_of(
+        st.tuples(st.just("insert"), st.integers(0, 6), st.sampled_from("abc")),
+        st.tuples(st.just("update"), st.integers(0, 6), st.sampled_from("xyz")),
+        st.tuples(st.just("delete"), st.integers(0, 6), st.none()),
+        st.tuples(st.just("bump"), st.integers(0, 9), st.none()),
+    ),
+    max_size=40,
+)
+
+
+def _one_at_a_time(conn: sa.Connection, ops: list[tuple[str, int, Any]]) -> None:
+    present: set[int] = set()
+    for op, n, value in ops:
+        if op == "insert" and n not in present:
+            conn.execute(rows.insert().values(row_id=n, label=value, size=n))
+            present.add(n)
+        elif op == "update":
+            conn.execute(rows.update().where(rows.c.row_id == n).values(label=value))
+        elif op == "delete":
+            conn.execute(rows.delete().where(rows.c.row_id == n))
+            present.discard(n)
+        elif op == "bump":
+            conn.execute(bump_small, {"w_below": n})
+
+
+def _batched(conn: sa.Connection, ops: list[tuple[str, int, Any]]) -> None:
+    batch = Batch(conn)
+    present: set[int] = set()
+    for op, n, value in ops:
+        if op == "insert" and n not in present:
+            batch.insert(rows, {"row_id": n, "label": value, "size": n})
+            present.add(n)
+        elif op == "update":
+            batch.update(rows, {"row_id": n}, {"label": value})
+        elif op == "delete":
+            batch.delete(rows, {"row_id": n})
+            present.discard(n)
+        elif op == "bump":
+            batch.execute(bump_small, {"w_below": n})  # not by primary key: touches the whole table
+    batch.flush()
+
+
+def test_any_writes_batched_leave_the_table_as_writing_them_one_at_a_time(apdr: Apdr) -> None:
+    engine = apdr.engine
+    scratch.create_all(engine)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(writes)
+    def check(ops: list[tuple[str, int, Any]]) -> None:
+        results = []
+        for apply in (_one_at_a_time, _batched):
+            with engine.begin() as conn:
+                conn.execute(rows.delete())
+                apply(conn, ops)
+                results.append(sorted(conn.execute(sa.select(rows)).all()))
+        assert results[0] == results[1]
+
+    check()
+
+
+def test_interleaved_inserts_of_two_tables_make_two_groups(apdr: Apdr) -> None:
+    other = sa.Table(
+        "batch_test_other", scratch, sa.Column("n", sa.Integer, primary_key=True), extend_existing=True
+    )
+    scratch.create_all(apdr.engine)
+    with apdr.engine.begin() as conn:
+        batch = Batch(conn)
+        for n in range(50):
+            batch.insert(rows, {"row_id": n, "label": "a", "size": n})
+            batch.insert(other, {"n": n})
+            batch.update(rows, {"row_id": n}, {"label": "b"})
+        assert len(batch._writes) == 3
+        batch.flush()
+        assert conn.execute(sa.select(sa.func.count()).where(rows.c.label == "b")).scalar() == 50

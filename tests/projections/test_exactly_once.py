@@ -1,0 +1,55 @@
+"""Read models apply each event exactly once, however the projection process dies."""
+
+from __future__ import annotations
+
+import multiprocessing
+import random
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from apdr.config import Settings
+from apdr.demo import load_demo_school
+from apdr.projections.runner import positions
+from apdr.runtime import Apdr
+from tests.support.crash import KILLED_AT_COMMIT, KILLED_MID_BATCH, catch_up_until_killed
+
+
+def snapshot(apdr: Apdr) -> dict[str, list[Any]]:
+    tables = [t for p in apdr.read_models.projections.values() for t in p.tables] + [positions]
+    with apdr.engine.connect() as conn:
+        return {t.name: sorted((tuple(r) for r in conn.execute(sa.select(t))), key=repr) for t in tables}
+
+
+def test_given_a_projection_process_killed_at_random_points_when_restarted_then_its_tables_match_an_uninterrupted_run(
+    apdr: Apdr, database: Settings
+) -> None:
+    load_demo_school(apdr.record, as_of=date(2026, 10, 16), seed=3)
+    events = apdr.read_models.last_notification_id()
+    apdr.read_models.catch_up()
+    uninterrupted = snapshot(apdr)
+    for name in apdr.read_models.projections:
+        apdr.read_models.reset(name)
+
+    rng = random.Random(20261123)
+    spawn = multiprocessing.get_context("spawn")
+    exits = []
+    for attempt in range(8):
+        mode = "event" if attempt % 2 == 0 else "commit"
+        # Every read model takes each batch in one commit: a few commits in is mid-log.
+        at = rng.randint(1, events // 4) if mode == "event" else rng.randint(1, 3)
+        child = spawn.Process(
+            target=catch_up_until_killed,
+            args=(database.database_url, database.database_schema, mode, at, rng.choice([7, 50, 333])),
+        )
+        child.start()
+        child.join(120)
+        exits.append(child.exitcode)
+        if child.exitcode == 0:
+            break
+
+    apdr.read_models.catch_up()
+
+    assert KILLED_MID_BATCH in exits and KILLED_AT_COMMIT in exits, exits
+    assert snapshot(apdr) == uninterrupted

@@ -1,0 +1,251 @@
+"""The provision map, fed real events on both databases and read through its query."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from apdr.aggregates.codes import AttendanceStatus, InterventionDecision
+from apdr.aggregates.school_year import default_calendar
+from apdr.projections.provision_map import Totals, Window, csv_lines, provision_rows
+from apdr.runtime import Apdr
+from tests.support.history import History
+
+PRESENT, ABSENT, LATE = AttendanceStatus.present, AttendanceStatus.absent, AttendanceStatus.late
+
+
+def provision(apdr: Apdr, history: History, as_of: date, first: date | None = None) -> list[dict[str, Any]]:
+    apdr.read_models.catch_up()
+    first = first or date(2026, 9, 1)
+    calendar = apdr.record.calendar(history.setting_id, first, as_of)
+    with apdr.engine.connect() as conn:
+        return list(provision_rows(conn, history.setting_id, Window(first, as_of), calendar))
+
+
+@pytest.fixture
+def history(apdr: Apdr) -> History:
+    return History(apdr.record)
+
+
+def test_given_sessions_delivered_when_the_map_is_read_then_it_counts_expected_delivered_and_attended(
+    apdr: Apdr, history: History
+) -> None:
+    amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
+    jo = history.staff("Jo Bloggs")
+    pt = history.intervention([jo])
+    history.enrol(pt, amira)
+    history.enrol(pt, ben)
+    history.session(pt, jo, date(2026, 9, 21), {amira: PRESENT, ben: ABSENT})
+    history.session(pt, jo, date(2026, 9, 23), {amira: LATE, ben: PRESENT})
+
+    rows = provision(apdr, history, as_of=date(2026, 9, 25))
+
+    assert [r["pupil_name"] for r in rows] == ["Ben Adams", "Amira Khan"]
+    by_name = {r["pupil_name"]: r for r in rows}
+    # Mon 21, Wed 23 and Fri 25 September are scheduled teaching days.
+    assert by_name["Amira Khan"]["sessions_expected"] == 3
+    assert by_name["Amira Khan"]["sessions_delivered"] == 2
+    assert by_name["Amira Khan"]["sessions_attended"] == 2  # late still counts as attended
+    assert by_name["Ben Adams"]["sessions_attended"] == 1
+    row = by_name["Amira Khan"]
+    assert row["staff"] == "Jo Bloggs"
+    assert row["sessions_per_week"] == 3 and row["weekdays"] == ["mon", "wed", "fri"]
+    assert row["cost_per_pupil_per_year"] == "600.00"  # 1200.00 shared by two pupils
+    assert row["year_group"] == 5 and row["age"] == 9  # born March 2017: Year 5 in 2026-27
+    assert row["ends_on"] == date(2026, 11, 29)  # ten planned weeks from Monday 21 September
+    assert row["review_due_on"] == date(2026, 11, 30)
+
+
+def test_given_the_half_term_week_when_sessions_are_expected_then_it_is_left_out(
+    apdr: Apdr, history: History
+) -> None:
+    amira = history.pupil()
+    jo = history.staff()
+    pt = history.intervention([jo])
+    history.enrol(pt, amira)
+    calendar = default_calendar(2026, 2026)
+    scheduled = calendar.scheduled_days([1, 3, 5], date(2026, 9, 21), date(2026, 11, 6))
+    half_term = [d for d in scheduled if date(2026, 10, 26) <= d <= date(2026, 10, 30)]
+
+    (row,) = provision(apdr, history, as_of=date(2026, 11, 6))
+
+    assert half_term == []
+    assert row["sessions_expected"] == len(scheduled) == 3 * 7 - 3  # seven weeks, less half-term
+
+
+def test_given_term_dates_set_by_the_setting_when_sessions_are_expected_then_they_follow_them(
+    apdr: Apdr, history: History
+) -> None:
+    amira = history.pupil()
+    jo = history.staff()
+    pt = history.intervention([jo])
+    history.enrol(pt, amira)
+    history.record.set_term_dates(
+        history.senco,
+        academic_year=2026,
+        terms=[
+            {
+                "name": "autumn",
+                "starts_on": date(2026, 9, 3),
+                "ends_on": date(2026, 9, 30),
+                "half_term_starts_on": date(2026, 9, 21),
+                "half_term_ends_on": date(2026, 9, 25),
+            }
+        ],
+        closures=[date(2026, 9, 28)],
+    )
+
+    (row,) = provision(apdr, history, as_of=date(2026, 10, 2))
+
+    # Only Wed 30 September is left: 21-25 are a break, 28 a closure, October no term.
+    assert row["sessions_expected"] == 1
+
+
+def test_given_a_withdrawal_when_the_map_is_read_for_later_then_the_row_is_gone(
+    apdr: Apdr, history: History
+) -> None:
+    amira = history.pupil()
+    jo = history.staff()
+    pt = history.intervention([jo])
+    history.enrol(pt, amira)
+    history.record.withdraw_pupil(
+        history.senco,
+        pt,
+        amira,
+        today=history.today,
+        withdrawn_on=date(2026, 10, 2),
+        reason="moved to a 1:1 programme",
+    )
+
+    on_the_day = provision(apdr, history, as_of=date(2026, 10, 2), first=date(2026, 10, 2))
+    after = provision(apdr, history, as_of=date(2026, 10, 5), first=date(2026, 10, 5))
+    before_enrolment = provision(apdr, history, as_of=date(2026, 9, 18), first=date(2026, 9, 18))
+    term_so_far = provision(apdr, history, as_of=date(2026, 10, 16))
+
+    assert len(on_the_day) == 1 and on_the_day[0]["left_on"] == date(2026, 10, 2)
+    assert after == [] and before_enrolment == []
+    # Over the term so far, the row stays, expecting sessions only while enrolled: 21 Sep to 2 Oct.
+    assert [r["sessions_expected"] for r in term_so_far] == [6]
+
+
+def test_given_corrected_and_voided_sessions_when_the_map_is_read_then_it_counts_the_corrections(
+    apdr: Apdr, history: History
+) -> None:
+    amira = history.pupil()
+    jo = history.staff()
+    pt = history.intervention([jo])
+    history.enrol(pt, amira)
+    first = history.session(pt, jo, date(2026, 9, 21), {amira: ABSENT})
+    second = history.session(pt, jo, date(2026, 9, 23), {amira: PRESENT})
+    history.record.correct_session(
+        history.senco,
+        pt,
+        first,
+        today=history.today,
+        reason="the register was marked on the wrong line",
+        attendance=[{"pupil_id": amira, "status": PRESENT}],
+    )
+    history.record.void_session(history.senco, pt, second, reason="recorded against the wrong group")
+
+    (row,) = provision(apdr, history, as_of=date(2026, 9, 25))
+
+    assert (row["sessions_delivered"], row["sessions_attended"]) == (1, 1)
+
+
+def test_given_a_review_and_an_end_when_the_map_is_read_as_of_dates_then_each_date_shows_its_own_state(
+    apdr: Apdr, history: History
+) -> None:
+    amira = history.pupil()
+    jo = history.staff()
+    pt = history.intervention([jo])
+    history.enrol(pt, amira)
+    history.record.review_intervention(
+        history.senco,
+        pt,
+        today=history.today,
+        reviewed_on=date(2026, 10, 9),
+        summary="Good progress",
+        decision=InterventionDecision.continue_,
+        next_review_due_on=date(2026, 11, 13),
+    )
+    history.record.end_intervention(
+        history.senco, pt, today=history.today, ended_on=date(2026, 11, 13), reason="completed"
+    )
+
+    (early,) = provision(apdr, history, as_of=date(2026, 10, 1))
+    (middle,) = provision(apdr, history, as_of=date(2026, 10, 20))
+    (late,) = provision(apdr, history, as_of=date(2026, 11, 20))
+    (at_the_end,) = provision(apdr, history, as_of=date(2026, 11, 13))
+
+    assert (early["review_due_on"], early["reviewed_on"], early["ended"]) == (date(2026, 11, 30), [], False)
+    assert (middle["review_due_on"], middle["reviewed_on"]) == (date(2026, 11, 13), [date(2026, 10, 9)])
+    assert (late["ended"], late["ends_on"], late["review_due_on"]) == (True, date(2026, 11, 13), None)
+    # Nothing is expected after the end: Oct 21, 23, then two full weeks after half-term.
+    assert late["sessions_expected"] == at_the_end["sessions_expected"] == middle["sessions_expected"] + 8
+
+
+def test_given_two_settings_when_one_reads_its_map_then_it_sees_only_its_own(
+    apdr: Apdr, history: History
+) -> None:
+    other = History(apdr.record)
+    amira = history.pupil()
+    jo = history.staff()
+    history.enrol(history.intervention([jo]), amira)
+    ola = other.pupil("Ola", "Nowak")
+    other_jo = other.staff()
+    other.enrol(other.intervention([other_jo]), ola)
+
+    assert [r["pupil_name"] for r in provision(apdr, history, date(2026, 10, 1))] == ["Amira Khan"]
+    assert [r["pupil_name"] for r in provision(apdr, other, date(2026, 10, 1))] == ["Ola Nowak"]
+
+
+def test_given_rows_when_totalled_then_costs_count_each_intervention_once(
+    apdr: Apdr, history: History
+) -> None:
+    pupils = [history.pupil(f"P{n}", "Pupil") for n in range(3)]
+    jo = history.staff()
+    pt = history.intervention([jo])
+    talk = history.intervention([jo], name="Talk Boost", cost_per_year=Decimal("900.50"))
+    for p in pupils:
+        history.enrol(pt, p)
+    history.enrol(talk, pupils[0])
+    totals = Totals()
+
+    for row in provision(apdr, history, date(2026, 10, 1)):
+        totals.add(row)
+
+    result = totals.as_dict()
+    assert (result["rows"], result["pupils"], result["interventions"]) == (4, 3, 2)
+    assert result["cost_per_year"] == "2100.50"
+    assert result["cost_per_pupil_per_year"] == "700.17"
+
+
+def test_given_rows_when_written_as_csv_then_excel_opens_them_and_formulas_are_defused(
+    apdr: Apdr, history: History
+) -> None:
+    amira = history.pupil('=HYPERLINK("x")', "Khan")
+    jo = history.staff()
+    history.enrol(history.intervention([jo]), amira)
+
+    text = "".join(csv_lines(iter(provision(apdr, history, date(2026, 10, 1)))))
+
+    assert text.startswith("\ufeffName,Age,Year group,Class,Intervention")
+    lines = text.split("\r\n")
+    assert len(lines) == 3 and lines[-1] == ""
+    assert lines[1].startswith('"\'=HYPERLINK(""x"") Khan"')
+
+
+def test_given_a_rebuild_when_it_finishes_then_the_map_is_identical(apdr: Apdr, history: History) -> None:
+    amira = history.pupil()
+    jo = history.staff()
+    pt = history.intervention([jo])
+    history.enrol(pt, amira)
+    history.session(pt, jo, date(2026, 9, 21), {amira: PRESENT})
+    before = provision(apdr, history, date(2026, 10, 1))
+
+    apdr.read_models.rebuild("provision_map")
+
+    assert provision(apdr, history, date(2026, 10, 1)) == before

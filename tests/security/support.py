@@ -1,0 +1,69 @@
+"""A school with one of everything, for tests that go through every route."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID, uuid4
+
+from apdr.aggregates import User
+from apdr.aggregates.codes import Role
+from tests.api.support import group
+from tests.support.fixtures import Client, School
+
+
+@dataclass
+class Seeded:
+    """Records of every kind in one setting, and a TA assigned to its intervention."""
+
+    school: School
+    ids: dict[str, str]
+    ta: Client
+    admin: Client
+
+    def path(self, template: str) -> str:
+        """A route's path with each {name} filled by a record of that kind."""
+        return template.format(**self.ids)
+
+
+def seed(school: School) -> Seeded:
+    running = group(school)
+    ta_staff = school.staff("Grace Okafor")
+    school.senco.post(f"/interventions/{running.intervention}/staff", {"staff_id": ta_staff})
+    ta = school.user(Role.ta, staff_id=UUID(ta_staff))
+    plan = school.plan(running.amira)
+    plan_body = school.senco.get(f"/plans/{plan}").json()
+    session_id = str(uuid4())
+    marks = {running.amira: "present", running.oliver: "present"}
+    assert school.session(running.intervention, ta_staff, marks, session_id=session_id).status_code == 201
+    assessment = school.senco.create(
+        f"/pupils/{running.amira}/assessments",
+        {
+            "instrument": "Reading test",
+            "measure": "reading age",
+            "scale": "age_equivalent_months",
+            "value": 84,
+            "assessed_on": "2026-09-07",
+            "kind": "baseline",
+        },
+    )
+    # An overdue review gives the setting an alert.
+    school.senco.post(
+        f"/plans/{plan}/review-date", {"review_due_on": "2026-10-01", "reason": "brought forward"}
+    )
+    run = school.senco.post("/policies/run", {"as_of": "2026-11-16"}).json()
+    alert = next(a["id"] for a in run["raised"] if a["kind"] == "overdue_review")
+    spare = school.user(Role.teacher)
+    ids = {
+        "pupil_id": running.amira,
+        "plan_id": plan,
+        "intervention_id": running.intervention,
+        "staff_id": running.staff,
+        "session_id": session_id,
+        "assessment_id": assessment,
+        "outcome_id": plan_body["outcomes"][0]["id"],
+        "alert_id": alert,
+        "setting_id": str(school.setting_id),
+        "user_id": str(User.create_id(spare.email)),
+        "need_type": "SPLD",
+    }
+    return Seeded(school, ids, ta, school.user(Role.admin))

@@ -1,0 +1,122 @@
+"""Who saw a pupil's record: every read, export and disclosure is an entry in the pupil's
+audit trail, which the SENCO reads newest first."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+
+from apdr.aggregates import RecordAccess
+from apdr.aggregates.codes import Role
+from tests.api import support
+from tests.api.support import group, other_setting, problem
+from tests.support.fixtures import School
+
+school, served = support.school, support.served
+
+DISCLOSURE = {
+    "shared_on": "2026-11-20",
+    "shared_with": "Youth Offending Team",
+    "purpose": "Support plan for a referral order",
+    "lawful_basis": "legal_obligation",
+    "what": "Attendance and current support",
+}
+
+
+def _trail(school: School, pupil: str, **params: object) -> dict:
+    response = school.senco.get("/audit", params={"pupil_id": pupil, **params})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_given_reads_exports_and_a_disclosure_when_the_senco_asks_then_the_trail_lists_them_newest_first(
+    school: School,
+) -> None:
+    running = group(school)
+    plan = school.plan(running.amira)
+    ta_staff = school.staff("Grace Okafor")
+    school.senco.post(f"/interventions/{running.intervention}/staff", {"staff_id": ta_staff})
+    ta = school.user(Role.ta, staff_id=UUID(ta_staff))
+    teacher, leader = school.user(Role.teacher), school.user(Role.leader)
+    started = datetime.now(UTC) - timedelta(seconds=1)
+
+    assert teacher.get(f"/pupils/{running.amira}").status_code == 200
+    assert ta.get(f"/plans/{plan}").status_code == 200
+    assert leader.get(f"/pupils/{running.amira}/chronology").status_code == 200
+    assert leader.get("/provision-map", params={"format": "csv"}).status_code == 200
+    assert teacher.get("/register", params={"include_no_sen": True}).status_code == 200
+    assert school.senco.post(f"/pupils/{running.amira}/disclosures", DISCLOSURE).status_code == 204
+
+    trail = _trail(school, running.amira)
+
+    assert (trail["pupil_id"], trail["total"], trail["limit"], trail["offset"]) == (running.amira, 6, 100, 0)
+    assert [(e["by"], e["role"], e["kind"], e["what"]) for e in trail["entries"]] == [
+        (
+            school.senco.email,
+            "senco",
+            "disclosure",
+            "shared with Youth Offending Team: Attendance and current support",
+        ),
+        (teacher.email, "teacher", "export", "SEN register as of 2026-11-23 (json)"),
+        (leader.email, "leader", "export", "provision map 2026-09-01 to 2026-11-23 (csv)"),
+        (leader.email, "leader", "read", "chronology"),
+        (ta.email, "ta", "read", f"support plan {plan}"),
+        (teacher.email, "teacher", "read", "pupil record"),
+    ]
+    ats = [datetime.fromisoformat(e["at"]) for e in trail["entries"]]
+    assert ats == sorted(ats, reverse=True)
+    assert all(started <= at <= datetime.now(UTC) for at in ats)
+    assert trail["entries"][0]["details"] == DISCLOSURE
+    assert all(e["details"] is None for e in trail["entries"][1:])
+    # Oliver was in the exports, and nothing else.
+    assert [e["kind"] for e in _trail(school, running.oliver)["entries"]] == ["export", "export"]
+    # Reading the trail is not itself an entry in it.
+    assert _trail(school, running.amira)["total"] == 6
+    page = _trail(school, running.amira, limit=2, offset=1)
+    assert [e["what"] for e in page["entries"]] == [e["what"] for e in trail["entries"][1:3]]
+
+
+def test_given_a_refused_read_when_the_trail_is_asked_then_it_is_not_there(school: School) -> None:
+    pupil = school.pupil()
+    ta = school.user(Role.ta)
+
+    problem(ta.get(f"/pupils/{pupil}"), 403)
+    problem(other_setting(school).get(f"/pupils/{pupil}"), 404)
+
+    assert _trail(school, pupil)["entries"] == []
+
+
+def test_given_the_audit_trail_when_others_ask_for_it_then_only_the_settings_senco_may(
+    school: School,
+) -> None:
+    pupil = school.pupil()
+
+    for role in (Role.teacher, Role.leader, Role.ta, Role.admin):
+        problem(school.user(role).get("/audit", params={"pupil_id": pupil}), 403)
+    problem(other_setting(school).get("/audit", params={"pupil_id": pupil}), 404)
+    support.invalid(school.senco.get("/audit"), "pupil_id")
+
+
+def test_given_reads_when_recorded_then_each_is_one_event_of_an_aggregate_of_its_own(school: School) -> None:
+    pupil = school.pupil()
+    record = school.apdr.record
+    before = record.recorder.max_notification_id() or 0
+
+    for _ in range(3):
+        assert school.senco.get(f"/pupils/{pupil}").status_code == 200
+
+    accesses = record.recorder.select_notifications(
+        start=before, limit=100, topics=[get_topic(RecordAccess.Recorded)], inclusive_of_start=False
+    )
+    assert len(accesses) == 3
+    assert len({n.originator_id for n in accesses}) == 3
+    assert {n.originator_version for n in accesses} == {1}
+    event = record.mapper.to_domain_event(accesses[0])
+    assert (event.by, event.role, event.kind, event.pupil_ids) == (
+        school.senco.email,
+        "senco",
+        "read",
+        [UUID(pupil)],
+    )

@@ -1,0 +1,165 @@
+"""Whatever a client sends: a 4xx naming what is wrong, never a 500, never a wedged read model,
+and nothing personal in the access log."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import httpx
+
+from apdr.aggregates.codes import Role
+from apdr.api import create_app
+from apdr.runtime import Apdr
+from tests.api import support
+from tests.api.support import group, invalid
+from tests.support.fixtures import School, upn
+from tests.support.server import LiveServer
+
+school, served = support.school, support.served
+
+
+def test_given_dates_outside_1950_to_2099_when_sent_then_422_naming_them(school: School) -> None:
+    started = time.perf_counter()
+    far = school.senco.get("/provision-map", params={"as_of": "9999-12-31"})
+    ancient = school.senco.get("/provision-map", params={"as_of": "0001-01-01"})
+    wide = school.senco.get("/provision-map", params={"from": "1950-01-01", "as_of": "2099-12-31"})
+    register = school.senco.get("/register", params={"as_of": "2100-01-01"})
+    policies = school.senco.post("/policies/run", {"as_of": "0001-01-01"})
+    born = school.senco.post(
+        "/pupils",
+        {
+            "upn": upn(),
+            "given_name": "A",
+            "family_name": "B",
+            "date_of_birth": "1949-12-31",
+            "class_name": "4B",
+        },
+    )
+
+    for response, field in (
+        (far, "as_of"),
+        (ancient, "as_of"),
+        (wide, "from"),
+        (register, "as_of"),
+        (policies, "as_of"),
+        (born, "date_of_birth"),
+    ):
+        invalid(response, field)
+    assert time.perf_counter() - started < 5  # no calendar is built for centuries
+    assert (
+        school.senco.get("/provision-map", params={"from": "2020-09-01", "as_of": "2026-11-23"}).status_code
+        == 200
+    )
+
+
+def test_given_control_characters_or_broken_unicode_when_sent_then_422_and_the_read_models_carry_on(
+    school: School,
+) -> None:
+    running = group(school)
+    nul = school.senco.post(
+        "/pupils",
+        {
+            "upn": upn(),
+            "given_name": "Am\x00ira",
+            "family_name": "K",
+            "date_of_birth": "2017-03-14",
+            "class_name": "4B",
+        },
+    )
+    surrogate = school.senco.http.post(
+        "/api/v1/staff",
+        content=b'{"name": "Jo \\ud800", "role": "ta"}',
+        headers=school.senco.headers | {"Content-Type": "application/json"},
+    )
+    in_a_list = school.senco.post(
+        f"/pupils/{running.amira}/advice",
+        {
+            "source": "educational_psychologist",
+            "received_on": "2026-10-01",
+            "summary": "ok",
+            "recommendations": ["fine", "bad\x07"],
+        },
+    )
+    search = school.senco.get("/pupils", params={"search": "Am\x00"})
+
+    invalid(nul, "given_name")
+    invalid(surrogate, "name")
+    invalid(in_a_list, "recommendations")
+    invalid(search, "search")
+    assert "control characters" in nul.json()["errors"][0]["message"]
+    # Tabs and new lines are text, not controls.
+    notes = school.session(
+        running.intervention,
+        running.staff,
+        {running.amira: "present", running.oliver: "absent"},
+        notes="Line 1\n\tLine 2",
+    )
+    assert notes.status_code == 201, notes.text
+    assert school.senco.get("/provision-map").status_code == 200
+    assert school.senco.get("/impact").status_code == 200
+
+
+def test_given_numbers_as_strings_or_out_of_range_when_sent_then_422(school: School) -> None:
+    running = group(school)
+
+    as_text = school.session(running.intervention, running.staff, {running.amira: "present"}, minutes="20")
+    as_bool = school.session(running.intervention, running.staff, {running.amira: "present"}, minutes=True)
+    too_long = school.session(running.intervention, running.staff, {running.amira: "present"}, minutes=10**30)
+    weeks = school.senco.post("/interventions", {"planned_weeks": 10**6})
+    offset = school.senco.get("/pupils", params={"offset": 10**20})
+    chronology = school.senco.get(f"/pupils/{running.amira}/chronology", params={"offset": 10**20})
+
+    for response, field in (
+        (as_text, "minutes"),
+        (as_bool, "minutes"),
+        (too_long, "minutes"),
+        (offset, "offset"),
+        (chronology, "offset"),
+    ):
+        invalid(response, field)
+    assert "planned_weeks" in {e["field"] for e in weeks.json()["errors"]}
+
+
+def test_given_an_unknown_setting_urn_when_an_admin_adds_a_user_then_422_naming_setting(
+    school: School,
+) -> None:
+    admin = school.user(Role.admin)
+
+    response = admin.post(
+        "/users",
+        {"email": "new@school.example", "role": "teacher", "setting": "999999", "password": "long enough pw"},
+    )
+
+    assert "999999" in invalid(response, "setting")
+
+
+def test_given_a_search_in_the_query_string_when_served_then_the_access_log_has_the_path_not_the_query(
+    served: tuple[Apdr, httpx.Client], school: School
+) -> None:
+    running, _ = served
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(record.getMessage())
+
+    server = LiveServer(create_app(apdr=running))
+    server.server.config.access_log = True
+    server.server.config.log_level = "info"
+    with server:
+        access = logging.getLogger("uvicorn.access")
+        handler, level = Keep(), access.level
+        access.addHandler(handler)
+        access.setLevel(logging.INFO)
+        try:
+            response = httpx.get(
+                f"{server.url}/api/v1/pupils", params={"search": "Khan"}, headers=school.senco.headers
+            )
+        finally:
+            access.removeHandler(handler)
+            access.setLevel(level)
+
+    assert response.status_code == 200
+    assert any("GET /api/v1/pupils HTTP/1.1" in line for line in lines), lines
+    assert not any("Khan" in line or "search" in line for line in lines)

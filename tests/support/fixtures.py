@@ -1,0 +1,194 @@
+"""A school to test against: a setting, its SENCO signed in, and helpers to add
+other users and the usual records over HTTP."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+import httpx
+import pytest
+
+from apdr.aggregates.codes import Role
+from apdr.aggregates.upn import check_letter
+from apdr.api import create_app
+from apdr.api.deps import today
+from apdr.application import Actor
+from apdr.runtime import Apdr
+from tests.support.server import LiveServer
+
+PASSWORD = "correct horse battery"
+TODAY = date(2026, 11, 23)
+_serials = itertools.count(1)
+
+
+def upn(serial: int | None = None, la: str = "801") -> str:
+    """A valid UPN, different every call unless ``serial`` is given."""
+    serial = next(_serials) if serial is None else serial
+    body = f"{la}2000{26 + serial // 1000:02d}{serial % 1000:03d}"
+    return check_letter(body) + body
+
+
+def random_urn() -> str:
+    return f"{random.randint(100000, 999999)}"
+
+
+@dataclass
+class Client:
+    """An httpx client signed in as one user."""
+
+    http: httpx.Client
+    email: str
+    role: Role
+    setting_id: UUID | None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        headers = self.headers | kwargs.pop("headers", {})
+        return self.http.request(method, f"/api/v1{path}", headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, json: Any = None, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", path, json=json, **kwargs)
+
+    def put(self, path: str, json: Any = None, **kwargs: Any) -> httpx.Response:
+        return self.request("PUT", path, json=json, **kwargs)
+
+    def create(self, path: str, json: Any) -> str:
+        """POST, insist on 201, answer the new id."""
+        response = self.post(path, json)
+        assert response.status_code == 201, response.text
+        return str(response.json()["id"])
+
+
+@dataclass
+class School:
+    """A setting with its SENCO signed in, served over real HTTP."""
+
+    apdr: Apdr
+    http: httpx.Client
+    setting_id: UUID
+    urn: str
+    senco: Client
+
+    def sign_in(self, email: str, password: str = PASSWORD) -> httpx.Response:
+        return self.http.post("/api/v1/auth/token", data={"username": email, "password": password})
+
+    def user(self, role: Role, *, staff_id: UUID | None = None, setting_id: UUID | None = None) -> Client:
+        email = f"{role.value}-{uuid4().hex[:8]}@school.example"
+        setting = None if role is Role.admin else (setting_id or self.setting_id)
+        self.apdr.record.add_user(
+            Actor.system("test"),
+            email=email,
+            role=role,
+            password=PASSWORD,
+            setting_id=setting,
+            staff_id=staff_id,
+        )
+        token = self.sign_in(email).json()["access_token"]
+        return Client(self.http, email, role, setting, {"Authorization": f"Bearer {token}"})
+
+    # -- the usual records ---------------------------------------------------
+
+    def pupil(self, **overrides: Any) -> str:
+        body = {
+            "upn": upn(),
+            "given_name": "Amira",
+            "family_name": "Khan",
+            "date_of_birth": "2017-03-14",
+            "class_name": "4B",
+        } | overrides
+        return self.senco.create("/pupils", body)
+
+    def staff(self, name: str = "Jo Bloggs", role: str = "ta") -> str:
+        return self.senco.create("/staff", {"name": name, "role": role})
+
+    def plan(self, pupil_id: str, **overrides: Any) -> str:
+        body = {
+            "starts_on": "2026-09-21",
+            "review_due_on": "2026-12-11",
+            "outcomes": [
+                {
+                    "description": "Reads 100 high-frequency words",
+                    "measure": "words read correctly in one minute",
+                    "target": "100",
+                }
+            ],
+            "strategies": [{"code": "CL5", "description": "Precision teaching"}],
+            "expected_impact": "Reads fluently enough to join guided reading",
+            "pupil_views": "I like reading comics",
+            "parent_views": "We read at bedtime",
+            "home_actions": "Ten minutes of shared reading",
+        } | overrides
+        return self.senco.create(f"/pupils/{pupil_id}/plans", body)
+
+    def intervention(self, staff_ids: list[str], **overrides: Any) -> str:
+        body = {
+            "name": "Precision teaching: HFW",
+            "programme": "Precision teaching",
+            "area_of_need": "cognition_learning",
+            "strategy_codes": ["CL5"],
+            "aim": "Read the first 100 high-frequency words",
+            "delivery": "small_group",
+            "ratio": "1:3",
+            "location": "Library room",
+            "weekdays": ["mon", "wed", "fri"],
+            "minutes_per_session": 20,
+            "starts_on": "2026-09-21",
+            "planned_weeks": 10,
+            "review_due_on": "2026-11-30",
+            "cost_per_year": "1200.00",
+            "staff_ids": staff_ids,
+            "withdrawn_from": "guided reading",
+        } | overrides
+        return self.senco.create("/interventions", body)
+
+    def enrol(self, intervention_id: str, pupil_id: str, starts_on: str = "2026-09-21", **extra: Any) -> str:
+        return self.senco.create(
+            f"/interventions/{intervention_id}/enrolments",
+            {"pupil_id": pupil_id, "starts_on": starts_on} | extra,
+        )
+
+    def session(
+        self,
+        intervention_id: str,
+        delivered_by: str,
+        attendance: dict[str, str],
+        delivered_on: str = "2026-09-21",
+        client: Client | None = None,
+        **extra: Any,
+    ) -> httpx.Response:
+        body = {
+            "session_id": str(uuid4()),
+            "delivered_on": delivered_on,
+            "minutes": 20,
+            "delivered_by": delivered_by,
+            "focus": "HFW set 1",
+            "notes": "",
+            "attendance": [{"pupil_id": p, "status": s} for p, s in attendance.items()],
+        } | extra
+        return (client or self.senco).post(f"/interventions/{intervention_id}/sessions", body)
+
+
+@pytest.fixture
+def school(apdr: Apdr) -> Iterator[School]:
+    """A new setting, served by the real API over HTTP, with 'today' fixed at TODAY."""
+    app = create_app(apdr=apdr)
+    app.dependency_overrides[today] = lambda: TODAY
+    urn = random_urn()
+    setting_id = apdr.record.register_setting(Actor.system("test"), urn=urn, name="Test Primary")
+    with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=30) as http:
+        school = School(apdr, http, setting_id, urn, Client(http, "", Role.senco, setting_id))
+        school.senco = school.user(Role.senco)
+        yield school
+
+
+def days_after(day: str, n: int) -> str:
+    return (date.fromisoformat(day) + timedelta(days=n)).isoformat()
