@@ -67,8 +67,8 @@ def create_app(
         settings.sign_in_failures_per_username, settings.sign_in_failures_per_address
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.include_router(auth.router, prefix=API, responses=problems.documented(401, 422, 429, 503))
     for router in (
-        auth.router,
         admin.router,
         setting.router,
         pupils.router,
@@ -81,7 +81,7 @@ def create_app(
         thresholds.router,
         audit.router,
     ):
-        app.include_router(router, prefix=API)
+        app.include_router(router, prefix=API, responses=problems.documented(401, 403, 404, 409, 422, 503))
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -12,6 +13,7 @@ import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from apdr.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
@@ -33,6 +35,29 @@ TITLES = {
     429: "Too many requests",
     503: "Database unavailable",
 }
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem, as every error is answered (documented in the OpenAPI schema)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[dict[str, str]] | None = None
+    """For invalid input: each field at fault (``outcomes[0].target``) and what is wrong with it."""
+
+
+_SCHEMA = Problem.model_json_schema()
+
+
+def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for these error statuses: problem+json, with its schema."""
+    return {
+        status: {"description": TITLES[status], "content": {PROBLEM: {"schema": copy.deepcopy(_SCHEMA)}}}
+        for status in statuses
+    }
 
 
 def problem(

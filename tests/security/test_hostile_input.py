@@ -163,3 +163,35 @@ def test_given_a_search_in_the_query_string_when_served_then_the_access_log_has_
     assert response.status_code == 200
     assert any("GET /api/v1/pupils HTTP/1.1" in line for line in lines), lines
     assert not any("Khan" in line or "search" in line for line in lines)
+
+
+def test_given_the_openapi_schema_when_read_then_every_error_is_documented_as_a_problem(
+    school: School,
+) -> None:
+    schema = school.http.get("/openapi.json").json()
+    operations = [
+        (path, method, operation)
+        for path, methods in schema["paths"].items()
+        if path.startswith("/api/v1/")
+        for method, operation in methods.items()
+    ]
+
+    assert len(operations) > 50
+    for path, method, operation in operations:
+        for status in ("401", "422", "503"):
+            content = operation["responses"][status]["content"]
+            assert list(content) == ["application/problem+json"], (method, path, status)
+            assert content["application/problem+json"]["schema"]["required"] == [
+                "type",
+                "title",
+                "status",
+                "detail",
+            ]
+    assert "HTTPValidationError" not in schema["components"]["schemas"]
+    # What schemathesis checks answers against: a real 422 fits it.
+    body = school.senco.post("/pupils", {"upn": "nonsense"}).json()
+    assert set(body) <= set(
+        schema["paths"]["/api/v1/pupils"]["post"]["responses"]["422"]["content"]["application/problem+json"][
+            "schema"
+        ]["properties"]
+    )

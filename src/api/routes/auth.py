@@ -8,7 +8,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from apdr.aggregates.user import normalise_email
-from apdr.api import tokens
+from apdr.api import problems, tokens
 from apdr.api.deps import ApdrDep
 from apdr.api.throttle import SignInThrottle
 from apdr.errors import NotAuthenticated
@@ -25,7 +25,12 @@ class Token(BaseModel):
 @router.post(
     "/token",
     response_model=Token,
-    responses={429: {"description": "Too many failed sign-ins: try again after Retry-After seconds"}},
+    responses={
+        429: {
+            **problems.documented(429)[429],
+            "description": "Too many failed sign-ins: try again after Retry-After seconds",
+        }
+    },
 )
 def sign_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], apdr: ApdrDep, request: Request) -> Token:
     """Exchange an email and password for a bearer token. After a few failures in a

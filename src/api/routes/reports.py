@@ -30,7 +30,11 @@ class Format(Enum):
     csv = "csv"
 
 
-@router.get("/provision-map", response_model=ProvisionMapOut)
+@router.get(
+    "/provision-map",
+    response_model=ProvisionMapOut,
+    responses={200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"}},
+)
 def provision_map(
     actor: Reader,
     record: Record,
