@@ -343,37 +343,58 @@ def _reviews_by_intervention(conn: sa.Connection, setting_id: UUID, as_of: date)
     return found
 
 
-def pupil_marks(
-    conn: sa.Connection, setting_id: UUID, first: date | None = None, last: date | None = None
-) -> Iterator[tuple[UUID, UUID, date, bool]]:
-    """(intervention, pupil, date, attended) for every pupil marked in a session
-    delivered in the setting from ``first`` to ``last`` (either open)."""
+def _marked_sessions(
+    conn: sa.Connection, setting_id: UUID, first: date | None, last: date | None
+) -> sa.CursorResult[Any]:
+    """(intervention, date, marks) of every session delivered in the setting from
+    ``first`` to ``last`` (either open), streamed."""
     where = [interventions.c.setting_id == setting_id, sessions.c.voided.is_(False)]
     if first is not None:
         where.append(sessions.c.delivered_on >= first)
     if last is not None:
         where.append(sessions.c.delivered_on <= last)
-    rows = conn.execute(
+    return conn.execute(
         sa.select(sessions.c.intervention_id, sessions.c.delivered_on, sessions.c.marks)
         .join(interventions, interventions.c.intervention_id == sessions.c.intervention_id)
         .where(*where)
         .execution_options(yield_per=1000)
     )
-    for intervention_id, delivered_on, marks in rows:
+
+
+def pupil_marks(
+    conn: sa.Connection, setting_id: UUID, first: date | None = None, last: date | None = None
+) -> Iterator[tuple[UUID, UUID, date, bool]]:
+    """(intervention, pupil, date, attended) for every pupil marked in a session
+    delivered in the setting from ``first`` to ``last`` (either open)."""
+    for intervention_id, delivered_on, marks in _marked_sessions(conn, setting_id, first, last):
         for pupil_id, attended in read_marks(marks):
             yield intervention_id, pupil_id, delivered_on, attended
+
+
+def attendance_counts(
+    conn: sa.Connection, setting_id: UUID, first: date | None = None, last: date | None = None
+) -> dict[tuple[UUID, UUID], tuple[int, int]]:
+    """(intervention, pupil) -> (sessions delivered with the pupil marked, sessions attended),
+    over the sessions from ``first`` to ``last`` (either open).
+
+    Counted on the marks as stored, each pupil's id made a UUID once rather than
+    once per session: a school's seven years are a few hundred thousand marks."""
+    counts: dict[tuple[UUID, str], list[int]] = {}
+    for intervention_id, _, marks in _marked_sessions(conn, setting_id, first, last):
+        for mark in marks.split():
+            count = counts.get((intervention_id, mark[:32]))
+            if count is None:
+                count = counts[(intervention_id, mark[:32])] = [0, 0]
+            count[0] += 1
+            count[1] += ATTENDED[mark[32]]
+    return {(i, UUID(pupil)): (marked, attended) for (i, pupil), (marked, attended) in counts.items()}
 
 
 def _delivery_counts(
     conn: sa.Connection, setting_id: UUID, window: Window
 ) -> dict[tuple[UUID, UUID], tuple[int, int]]:
     """(intervention, pupil) -> (sessions delivered with the pupil on the register, sessions attended)."""
-    counts: dict[tuple[UUID, UUID], list[int]] = {}
-    for intervention_id, pupil_id, _, attended in pupil_marks(conn, setting_id, window.first, window.as_of):
-        count = counts.setdefault((intervention_id, pupil_id), [0, 0])
-        count[0] += 1
-        count[1] += attended
-    return {key: (delivered, attended) for key, (delivered, attended) in counts.items()}
+    return attendance_counts(conn, setting_id, window.first, window.as_of)
 
 
 def _rows_in_place(conn: sa.Connection, setting_id: UUID, window: Window) -> sa.CursorResult[Any]:
