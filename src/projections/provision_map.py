@@ -9,9 +9,10 @@ query can answer for any day in the past.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -435,6 +436,23 @@ def _pupils_per_intervention(conn: sa.Connection, setting_id: UUID, window: Wind
     return {i: int(n) for i, n in rows}
 
 
+class TeachingDays:
+    """The window's teaching days by weekday, so that counting a row's expected
+    sessions is two binary searches, not a walk through every day of its dates."""
+
+    def __init__(self, calendar: SchoolCalendar, window: Window) -> None:
+        self.on: dict[int, list[date]] = {iso: [] for iso in range(1, 6)}
+        for day in calendar.teaching_days(window.first, window.as_of):
+            self.on[day.isoweekday()].append(day)
+
+    def count(self, weekdays: Iterable[int], first: date, last: date) -> int:
+        """Teaching days from ``first`` to ``last`` (within the window) on these ISO weekdays."""
+        return sum(
+            bisect.bisect_right(self.on[iso], last) - bisect.bisect_left(self.on[iso], first)
+            for iso in set(weekdays)
+        )
+
+
 def provision_rows(
     conn: sa.Connection, setting_id: UUID, window: Window, calendar: SchoolCalendar
 ) -> Iterator[dict[str, Any]]:
@@ -443,6 +461,7 @@ def provision_rows(
     reviews_of = _reviews_by_intervention(conn, setting_id, window.as_of)
     counts = _delivery_counts(conn, setting_id, window)
     group_sizes = _pupils_per_intervention(conn, setting_id, window)
+    teaching = TeachingDays(calendar, window)
     for r in _rows_in_place(conn, setting_id, window):
         ended_on = r.ended_on if r.ended_on and r.ended_on <= window.as_of else None
         planned_end = r.starts_on + timedelta(weeks=r.planned_weeks, days=-1)
@@ -453,7 +472,7 @@ def provision_rows(
         # the pupil was enrolled while the intervention ran, within the window.
         first = max(r.enrolled_on, r.starts_on, window.first)
         last = min(d for d in (window.as_of, r.left_on, ended_on) if d is not None)
-        expected = len(calendar.scheduled_days([d.iso for d in days], first, last)) if first <= last else 0
+        expected = teaching.count([d.iso for d in days], first, last) if first <= last else 0
         delivered, attended = counts.get((r.intervention_id, r.pupil_id), (0, 0))
         yield {
             "pupil_id": r.pupil_id,
