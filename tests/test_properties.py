@@ -16,6 +16,7 @@ from apdr.aggregates.school_year import (
     year_group,
 )
 from apdr.aggregates.upn import CHECK_LETTERS, check_letter, upn_problem
+from apdr.projections.provision_map import TeachingDays, Window
 
 DIGITS = "0123456789"
 
@@ -221,3 +222,18 @@ def test_months_between_never_falls_as_the_later_date_moves_on(a: date, b: date,
 def test_n_months_on_the_same_day_is_n_months(start: date, n: int) -> None:
     assert months_between(start, add_months(start, n)) == n
     assert months_between(start, add_months(start, n) - timedelta(days=1)) == n - 1
+
+
+@given(windows(), weekday_sets, st.data())
+def test_the_provision_maps_count_of_expected_sessions_is_the_calendars(
+    window: tuple[date, date], weekdays: set[int], data: st.DataObject
+) -> None:
+    first, last = window
+    calendar = calendar_for([], [], first, last)
+    # A row's own dates lie anywhere inside the map's window.
+    row_first = data.draw(st.dates(first, last))
+    row_last = data.draw(st.dates(row_first, last))
+
+    counted = TeachingDays(calendar, Window(first, last)).count(weekdays, row_first, row_last)
+
+    assert counted == len(calendar.scheduled_days(weekdays, row_first, row_last))

@@ -448,8 +448,8 @@ class TeachingDays:
     def count(self, weekdays: Iterable[int], first: date, last: date) -> int:
         """Teaching days from ``first`` to ``last`` (within the window) on these ISO weekdays."""
         return sum(
-            bisect.bisect_right(self.on[iso], last) - bisect.bisect_left(self.on[iso], first)
-            for iso in set(weekdays)
+            bisect.bisect_right(days, last) - bisect.bisect_left(days, first)
+            for days in (self.on.get(iso, []) for iso in set(weekdays))
         )
 
 
