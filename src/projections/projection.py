@@ -37,6 +37,7 @@ class Projection:
     name: ClassVar[str]
     tables: ClassVar[tuple[sa.Table, ...]]
     _handlers: ClassVar[dict[type, str]]
+    _topics: ClassVar[tuple[str, ...]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -46,10 +47,11 @@ class Projection:
             for attr, value in vars(klass).items()
             for event_class in getattr(value, "__handles__", ())
         }
+        cls._topics = tuple(sorted(get_topic(event_class) for event_class in cls._handlers))
 
     @classmethod
     def topics(cls) -> list[str]:
-        return sorted(get_topic(event_class) for event_class in cls._handlers)
+        return list(cls._topics)
 
     @classmethod
     def version(cls) -> str:

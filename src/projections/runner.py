@@ -33,6 +33,13 @@ positions = sa.Table(
     sa.Column("version", sa.String(32), nullable=False),
 )
 
+# Made once: building a statement per catch-up costs more than running it.
+_ALL_POSITIONS = sa.select(positions.c.name, positions.c.position)
+_ALL_POSITIONS_LOCKED = _ALL_POSITIONS.order_by(positions.c.name).with_for_update()
+_MOVE_POSITION = (
+    positions.update().where(positions.c.name == sa.bindparam("n")).values(position=sa.bindparam("reached"))
+)
+
 Progress = Callable[[int], None]
 """Told the position in the log reached so far."""
 
@@ -149,10 +156,8 @@ class ReadModels:
             with self.engine.connect() as conn:
                 behind = {
                     name: position
-                    for name, position in conn.execute(
-                        sa.select(positions.c.name, positions.c.position).where(positions.c.name.in_(names))
-                    ).all()
-                    if position < upto
+                    for name, position in conn.execute(_ALL_POSITIONS).all()
+                    if position < upto and name in names
                 }
             if not behind:
                 return applied
@@ -234,19 +239,13 @@ class ReadModels:
         """``_apply_batch`` for several read models at once: each takes the events
         after its own position that it handles, and all positions move to ``reached``
         in the same transaction. Rows are locked in name order, so that two
-        processes doing this never wait on each other in a circle."""
+        processes doing this never wait on each other in a circle (every row is
+        locked, which costs nothing more: there are a handful)."""
         names = sorted(starts)
         connection = self.engine.connect().execution_options(sqlite_immediate=True)
         with connection as conn, conn.begin():
-            locked = dict(
-                conn.execute(
-                    sa.select(positions.c.name, positions.c.position)
-                    .where(positions.c.name.in_(names))
-                    .order_by(positions.c.name)
-                    .with_for_update()
-                ).all()
-            )
-            if locked != starts:
+            locked = dict(conn.execute(_ALL_POSITIONS_LOCKED).all())
+            if any(locked.get(name) != start for name, start in starts.items()):
                 raise StalePosition(", ".join(names))
             readers = [(self.projections[n], starts[n]) for n in names]
             batch = Batch(conn)
@@ -256,10 +255,7 @@ class ReadModels:
                     if at > start and projection.handles(event):
                         projection.apply(event, batch)
             batch.flush()
-            conn.execute(
-                positions.update().where(positions.c.name == sa.bindparam("n")).values(position=reached),
-                [{"n": n} for n in names],
-            )
+            conn.execute(_MOVE_POSITION, [{"n": n, "reached": reached} for n in names])
 
     # -- following the log ------------------------------------------------
 
