@@ -14,7 +14,9 @@ through /proc/self/clear_refs before each operation and read from VmHWM):
 
 Flat means: at the larger size, the peak above the baseline is no more than
 16 MB or a quarter above that at the smaller size, whichever is more, while
-the log is many times longer.
+the log is many times longer; for a rebuild on SQLite, plus the page cache
+each connection keeps (a fixed 64 MiB, ``apdr.persistence.SQLITE_PAGE_CACHE_KIB``),
+which a small log never fills and a large one fills once.
 
     python benchmarks/memory.py --database sqlite --size full
 """
@@ -34,6 +36,7 @@ from typing import Any
 import httpx
 
 from apdr.aggregates.school_year import academic_year_of
+from apdr.persistence import SQLITE_PAGE_CACHE_KIB
 from apdr.synthetic import Plan, SettingSpec, plan_for
 from harness import TODAY, Report, arguments, database, fast_settings, load, served, sign_in
 
@@ -101,9 +104,12 @@ def main() -> int:
     smaller, larger = figures["smaller"], figures["larger"]
     times = larger["events"] / smaller["events"]
     report.row("log size ratio", f"{times:.1f} x")
+    # SQLite's page cache fills as a rebuild writes a big table, up to a fixed size and no
+    # further: a bound that does not move with the log, allowed once on top.
+    cache_mb = SQLITE_PAGE_CACHE_KIB / 1024 if args.database == "sqlite" else 0.0
     for op, name in (("rebuild", "rebuild"), ("export_csv", "CSV export"), ("export_json", "JSON export")):
         a, b = smaller[op]["growth_mb"], larger[op]["growth_mb"]
-        allowed = a + max(ALLOWANCE_MB, 0.25 * a)
+        allowed = a + max(ALLOWANCE_MB, 0.25 * a) + (cache_mb if op == "rebuild" else 0.0)
         report.bar(
             f"{name}: memory flat",
             f"+{a:.1f} MB -> +{b:.1f} MB",

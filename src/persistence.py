@@ -102,6 +102,11 @@ def event_store_env(settings: Settings) -> dict[str, str]:
     return env
 
 
+SQLITE_PAGE_CACHE_KIB = 65536
+"""Each read-model connection's SQLite page cache (64 MiB): memory that fills
+as a rebuild writes big tables, up to this and no further."""
+
+
 def read_model_engine(settings: Settings) -> Engine:
     """The SQLAlchemy engine for the read models, in the same database as the events."""
     url = database_url(settings)
@@ -143,8 +148,8 @@ def _sqlite_transactions(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        # 64 MB of page cache: rebuilding a read model inserts into big indexes.
-        cursor.execute("PRAGMA cache_size=-65536")
+        # A fixed page cache: rebuilding a read model inserts into big indexes.
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_PAGE_CACHE_KIB}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
