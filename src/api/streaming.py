@@ -3,13 +3,14 @@ provision map never sits whole in memory."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 from uuid import UUID
+
+import orjson
 
 
 def plain(value: Any) -> Any:
@@ -26,7 +27,25 @@ def plain(value: Any) -> Any:
 
 
 def dumps(value: Any) -> str:
-    return json.dumps(value, default=plain, ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps(value, default=plain, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def chunked(pieces: Iterable[str], size: int = 64 * 1024) -> Iterator[str]:
+    """The pieces joined into chunks of about ``size`` characters.
+
+    The server sends each chunk a sync iterator yields from a worker thread,
+    with a round trip to the event loop for each: one per row of a provision
+    map cost more than building the rows."""
+    buffered: list[str] = []
+    length = 0
+    for piece in pieces:
+        buffered.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(buffered)
+            buffered, length = [], 0
+    if buffered:
+        yield "".join(buffered)
 
 
 def json_document(

@@ -344,22 +344,14 @@ def _reviews_by_intervention(conn: sa.Connection, setting_id: UUID, as_of: date)
     return found
 
 
-def _marked_sessions(
-    conn: sa.Connection, setting_id: UUID, first: date | None, last: date | None
-) -> sa.CursorResult[Any]:
-    """(intervention, date, marks) of every session delivered in the setting from
-    ``first`` to ``last`` (either open), streamed."""
+def _sessions_where(setting_id: UUID, first: date | None, last: date | None) -> list[sa.ColumnElement[bool]]:
+    """Sessions delivered (not voided) in the setting from ``first`` to ``last`` (either open)."""
     where = [interventions.c.setting_id == setting_id, sessions.c.voided.is_(False)]
     if first is not None:
         where.append(sessions.c.delivered_on >= first)
     if last is not None:
         where.append(sessions.c.delivered_on <= last)
-    return conn.execute(
-        sa.select(sessions.c.intervention_id, sessions.c.delivered_on, sessions.c.marks)
-        .join(interventions, interventions.c.intervention_id == sessions.c.intervention_id)
-        .where(*where)
-        .execution_options(yield_per=1000)
-    )
+    return where
 
 
 def pupil_marks(
@@ -367,7 +359,13 @@ def pupil_marks(
 ) -> Iterator[tuple[UUID, UUID, date, bool]]:
     """(intervention, pupil, date, attended) for every pupil marked in a session
     delivered in the setting from ``first`` to ``last`` (either open)."""
-    for intervention_id, delivered_on, marks in _marked_sessions(conn, setting_id, first, last):
+    rows = conn.execute(
+        sa.select(sessions.c.intervention_id, sessions.c.delivered_on, sessions.c.marks)
+        .join(interventions, interventions.c.intervention_id == sessions.c.intervention_id)
+        .where(*_sessions_where(setting_id, first, last))
+        .execution_options(yield_per=1000)
+    )
+    for intervention_id, delivered_on, marks in rows:
         for pupil_id, attended in read_marks(marks):
             yield intervention_id, pupil_id, delivered_on, attended
 
@@ -378,17 +376,27 @@ def attendance_counts(
     """(intervention, pupil) -> (sessions delivered with the pupil marked, sessions attended),
     over the sessions from ``first`` to ``last`` (either open).
 
-    Counted on the marks as stored, each pupil's id made a UUID once rather than
-    once per session: a school's seven years are a few hundred thousand marks."""
-    counts: dict[tuple[UUID, str], list[int]] = {}
-    for intervention_id, _, marks in _marked_sessions(conn, setting_id, first, last):
+    Counted on the ids as stored, each made a UUID once per pair rather than once
+    per session and mark: a school's seven years are a few hundred thousand marks."""
+    rows = conn.execute(
+        sa.select(sa.type_coerce(sessions.c.intervention_id, sa.String), sessions.c.marks)
+        .join(interventions, interventions.c.intervention_id == sessions.c.intervention_id)
+        .where(*_sessions_where(setting_id, first, last))
+        .execution_options(yield_per=1000)
+    )
+    counts: dict[tuple[Any, str], list[int]] = {}
+    for intervention_id, marks in rows:
         for mark in marks.split():
             count = counts.get((intervention_id, mark[:32]))
             if count is None:
                 count = counts[(intervention_id, mark[:32])] = [0, 0]
             count[0] += 1
             count[1] += ATTENDED[mark[32]]
-    return {(i, UUID(pupil)): (marked, attended) for (i, pupil), (marked, attended) in counts.items()}
+    # SQLite gives the stored hex; PostgreSQL its own uuid.
+    return {
+        (i if isinstance(i, UUID) else UUID(i), UUID(pupil)): (marked, attended)
+        for (i, pupil), (marked, attended) in counts.items()
+    }
 
 
 def _delivery_counts(

@@ -14,7 +14,7 @@ from apdr.aggregates.record_access import EXPORT, READ
 from apdr.api.deps import Reader, Record, Today, Views
 from apdr.api.schemas.common import Day
 from apdr.api.schemas.records import ChronologyOut, RegisterOut
-from apdr.api.streaming import dumps
+from apdr.api.streaming import chunked, dumps
 from apdr.projections.chronology import pupil_chronology_json
 from apdr.projections.register import csv_lines, register_rows, register_totals
 
@@ -44,19 +44,14 @@ def chronology(
     views.ensure_current(["chronology"])
 
     def document() -> Iterator[str]:
-        """``{"pupil_id", "limit", "offset", "entries": […]}``, a hundred entries at a time."""
+        """``{"pupil_id", "limit", "offset", "entries": […]}``, entry by entry."""
         yield dumps({"pupil_id": pupil_id, "limit": limit, "offset": offset})[:-1] + ',"entries":['
         with views.engine.connect() as conn:
-            chunk: list[str] = []
             for n, entry in enumerate(pupil_chronology_json(conn, pupil_id, limit=limit, offset=offset)):
-                chunk.append(("," if n else "") + entry)
-                if len(chunk) == 100:
-                    yield "".join(chunk)
-                    chunk.clear()
-            yield "".join(chunk)
+                yield ("," if n else "") + entry
         yield "]}"
 
-    return StreamingResponse(document(), media_type="application/json")
+    return StreamingResponse(chunked(document()), media_type="application/json")
 
 
 @router.get(
@@ -91,7 +86,7 @@ def sen_register(
     )
     if format is Format.csv:
         return StreamingResponse(
-            csv_lines(rows),
+            chunked(csv_lines(rows)),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="sen-register-{as_of.isoformat()}.csv"'},
         )

@@ -16,7 +16,7 @@ from apdr.aggregates.school_year import academic_year_of
 from apdr.api.deps import Reader, Record, Today, Views
 from apdr.api.schemas.common import Day
 from apdr.api.schemas.reports import ImpactOut, ProvisionMapOut
-from apdr.api.streaming import json_document
+from apdr.api.streaming import chunked, json_document
 from apdr.errors import InvalidInput
 from apdr.projections import impact
 from apdr.projections.provision_map import Totals, Window, csv_lines, provision_rows
@@ -82,14 +82,14 @@ def provision_map(
     if format is Format.csv:
         filename = f"provision-map-{as_of.isoformat()}.csv"
         return StreamingResponse(
-            csv_lines(rows()),
+            chunked(csv_lines(rows())),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
     totals = Totals()
     head = {"as_of": as_of, "from_date": first, "calendar_is_default": bool(calendar.default_years)}
     return StreamingResponse(
-        json_document(head, "rows", rows(totals), lambda: {"totals": totals.as_dict()}),
+        chunked(json_document(head, "rows", rows(totals), lambda: {"totals": totals.as_dict()})),
         media_type="application/json",
     )
 
