@@ -36,8 +36,10 @@ positions = sa.Table(
 # Made once: building a statement per catch-up costs more than running it.
 _ALL_POSITIONS = sa.select(positions.c.name, positions.c.position)
 _ALL_POSITIONS_LOCKED = _ALL_POSITIONS.order_by(positions.c.name).with_for_update()
-_MOVE_POSITION = (
-    positions.update().where(positions.c.name == sa.bindparam("n")).values(position=sa.bindparam("reached"))
+_MOVE_POSITIONS = (
+    positions.update()
+    .where(positions.c.name.in_(sa.bindparam("names", expanding=True)))
+    .values(position=sa.bindparam("reached"))
 )
 
 Progress = Callable[[int], None]
@@ -255,7 +257,7 @@ class ReadModels:
                     if at > start and projection.handles(event):
                         projection.apply(event, batch)
             batch.flush()
-            conn.execute(_MOVE_POSITION, [{"n": n, "reached": reached} for n in names])
+            conn.execute(_MOVE_POSITIONS, {"names": names, "reached": reached})
 
     # -- following the log ------------------------------------------------
 
