@@ -171,13 +171,16 @@ def child(spec: dict[str, Any]) -> int:
                 def export(first: str = spec["from"], fmt: str = fmt) -> str:
                     params = {"from": first, "as_of": TODAY.isoformat(), "format": fmt}
                     size = rows = 0
+                    mark = b"\n" if fmt == "csv" else b'"pupil_id"'
+                    tail = b""  # the end of the last chunk, for a mark cut in two
                     with http.stream(
                         "GET", "/api/v1/provision-map", params=params, headers=headers
                     ) as response:
                         response.raise_for_status()
                         for chunk in response.iter_bytes():
                             size += len(chunk)
-                            rows += chunk.count(b"\n") if fmt == "csv" else chunk.count(b'"pupil_id"')
+                            rows += (tail + chunk).count(mark)
+                            tail = chunk[1 - len(mark) :] if len(mark) > 1 else b""
                     rows -= fmt == "csv"  # the header
                     return f"{rows:,} rows, {size / 1024 / 1024:.1f} MB"
 
