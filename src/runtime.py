@@ -8,6 +8,8 @@ on ``app.state``; the CLI makes one per command.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -19,6 +21,24 @@ from apdr.persistence import read_model_engine
 from apdr.policies.scheduler import start_scheduler
 from apdr.projections import all_projections
 from apdr.projections.runner import ReadModels
+
+
+@contextmanager
+def _setting_up(engine: sa.Engine, settings: Settings) -> Iterator[None]:
+    """One process at a time creates the tables. PostgreSQL refuses two
+    concurrent ``CREATE TABLE IF NOT EXISTS`` of the same table ("tuple
+    concurrently updated"), and a trust's API workers and worker all start at
+    once; SQLite's own write lock already takes them in turn."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    key = f"apdr setup {settings.database_schema}"
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("SELECT pg_advisory_lock(hashtext(:key))"), {"key": key})
+        try:
+            yield
+        finally:
+            conn.execute(sa.text("SELECT pg_advisory_unlock(hashtext(:key))"), {"key": key})
 
 
 @dataclass
@@ -33,10 +53,13 @@ class Apdr:
     @classmethod
     def open(cls, settings: Settings | None = None) -> Apdr:
         settings = settings or Settings()
-        record = SenRecord(settings)
         engine = read_model_engine(settings)
-        read_models = ReadModels(record, engine, all_projections(), batch_size=settings.projection_batch_size)
-        read_models.create_tables()
+        with _setting_up(engine, settings):
+            record = SenRecord(settings)
+            read_models = ReadModels(
+                record, engine, all_projections(), batch_size=settings.projection_batch_size
+            )
+            read_models.create_tables()
         return cls(settings, record, engine, read_models)
 
     def start_worker(self) -> None:

@@ -86,13 +86,21 @@ class ReadModels:
 
     def create_tables(self) -> None:
         """Create what is missing, and rebuild any read model whose definition
-        changed since its tables were made."""
-        with self.engine.begin() as conn:
+        changed since its tables were made. On SQLite the write lock is taken
+        first (``BEGIN IMMEDIATE``): a transaction that reads, then writes, is
+        refused outright if another process wrote meanwhile, instead of waiting."""
+        with self._writing() as conn:
             positions.create(conn, checkfirst=True)
             known = dict(conn.execute(sa.select(positions.c.name, positions.c.version)).all())
             for projection in self.projections.values():
                 if known.get(projection.name) != projection.version():
                     self._reset(conn, projection)
+
+    @contextmanager
+    def _writing(self) -> Iterator[sa.Connection]:
+        """A transaction that holds the write lock from its start (FOR UPDATE does that on PostgreSQL)."""
+        with self.engine.connect().execution_options(sqlite_immediate=True) as conn, conn.begin():
+            yield conn
 
     def _reset(self, conn: sa.Connection, projection: Projection) -> None:
         drop_and_create(conn, projection.tables)
@@ -104,7 +112,7 @@ class ReadModels:
 
     def reset(self, name: str) -> None:
         """Empty a read model and put it back to the start of the log."""
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             self._reset(conn, self.projections[name])
 
     def rebuild(self, name: str, progress: Progress | None = None) -> int:
@@ -219,8 +227,7 @@ class ReadModels:
         PostgreSQL, BEGIN IMMEDIATE on SQLite), so another process applying
         the same events waits, then finds the position moved and skips them.
         """
-        connection = self.engine.connect().execution_options(sqlite_immediate=True)
-        with connection as conn, conn.begin():
+        with self._writing() as conn:
             position = conn.execute(
                 sa.select(positions.c.position).where(positions.c.name == projection.name).with_for_update()
             ).scalar_one()
@@ -244,8 +251,7 @@ class ReadModels:
         processes doing this never wait on each other in a circle (every row is
         locked, which costs nothing more: there are a handful)."""
         names = sorted(starts)
-        connection = self.engine.connect().execution_options(sqlite_immediate=True)
-        with connection as conn, conn.begin():
+        with self._writing() as conn:
             locked = dict(conn.execute(_ALL_POSITIONS_LOCKED).all())
             if any(locked.get(name) != start for name, start in starts.items()):
                 raise StalePosition(", ".join(names))

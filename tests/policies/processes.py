@@ -19,7 +19,12 @@ from tests.conftest import fast_settings
 
 def run_daily_at_once(settings: dict[str, Any], as_of: date, start: Barrier, out: Queue[Any]) -> None:
     """Open apdr, wait for the other process, then both run the day's policies at once."""
-    apdr = Apdr.open(fast_settings(**settings))
+    try:
+        apdr = Apdr.open(fast_settings(**settings))
+    except BaseException as error:
+        start.abort()
+        out.put(f"error: {error!r}")
+        raise
     try:
         start.wait(timeout=180)
         results = run_daily(apdr.record, apdr.read_models, as_of)
@@ -34,7 +39,11 @@ def run_daily_at_once(settings: dict[str, Any], as_of: date, start: Barrier, out
 def schedule_daily_at(settings: dict[str, Any], as_of: date, at: float, out: Queue[Any]) -> None:
     """Start the real scheduler with the daily job due at ``at`` (a timestamp), wait
     until it has fired here, and stop."""
-    apdr = Apdr.open(fast_settings(**settings))
+    try:
+        apdr = Apdr.open(fast_settings(**settings))
+    except BaseException as error:
+        out.put(f"error: {error!r}")
+        raise
     try:
         trigger = DateTrigger(run_date=datetime.fromtimestamp(at, LONDON))
         scheduler = start_scheduler(
