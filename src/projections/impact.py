@@ -239,14 +239,11 @@ def _participation(conn: sa.Connection, setting_id: UUID) -> list[dict[str, Any]
         .where(interventions.c.setting_id == setting_id)
         .group_by(enrolments.c.intervention_id, enrolments.c.pupil_id, pupils.c.date_of_birth)
     )
-    return [
-        {
-            **place._asdict(),
-            "marked": marked.get((place.intervention_id, place.pupil_id), (0, 0))[0],
-            "attended": marked.get((place.intervention_id, place.pupil_id), (0, 0))[1],
-        }
-        for place in places
-    ]
+    rows = []
+    for place in places:
+        had, attended = marked.get((place.intervention_id, place.pupil_id), (0, 0))
+        rows.append({**place._asdict(), "marked": had, "attended": attended})
+    return rows
 
 
 class _Tally:

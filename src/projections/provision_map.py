@@ -399,13 +399,6 @@ def attendance_counts(
     }
 
 
-def _delivery_counts(
-    conn: sa.Connection, setting_id: UUID, window: Window
-) -> dict[tuple[UUID, UUID], tuple[int, int]]:
-    """(intervention, pupil) -> (sessions delivered with the pupil on the register, sessions attended)."""
-    return attendance_counts(conn, setting_id, window.first, window.as_of)
-
-
 def _rows_in_place(conn: sa.Connection, setting_id: UUID, window: Window) -> sa.CursorResult[Any]:
     return conn.execute(
         sa.select(
@@ -467,7 +460,7 @@ def provision_rows(
     """One row per pupil and provision in place during the window, in the seed's column order."""
     staff_names = _staff_names(conn, setting_id)
     reviews_of = _reviews_by_intervention(conn, setting_id, window.as_of)
-    counts = _delivery_counts(conn, setting_id, window)
+    counts = attendance_counts(conn, setting_id, window.first, window.as_of)
     group_sizes = _pupils_per_intervention(conn, setting_id, window)
     teaching = TeachingDays(calendar, window)
     for r in _rows_in_place(conn, setting_id, window):
