@@ -74,8 +74,11 @@ def arguments(description: str, add: Callable[[argparse.ArgumentParser], None] |
 
 
 def fast_settings(**values: Any) -> Settings:
-    """Settings with a cheap password hash (signing in is not what is measured)."""
-    return Settings(**{"password_hash_memory_kib": 64, "password_hash_iterations": 1, **values})
+    """Settings with a cheap password hash (signing in is not what is measured), and
+    today pinned at the synthetic history's today (as ``APDR_TODAY`` pins it)."""
+    return Settings(
+        **{"password_hash_memory_kib": 64, "password_hash_iterations": 1, "today": TODAY, **values}
+    )
 
 
 def postgres_problem() -> str | None:
@@ -229,14 +232,13 @@ def served(apdr: Apdr) -> Iterator[str]:
     """The real API over ``apdr``, served by uvicorn in a thread, with today fixed at TODAY."""
     import uvicorn
 
-    from apdr.api import create_app, deps
+    from apdr.api import create_app
 
-    app = create_app(apdr=apdr)
     # Not app.dependency_overrides: with any override set, FastAPI inspects every
     # dependency of every request again (about 10 ms a request), which production never pays.
-    deps.date = _FixedDate  # type: ignore[attr-defined]
-    if deps.today() != TODAY:
-        raise RuntimeError("could not fix the API's today: apdr.api.deps.today no longer reads date.today()")
+    if apdr.today() != TODAY:
+        raise RuntimeError(f"the API's today is {apdr.today()}, not {TODAY}: open it with fast_settings()")
+    app = create_app(apdr=apdr)
     listening = bound_socket()
     port = listening.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False))
@@ -252,14 +254,6 @@ def served(apdr: Apdr) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-
-
-class _FixedDate(date):
-    """``date``, whose ``today()`` is the synthetic history's today."""
-
-    @classmethod
-    def today(cls) -> date:
-        return TODAY
 
 
 @contextlib.contextmanager
@@ -308,9 +302,8 @@ def serving(settings: Settings) -> Iterator[str]:
 def _serve(values: str) -> None:
     import uvicorn
 
-    from apdr.api import create_app, deps
+    from apdr.api import create_app
 
-    deps.date = _FixedDate  # type: ignore[attr-defined]
     listening = bound_socket()
     print(f"port {listening.getsockname()[1]}", flush=True)
     config = uvicorn.Config(

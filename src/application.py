@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
@@ -31,9 +32,9 @@ from apdr.aggregates import (
     UpnClaim,
     User,
 )
-from apdr.aggregates.codes import Role
-from apdr.aggregates.policy_run import DailyPolicyRun
-from apdr.aggregates.school_year import SchoolCalendar, calendar_for
+from apdr.aggregates.codes import AssessmentKind, MissedReason, Role, Scale, Weekday
+from apdr.aggregates.policy_run import DailyPolicyRun, LivePolicyRuns
+from apdr.aggregates.school_year import SchoolCalendar, academic_year_of, calendar_for
 from apdr.aggregates.staff_member import StaffRole
 from apdr.config import Settings
 from apdr.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
@@ -86,6 +87,7 @@ class SenRecord(Application):
             memory_cost=self.settings.password_hash_memory_kib,
         )
         self._signing_key: SigningKey | None = None
+        self._calendars: dict[tuple[UUID, int, int], SchoolCalendar] = {}
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -341,6 +343,7 @@ class SenRecord(Application):
         family_name: str,
         date_of_birth: date,
         class_name: str,
+        admitted_on: date | None = None,
     ) -> UUID:
         setting_id = self.setting_id_of(actor)
         pupil = Pupil.register(
@@ -350,6 +353,7 @@ class SenRecord(Application):
             family_name=family_name,
             date_of_birth=date_of_birth,
             class_name=class_name,
+            admitted_on=admitted_on,
             recorded_by=actor.email,
             today=today,
         )
@@ -463,30 +467,49 @@ class SenRecord(Application):
         pupil_id: UUID,
         *,
         today: date,
+        instrument: str,
+        measure: str,
+        scale: Scale,
+        value: Decimal,
+        assessed_on: date,
+        kind: AssessmentKind,
         intervention_id: UUID | None = None,
-        **assessment: Any,
+        assessment_id: UUID | None = None,
+        notes: str = "",
     ) -> UUID:
+        """Answers the assessment's id (the first one's, when it is sent again)."""
         self._get(Pupil, pupil_id, actor)  # the address first: 404 before 422
         if intervention_id is not None:
             try:
-                self._get(Intervention, intervention_id, actor)
+                intervention = self._get(Intervention, intervention_id, actor)
             except NotFound:
                 raise InvalidInput(
                     "intervention_id", f"there is no intervention {intervention_id} in this setting"
                 ) from None
-        assessment_id = uuid4()
-        self._change_pupil(
+            # A baseline is often taken in the days before the enrolment starts: any enrolment will do.
+            if pupil_id not in intervention.enrolments:
+                raise InvalidInput(
+                    "intervention_id",
+                    f"the pupil is not enrolled in '{intervention.name}': enrol them before linking "
+                    "an assessment to it",
+                )
+        return self._change_pupil(
             actor,
             pupil_id,
             lambda p: p.record_assessment(
                 assessment_id=assessment_id,
+                instrument=instrument,
+                measure=measure,
+                scale=scale,
+                value=value,
+                assessed_on=assessed_on,
+                kind=kind,
                 intervention_id=intervention_id,
-                **assessment,
+                notes=notes,
                 recorded_by=actor.email,
                 today=today,
             ),
         )
-        return assessment_id
 
     def correct_assessment(self, actor: Actor, pupil_id: UUID, *, today: date, **correction: Any) -> None:
         self._change_pupil(
@@ -496,15 +519,28 @@ class SenRecord(Application):
         )
 
     def update_profile(
-        self, actor: Actor, pupil_id: UUID, *, today: date, updated_on: date, **sections: str
-    ) -> None:
-        self._change_pupil(
-            actor,
-            pupil_id,
-            lambda p: p.update_profile(
-                sections=sections, updated_on=updated_on, recorded_by=actor.email, today=today
-            ),
-        )
+        self,
+        actor: Actor,
+        pupil_id: UUID,
+        *,
+        today: date,
+        sections: dict[str, str | None],
+        updated_on: date | None = None,
+        replace: bool,
+    ) -> Pupil:
+        """PUT (``replace``) or PATCH the one-page profile; answers the pupil as it now stands."""
+
+        def update(pupil: Pupil) -> Pupil:
+            pupil.update_profile(
+                sections=sections,
+                updated_on=updated_on or today,
+                replace=replace,
+                recorded_by=actor.email,
+                today=today,
+            )
+            return pupil
+
+        return self._change_pupil(actor, pupil_id, update)
 
     def receive_advice(self, actor: Actor, pupil_id: UUID, *, today: date, **advice: Any) -> UUID:
         return self._change_pupil(
@@ -678,6 +714,10 @@ class SenRecord(Application):
             raise InvalidInput("pupil_id", f"there is no pupil {pupil_id} in this setting") from None
         if pupil.left_on is not None:
             raise InvalidInput("pupil_id", f"{pupil.name} left the setting on {pupil.left_on}")
+        if starts_on < pupil.admitted_on:
+            raise InvalidInput(
+                "starts_on", f"{pupil.name} joined the setting on {pupil.admitted_on}, after {starts_on}"
+            )
         if plan_id is not None and plan_id not in pupil.plan_ids:
             raise InvalidInput("plan_id", f"{plan_id} is not one of {pupil.name}'s support plans")
         return self._change_intervention(
@@ -710,6 +750,43 @@ class SenRecord(Application):
             ),
         )
 
+    def _deliverer(self, actor: Actor, delivered_by: UUID | None) -> UUID:
+        """Who delivered a session: a teaching assistant records only the sessions
+        they delivered themselves (their own staff id, the default); a SENCO or a
+        teacher may name any member of staff of the setting."""
+        if actor.role is Role.ta:
+            if actor.staff_id is None:
+                raise Forbidden("your account is not linked to a member of staff: ask the SENCO to link it")
+            if delivered_by not in (None, actor.staff_id):
+                raise Forbidden(
+                    "a teaching assistant records only the sessions they delivered: delivered_by must be "
+                    "your own staff id (GET /api/v1/me), or left out"
+                )
+            return actor.staff_id
+        if delivered_by is None:
+            if actor.staff_id is None:
+                raise InvalidInput("delivered_by", "name the member of staff who delivered the session")
+            return actor.staff_id
+        return delivered_by
+
+    def teaching_calendar(self, setting_id: UUID, day: date) -> SchoolCalendar:
+        """The setting's calendar for the academic year of ``day``, kept until the
+        setting's term dates change."""
+        setting = self.setting(setting_id)
+        key = (setting_id, setting.version, academic_year_of(day))
+        calendar = self._calendars.get(key)
+        if calendar is None:
+            if len(self._calendars) > 1000:
+                self._calendars.clear()
+            year = academic_year_of(day)
+            calendar = self._calendars[key] = calendar_for(
+                setting.configured_terms(),
+                setting.configured_closures(),
+                date(year, 9, 1),
+                date(year + 1, 8, 31),
+            )
+        return calendar
+
     def record_session(
         self,
         actor: Actor,
@@ -717,20 +794,32 @@ class SenRecord(Application):
         *,
         today: date,
         session_id: UUID,
-        delivered_by: UUID,
-        **session: Any,
+        delivered_on: date,
+        minutes: int,
+        attendance: list[dict[str, Any]],
+        delivered_by: UUID | None = None,
+        focus: str = "",
+        notes: str = "",
+        additional: bool = False,
     ) -> bool:
         """Answers whether the session was newly recorded (False: the same
         session had already been recorded, and nothing changed)."""
+        deliverer = self._deliverer(actor, delivered_by)
 
         def deliver(intervention: Intervention) -> bool:
-            if delivered_by not in intervention.staff_ids:
+            if deliverer not in intervention.staff_ids:
                 # Cover staff may deliver; they must at least work here.
-                self._staff_in_setting(actor, delivered_by, "delivered_by")
+                self._staff_in_setting(actor, deliverer, "delivered_by")
             return intervention.record_session(
                 session_id=session_id,
-                delivered_by=delivered_by,
-                **session,
+                delivered_on=delivered_on,
+                minutes=minutes,
+                delivered_by=deliverer,
+                focus=focus,
+                notes=notes,
+                attendance=attendance,
+                calendar=self.teaching_calendar(intervention.setting_id, delivered_on),
+                additional=additional,
                 recorded_by=actor.email,
                 today=today,
             )
@@ -745,30 +834,120 @@ class SenRecord(Application):
         *,
         today: date,
         reason: str,
-        **changes: Any,
+        delivered_on: date | None = None,
+        minutes: int | None = None,
+        delivered_by: UUID | None = None,
+        focus: str | None = None,
+        notes: str | None = None,
+        attendance: list[dict[str, Any]] | None = None,
+        additional: bool = False,
     ) -> None:
+        if delivered_by is not None:
+            delivered_by = self._deliverer(actor, delivered_by)
+        changes = {
+            "delivered_on": delivered_on,
+            "minutes": minutes,
+            "delivered_by": delivered_by,
+            "focus": focus,
+            "notes": notes,
+            "attendance": attendance,
+        }
+
         def correct(intervention: Intervention) -> None:
-            if changes.get("delivered_by") is not None:
-                self._staff_in_setting(actor, changes["delivered_by"], "delivered_by")
+            if actor.role is Role.ta:
+                self._own_session(actor, intervention, session_id)
+            if delivered_by is not None:
+                self._staff_in_setting(actor, delivered_by, "delivered_by")
+            session = intervention.sessions.get(session_id)
+            day = delivered_on or (session["delivered_on"] if session else today)
             intervention.correct_session(
-                session_id=session_id, changes=changes, reason=reason, recorded_by=actor.email, today=today
+                session_id=session_id,
+                changes=changes,
+                reason=reason,
+                calendar=self.teaching_calendar(intervention.setting_id, day),
+                additional=additional,
+                recorded_by=actor.email,
+                today=today,
             )
 
         self._change_intervention(actor, intervention_id, correct)
 
     def void_session(self, actor: Actor, intervention_id: UUID, session_id: UUID, *, reason: str) -> None:
         def void(intervention: Intervention) -> None:
+            if actor.role is Role.ta:
+                self._own_session(actor, intervention, session_id)
             intervention.void_session(session_id=session_id, reason=reason, recorded_by=actor.email)
 
         self._change_intervention(actor, intervention_id, void)
 
+    @staticmethod
+    def _own_session(actor: Actor, intervention: Intervention, session_id: UUID) -> None:
+        """A teaching assistant puts right only the sessions they delivered."""
+        session = intervention.sessions.get(session_id)
+        if session is not None and session["details"][1] != actor.staff_id:
+            raise Forbidden("a teaching assistant corrects only the sessions they delivered themselves")
+
     def record_missed_session(
-        self, actor: Actor, intervention_id: UUID, *, today: date, **missed: Any
+        self,
+        actor: Actor,
+        intervention_id: UUID,
+        *,
+        today: date,
+        scheduled_on: date,
+        reason: MissedReason,
+        notes: str = "",
     ) -> UUID:
         def miss(intervention: Intervention) -> UUID:
-            return intervention.record_missed_session(**missed, recorded_by=actor.email, today=today)
+            return intervention.record_missed_session(
+                scheduled_on=scheduled_on,
+                reason=reason,
+                notes=notes,
+                calendar=self.teaching_calendar(intervention.setting_id, scheduled_on),
+                recorded_by=actor.email,
+                today=today,
+            )
 
         return self._change_intervention(actor, intervention_id, miss)
+
+    def void_missed_session(
+        self, actor: Actor, intervention_id: UUID, missed_id: UUID, *, reason: str
+    ) -> None:
+        self._change_intervention(
+            actor,
+            intervention_id,
+            lambda i: i.void_missed_session(missed_id=missed_id, reason=reason, recorded_by=actor.email),
+        )
+
+    def change_schedule(
+        self,
+        actor: Actor,
+        intervention_id: UUID,
+        *,
+        effective_on: date,
+        weekdays: list[Weekday] | None = None,
+        minutes_per_session: int | None = None,
+        planned_weeks: int | None = None,
+        review_due_on: date | None = None,
+        withdrawn_from: str | None = None,
+        outside_lessons: bool | None = None,
+        reason: str = "",
+    ) -> bool:
+        """The timetable from ``effective_on`` on; answers whether anything changed."""
+        return self._change_intervention(
+            actor,
+            intervention_id,
+            lambda i: i.change_schedule(
+                effective_on=effective_on,
+                weekdays=weekdays,
+                minutes_per_session=minutes_per_session,
+                planned_weeks=planned_weeks,
+                review_due_on=review_due_on,
+                withdrawn_from=withdrawn_from,
+                outside_lessons=outside_lessons,
+                reason=reason,
+                recorded_by=actor.email,
+            ),
+        )
 
     def observe_delivery(
         self, actor: Actor, intervention_id: UUID, *, today: date, **observation: Any
@@ -848,6 +1027,9 @@ class SenRecord(Application):
                     details=details or {},
                     recorded_by=actor.email,
                 )
+            elif alert.is_older_than_recorded(raised_on):
+                # A newer run has already changed it: an older one never undoes that.
+                return False
             elif alert.status == "resolved" and not alert.cause_present:
                 alert.reraise(
                     raised_on=raised_on, summary=summary, details=details or {}, recorded_by=actor.email
@@ -868,6 +1050,8 @@ class SenRecord(Application):
         raised again if the cause comes back). Answers whether it resolved it."""
 
         def settle(alert: Alert) -> bool:
+            if alert.is_older_than_recorded(on):
+                return False  # a newer run has already changed it
             if alert.status != "resolved":
                 alert.resolve(
                     resolved_on=on,
@@ -919,3 +1103,29 @@ class SenRecord(Application):
     def complete_daily_policy_run(self, lease: DailyPolicyRun, *, raised: int, resolved: int) -> None:
         lease.complete(raised=raised, resolved=resolved)
         self._store(lease)
+
+    def latest_live_policy_run(self, setting_id: UUID) -> date | None:
+        """The as-of date the setting's live alerts stand at (None: never run)."""
+        runs = self._find(LivePolicyRuns.create_id(setting_id))
+        return runs.latest_as_of if runs is not None else None
+
+    def start_live_policy_run(self, actor: Actor, setting_id: UUID, as_of: date) -> tuple[bool, date]:
+        """Record a live policy run as of ``as_of``, before it changes any alert,
+        unless it comes before the latest live run: then it is a preview, and
+        nothing is recorded. Answers whether it is live, and the date the live
+        alerts now stand at.
+
+        Two runs at once are ordered by the event store: the second to save
+        gets a conflict, loads the runs again and decides again."""
+        runs_id = LivePolicyRuns.create_id(setting_id)
+        for _attempt in range(5):
+            runs = self._find(runs_id) or LivePolicyRuns(setting_id=setting_id)
+            if runs.is_preview(as_of):
+                return False, runs.latest_as_of
+            runs.record_run(as_of=as_of, recorded_by=actor.email)
+            try:
+                self._store(runs)
+            except RecordConflictError:
+                continue
+            return True, as_of
+        raise Conflict("the policies were run by someone else at the same time; try again")

@@ -129,7 +129,9 @@ def add_user(
 
 @app.command()
 def demo(
-    as_of: Annotated[str | None, typer.Option(help="The demo's 'today' (default: today)")] = None,
+    as_of: Annotated[
+        str | None, typer.Option(help="The demo's 'today' (default: APDR_TODAY, or today)")
+    ] = None,
     seed: int = 7,
     scale: Annotated[
         str | None,
@@ -143,7 +145,7 @@ def demo(
     with --scale, years of synthetic history for a school, a trust or a local authority."""
     from apdr.demo import DEMO_PASSWORD, load_demo_school
 
-    day = _parse_date(as_of) if as_of else date.today()
+    day = _parse_date(as_of) if as_of else Settings().current_date()
     if scale is not None:
         _demo_at_scale(scale, seed, day)
         return
@@ -246,14 +248,34 @@ def run_policies(
     as_of: Annotated[str, typer.Option(help="Run as of the end of this day (YYYY-MM-DD)")],
     setting: Annotated[str | None, typer.Option(help="URN of one setting (default: every setting)")] = None,
 ) -> None:
-    """Run every policy as of a date, and say which alerts it raised and resolved."""
+    """Run every policy as of a date, and say which alerts it raised and resolved.
+
+    The live alerts only move forward in time: in a setting whose policies were
+    last run live as of a later date, this is a preview that says what the
+    policies find as of this date, and changes nothing."""
     day = _parse_date(as_of)
     with running() as apdr:
+        if day > apdr.today():
+            # A live run as of a future date would make every run until then a preview.
+            raise InvalidInput(
+                "as_of", f"as_of {day} is in the future (today is {apdr.today()}): nothing to judge yet"
+            )
         runner = PolicyRunner(apdr.record, apdr.read_models)
         setting_ids = [apdr.record.setting_by_urn(setting).id] if setting else runner.setting_ids()
         for setting_id in setting_ids:
             result = runner.run(CLI, setting_id, day)
             urn = apdr.record.setting(setting_id).urn
+            if result.preview:
+                console.print(
+                    f"setting {urn}, as of {day}: a preview, nothing changed: "
+                    f"the live alerts stand as of {result.live_as_of}; {len(result.found)} found",
+                    highlight=False,
+                )
+                for cause in result.found:
+                    console.print(f"  found    {cause['kind']}: {cause['summary']}", highlight=False)
+                for kind in result.failed:
+                    console.print(f"  [red]the {kind} policy failed: see the log[/red]")
+                continue
             console.print(
                 f"setting {urn}, as of {day}: {len(result.raised)} raised, {len(result.resolved)} resolved"
             )

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SCHOOL_TIME = ZoneInfo("Europe/London")
 
 
 class Settings(BaseSettings):
@@ -42,3 +47,12 @@ class Settings(BaseSettings):
         2000, ge=0, description="Aggregates kept in memory between commands (0 turns the cache off)"
     )
     max_request_bytes: int = Field(1_000_000, ge=1024, description="Larger request bodies get a 413")
+    today: date | None = Field(
+        None,
+        description="APDR_TODAY=YYYY-MM-DD pins the date the service takes as today (a demo, a training "
+        "copy, end-to-end tests); unset, today is the date in London",
+    )
+
+    def current_date(self) -> date:
+        """Today at school: the one place the service reads the calendar clock."""
+        return self.today or datetime.now(SCHOOL_TIME).date()

@@ -365,6 +365,8 @@ class _DemoHistory:
                 family_name=family,
                 date_of_birth=born,
                 class_name=f"{year}{'AB'[n % 2]}",
+                # Joined in Reception, or (one in six) from another school last year.
+                admitted_on=date(academic_year - year - (0 if n % 6 else -year + 1), 9, 4),
             )
             assert year_group(born, self.today) == year
             pupils.append(
@@ -449,15 +451,18 @@ class _DemoHistory:
             pupil["id"],
             today=self.today,
             updated_on=self.term_start,
-            like_and_admire="Kind to younger children; a brilliant builder",
-            important_to_me="My mum, my nan and my dog",
-            likes="Football, drawing",
-            dislikes="Loud rooms",
-            finds_hard="Reading long texts",
-            what_helps="Being told what is coming next",
-            what_does_not_help="Being rushed",
-            aspirations="To be a vet",
-            teacher_needs_to_know="I go quiet when I am worried",
+            sections={
+                "like_and_admire": "Kind to younger children; a brilliant builder",
+                "important_to_me": "My mum, my nan and my dog",
+                "likes": "Football, drawing",
+                "dislikes": "Loud rooms",
+                "finds_hard": "Reading long texts",
+                "what_helps": "Being told what is coming next",
+                "what_does_not_help": "Being rushed",
+                "aspirations": "To be a vet",
+                "teacher_needs_to_know": "I go quiet when I am worried",
+            },
+            replace=True,
         )
         pupil["plan"] = self.record.draft_plan(
             self.teacher,

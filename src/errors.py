@@ -28,7 +28,13 @@ class NotFound(ApdrError):
 
 
 class Conflict(ApdrError):
-    """Clashes with what is already recorded (a duplicate, a stale version)."""
+    """Clashes with what is already recorded (a duplicate, a stale version).
+    ``conflicts_with`` names the record it clashes with, where there is one:
+    ``{"kind": "session", "id": …, "on": …}``."""
+
+    def __init__(self, message: str, conflicts_with: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.conflicts_with = conflicts_with
 
 
 class Forbidden(ApdrError):

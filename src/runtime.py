@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from apscheduler.schedulers.base import BaseScheduler
@@ -75,10 +76,17 @@ class Apdr:
         self._threads.append(thread)
         self.start_scheduler()
 
+    def today(self) -> date:
+        """Today at school, or the day ``APDR_TODAY`` pins."""
+        return self.settings.current_date()
+
     def start_scheduler(self) -> None:
-        """Run the policies daily, in the one process that follows the log."""
+        """Run the policies daily, in the one process that follows the log, as of
+        the day before today (the last day whose history is complete)."""
         if self._scheduler is None:
-            self._scheduler = start_scheduler(self.record, self.read_models)
+            self._scheduler = start_scheduler(
+                self.record, self.read_models, as_of=lambda: self.today() - timedelta(days=1)
+            )
 
     def close(self) -> None:
         if self._scheduler is not None:

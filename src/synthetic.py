@@ -816,12 +816,16 @@ class _SettingHistory:
         result.longest_pupil_events = longest.aggregate.version + longest.marks + longest.plan_events
         for run in self.runs.values():
             i = run.intervention
-            if i.ended_on is None and i.planned_end >= self.today:
+            if i.ended_on is None and i.planned_end_on(self.today) >= self.today:
                 pupils = sorted(i.enrolled_on(self.today - timedelta(days=1)), key=str)
                 if pupils:
                     result.running.append(
                         RunningIntervention(
-                            i.id, i.delivery, pupils, list(i.staff_ids), i.minutes_per_session
+                            i.id,
+                            i.delivery,
+                            pupils,
+                            list(i.staff_ids),
+                            i.schedule_on(self.today).minutes_per_session,
                         )
                     )
 
@@ -1244,6 +1248,7 @@ class _SettingHistory:
                 "teacher_needs_to_know": "I go quiet when I am worried",
             },
             updated_on=day,
+            replace=True,
             recorded_by=self.teacher_email,
             today=day,
         )
@@ -1275,9 +1280,9 @@ class _SettingHistory:
         kind: AssessmentKind,
         intervention_id: UUID | None,
     ) -> UUID:
-        assessment_id = self.new_id()
-        pupil.aggregate.record_assessment(
-            assessment_id=assessment_id,
+        # The same assessment recorded twice is recorded once: use the id it answers.
+        assessment_id = pupil.aggregate.record_assessment(
+            assessment_id=self.new_id(),
             instrument=instrument,
             measure=measure,
             scale=scale,
@@ -1740,6 +1745,7 @@ class _SettingHistory:
                     ]
                 ),
                 notes="",
+                calendar=self.calendar,
                 recorded_by=self.senco_email,
                 today=day,
             )
@@ -1762,11 +1768,12 @@ class _SettingHistory:
             intervention.record_session(
                 session_id=session_id,
                 delivered_on=day,
-                minutes=intervention.minutes_per_session - rng.choice([0, 0, 0, 0, 5]),
+                minutes=intervention.schedule_on(day).minutes_per_session - rng.choice([0, 0, 0, 0, 5]),
                 delivered_by=delivered_by,
                 focus=rng.choice(FOCUS),
                 notes="" if rng.random() < 0.8 else "Worked well; ready to move on",
                 attendance=attendance,
+                calendar=self.calendar,
                 recorded_by=self.senco_email,
                 today=day,
             )
@@ -1790,6 +1797,7 @@ class _SettingHistory:
             session_id=session_id,
             changes={"minutes": minutes - 5 if minutes > 10 else minutes + 5},
             reason="Session cut short by a fire drill",
+            calendar=self.calendar,
             recorded_by=self.senco_email,
             today=day,
         )

@@ -26,8 +26,10 @@ from apdr.aggregates.codes import (
     Scale,
     Weekday,
 )
+from apdr.aggregates.school_year import default_calendar
 
 TODAY = date(2026, 11, 23)
+CALENDAR = default_calendar(2026, 2026)
 
 
 def unchanged_by_changes_to_a_copy(original: Any, *changes: Any) -> None:
@@ -78,6 +80,7 @@ def test_given_an_intervention_with_sessions_when_a_copy_is_changed_then_the_ori
         focus="",
         notes="",
         attendance=marks,
+        calendar=CALENDAR,
         recorded_by="t",
         today=TODAY,
     )
@@ -89,7 +92,12 @@ def test_given_an_intervention_with_sessions_when_a_copy_is_changed_then_the_ori
 
     def correct(copy_of: Intervention) -> None:
         copy_of.correct_session(
-            session_id=session, changes={"minutes": 25}, reason="typo", recorded_by="t", today=TODAY
+            session_id=session,
+            changes={"minutes": 25},
+            reason="typo",
+            calendar=CALENDAR,
+            recorded_by="t",
+            today=TODAY,
         )
 
     def void(copy_of: Intervention) -> None:
@@ -108,10 +116,33 @@ def test_given_an_intervention_with_sessions_when_a_copy_is_changed_then_the_ori
     def enrol_and_miss(copy_of: Intervention) -> None:
         copy_of.enrol(pupil_id=uuid4(), starts_on=date(2026, 9, 22), plan_id=None, recorded_by="t")
         copy_of.record_missed_session(
-            scheduled_on=date(2026, 9, 23), reason=MissedReason.other, notes="", recorded_by="t", today=TODAY
+            scheduled_on=date(2026, 9, 23),
+            reason=MissedReason.other,
+            notes="",
+            calendar=CALENDAR,
+            recorded_by="t",
+            today=TODAY,
         )
 
-    unchanged_by_changes_to_a_copy(intervention, withdraw, correct, void, end, enrol_and_miss)
+    def reschedule(copy_of: Intervention) -> None:
+        copy_of.change_schedule(
+            effective_on=date(2026, 10, 5), weekdays=[Weekday.tue], planned_weeks=12, recorded_by="t"
+        )
+
+    def miss_and_void(copy_of: Intervention) -> None:
+        missed_id = copy_of.record_missed_session(
+            scheduled_on=date(2026, 9, 28),
+            reason=MissedReason.other,
+            notes="",
+            calendar=CALENDAR,
+            recorded_by="t",
+            today=TODAY,
+        )
+        copy_of.void_missed_session(missed_id=missed_id, reason="it ran", recorded_by="t")
+
+    unchanged_by_changes_to_a_copy(
+        intervention, withdraw, correct, void, end, enrol_and_miss, reschedule, miss_and_void
+    )
 
 
 def test_given_a_pupil_with_an_assessment_when_a_copy_is_changed_then_the_original_is_not() -> None:
@@ -174,7 +205,19 @@ def test_given_a_pupil_with_an_assessment_when_a_copy_is_changed_then_the_origin
     def start_plan(copy_of: Pupil) -> None:
         copy_of.start_plan(plan_id=uuid4(), starts_on=date(2026, 10, 1), recorded_by="t")
 
-    unchanged_by_changes_to_a_copy(pupil, correct, end_need, start_plan)
+    def correct_details(copy_of: Pupil) -> None:
+        copy_of.correct_details(changes={"family_name": "K-A"}, reason="typo", recorded_by="t", today=TODAY)
+
+    def update_profile(copy_of: Pupil) -> None:
+        copy_of.update_profile(
+            sections={"likes": "Lego"},
+            updated_on=date(2026, 10, 1),
+            replace=False,
+            recorded_by="t",
+            today=TODAY,
+        )
+
+    unchanged_by_changes_to_a_copy(pupil, correct, end_need, start_plan, correct_details, update_profile)
 
 
 def test_given_a_plan_when_a_copy_is_changed_then_the_original_is_not() -> None:

@@ -21,6 +21,16 @@ class Alert(Aggregate):
     as that cause lasts, and is raised again only if the cause goes away
     (recorded as ``CauseCleared``) and later comes back. ``cause_present``
     says whether the policy last found the cause.
+
+    A SENCO's acknowledgement lasts as long as the cause: a later run that
+    still finds it changes nothing, and only when the cause goes and comes
+    back is the alert raised again, unacknowledged.
+
+    Every change a policy run makes (raised, raised again, resolved by
+    policy, cause cleared) is dated by the run's as-of date, and the live
+    alerts only move forward in time: a policy change dated before the latest
+    already recorded on the alert (``policy_dated_on``) is refused, so an
+    older run can never undo a newer one.
     """
 
     @staticmethod
@@ -52,6 +62,7 @@ class Alert(Aggregate):
         self.details = details
         self.status = "open"
         self.cause_present = True
+        self.policy_dated_on = raised_on
 
     @property
     def is_open(self) -> bool:
@@ -66,10 +77,25 @@ class Alert(Aggregate):
     def _acknowledged(self, acknowledged_on: date, note: str, recorded_by: str) -> None:
         self.status = "acknowledged"
 
+    def is_older_than_recorded(self, as_of: date) -> bool:
+        """Whether a policy change dated ``as_of`` comes before the latest
+        policy change already recorded: an older run's, to be refused."""
+        return as_of < self.policy_dated_on
+
+    def _refuse_older(self, as_of: date) -> None:
+        if self.is_older_than_recorded(as_of):
+            raise InvalidInput(
+                "as_of",
+                f"the alert was last changed by a policy run as of {self.policy_dated_on}: "
+                f"a run as of {as_of} cannot change it",
+            )
+
     def resolve(self, *, resolved_on: date, reason: str, recorded_by: str, by_policy: bool = False) -> None:
         """Resolved by a SENCO, or ``by_policy`` because its cause has gone."""
         if self.status == "resolved":
             raise InvalidInput("status", "the alert is already resolved")
+        if by_policy:
+            self._refuse_older(resolved_on)
         self._resolved(
             resolved_on=resolved_on, reason=reason.strip(), recorded_by=recorded_by, by_policy=by_policy
         )
@@ -79,17 +105,21 @@ class Alert(Aggregate):
         self.status = "resolved"
         # Resolved by hand, the cause is still there as far as the policy last knew.
         self.cause_present = not by_policy
+        if by_policy:
+            self.policy_dated_on = max(self.policy_dated_on, resolved_on)
 
     def clear_cause(self, *, cleared_on: date, recorded_by: str) -> None:
         """The cause of an alert a SENCO resolved by hand has gone: if it comes
         back, the alert is raised again."""
         if self.status != "resolved" or not self.cause_present:
             raise InvalidInput("status", "only a resolved alert whose cause persisted can be cleared")
+        self._refuse_older(cleared_on)
         self._cause_cleared(cleared_on=cleared_on, recorded_by=recorded_by)
 
     @event("CauseCleared")
     def _cause_cleared(self, cleared_on: date, recorded_by: str) -> None:
         self.cause_present = False
+        self.policy_dated_on = max(self.policy_dated_on, cleared_on)
 
     def reraise(
         self, *, raised_on: date, summary: str, details: dict[str, Any], recorded_by: str = "apdr"
@@ -97,6 +127,7 @@ class Alert(Aggregate):
         """The cause came back after the alert was resolved."""
         if self.status != "resolved":
             raise InvalidInput("status", "only a resolved alert can be raised again")
+        self._refuse_older(raised_on)
         self._reraised(raised_on=raised_on, summary=summary, details=details, recorded_by=recorded_by)
 
     @event("Reraised")
@@ -108,3 +139,4 @@ class Alert(Aggregate):
         self.raised_on = raised_on
         self.summary = summary
         self.details = details
+        self.policy_dated_on = max(self.policy_dated_on, raised_on)

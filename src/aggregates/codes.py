@@ -73,6 +73,11 @@ class Role(Enum):
     ta = "ta"
     leader = "leader"
 
+    @property
+    def article(self) -> str:
+        """'an admin', 'a senco': the role in a sentence."""
+        return f"{'an' if self.value[0] in 'aeiou' else 'a'} {self.value}"
+
 
 class Delivery(Enum):
     individual = "individual"

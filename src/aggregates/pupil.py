@@ -22,7 +22,8 @@ from apdr.aggregates.codes import (
 from apdr.aggregates.rules import copy_one_level, must_have_happened, must_have_text
 from apdr.aggregates.school_year import age_in_years
 from apdr.aggregates.upn import upn_problem
-from apdr.errors import InvalidInput
+from apdr.config import SCHOOL_TIME
+from apdr.errors import Conflict, InvalidInput
 
 # A pupil on a school's roll is between 2 (nursery) and 25 (the upper age of the
 # Code of Practice); anything else is a mistyped date of birth.
@@ -89,6 +90,25 @@ class UpnClaim(Aggregate):
 class Pupil(Aggregate):
     __deepcopy__ = copy_one_level
 
+    class Registered(Aggregate.Created):
+        """Version 2 records ``admitted_on``, the day the pupil joined the setting.
+        A registration recorded before it took the day it was recorded at school
+        as the day the pupil joined: that is what it is read as."""
+
+        class_version = 2
+        setting_id: UUID
+        upn: str
+        given_name: str
+        family_name: str
+        date_of_birth: date
+        class_name: str
+        admitted_on: date
+        recorded_by: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["admitted_on"] = state["timestamp"].astimezone(SCHOOL_TIME).date()
+
     @classmethod
     def register(
         cls,
@@ -99,6 +119,7 @@ class Pupil(Aggregate):
         family_name: str,
         date_of_birth: date,
         class_name: str,
+        admitted_on: date | None = None,
         recorded_by: str,
         today: date,
     ) -> Pupil:
@@ -106,6 +127,12 @@ class Pupil(Aggregate):
         if problem := upn_problem(upn):
             raise InvalidInput("upn", problem)
         check_date_of_birth(date_of_birth, today)
+        admitted_on = admitted_on or today
+        if age_in_years(date_of_birth, admitted_on) < YOUNGEST:
+            raise InvalidInput(
+                "admitted_on",
+                f"admitted_on {admitted_on.isoformat()} is before the pupil was {YOUNGEST}: check the year",
+            )
         return cls(
             setting_id=setting_id,
             upn=upn,
@@ -113,10 +140,11 @@ class Pupil(Aggregate):
             family_name=must_have_text("family_name", family_name),
             date_of_birth=date_of_birth,
             class_name=must_have_text("class_name", class_name),
+            admitted_on=admitted_on,
             recorded_by=recorded_by,
         )
 
-    @event("Registered")
+    @event(Registered)
     def __init__(
         self,
         setting_id: UUID,
@@ -125,6 +153,7 @@ class Pupil(Aggregate):
         family_name: str,
         date_of_birth: date,
         class_name: str,
+        admitted_on: date,
         recorded_by: str,
     ) -> None:
         self.setting_id = setting_id
@@ -133,6 +162,9 @@ class Pupil(Aggregate):
         self.family_name = family_name
         self.date_of_birth = date_of_birth
         self.class_name = class_name
+        self.admitted_on = admitted_on
+        # Each correction of the details: (what it changed, why), so that one sent again is known.
+        self.corrections: list[tuple[dict[str, Any], str]] = []
         self.needs: dict[int, dict[str, Any]] = {}
         self.sen_status = SenProvision.no_sen
         self.sen_status_since: date | None = None
@@ -155,8 +187,9 @@ class Pupil(Aggregate):
 
     # -- details ------------------------------------------------------------
 
-    def correct_details(self, *, changes: dict[str, Any], reason: str, recorded_by: str, today: date) -> None:
-        """Put right a mistake in the pupil's details; the original stays in the history."""
+    def correct_details(self, *, changes: dict[str, Any], reason: str, recorded_by: str, today: date) -> bool:
+        """Put right a mistake in the pupil's details; the original stays in the history.
+        Answers False, recording nothing, when it is the last correction sent again."""
         allowed = {"upn", "given_name", "family_name", "date_of_birth", "class_name"}
         changes = {k: v for k, v in changes.items() if k in allowed and v is not None}
         if "upn" in changes:
@@ -168,15 +201,22 @@ class Pupil(Aggregate):
                 changes[text] = must_have_text(text, changes[text])
         if "date_of_birth" in changes:
             check_date_of_birth(changes["date_of_birth"], today)
+        reason = must_have_text("reason", reason)
+        if any(
+            made == reason and made_changes.items() <= changes.items()
+            for made_changes, made in self.corrections
+        ):
+            return False  # a correction already made, sent again
         changes = {k: v for k, v in changes.items() if getattr(self, k) != v}
         if not changes:
             raise InvalidInput("body", "nothing to correct: every value given is already recorded")
         self._details_corrected(
             changes=changes,
             previous={k: getattr(self, k) for k in changes},
-            reason=must_have_text("reason", reason),
+            reason=reason,
             recorded_by=recorded_by,
         )
+        return True
 
     @event("DetailsCorrected")
     def _details_corrected(
@@ -184,6 +224,7 @@ class Pupil(Aggregate):
     ) -> None:
         for key, value in changes.items():
             setattr(self, key, value)
+        self.corrections = [*self.corrections, (changes, reason)]
 
     def move_class(self, *, class_name: str, moved_on: date, recorded_by: str, today: date) -> None:
         """A change of class (a new school year, a new set); not a correction."""
@@ -382,7 +423,7 @@ class Pupil(Aggregate):
     def record_assessment(
         self,
         *,
-        assessment_id: UUID,
+        assessment_id: UUID | None,
         instrument: str,
         measure: str,
         scale: Scale,
@@ -393,9 +434,29 @@ class Pupil(Aggregate):
         notes: str,
         recorded_by: str,
         today: date,
-    ) -> None:
+    ) -> UUID:
+        """Record an assessment; answers its id. Sent again (the same client-made
+        ``assessment_id``, or without one the same instrument, measure, value,
+        date, kind and intervention), it answers the first one's id and records
+        nothing; a different assessment under a known id is a conflict."""
         self._happened("assessed_on", assessed_on, today)
         check_value_on_scale(scale, value)
+        instrument = must_have_text("instrument", instrument)
+        measure = must_have_text("measure", measure)
+        sent = _assessment_as_sent(instrument, measure, scale, value, assessed_on, kind, intervention_id)
+        if assessment_id is not None and assessment_id in self.assessments:
+            if self.assessments[assessment_id]["as_sent"] == sent:
+                return assessment_id
+            raise Conflict(
+                f"assessment {assessment_id} was already recorded with different details; "
+                "correct it instead, or use a new assessment_id",
+                {"kind": "assessment", "id": str(assessment_id)},
+            )
+        if assessment_id is None:
+            # Without an id of its own, the same assessment sent again is known by what it says.
+            same = next((i for i, a in self.assessments.items() if a["as_sent"] == sent), None)
+            if same is not None:
+                return same
         if kind in (AssessmentKind.exit, AssessmentKind.interim):
             baseline = self._baseline(instrument, measure, intervention_id)
             if baseline is None:
@@ -410,10 +471,11 @@ class Pupil(Aggregate):
                 raise InvalidInput(
                     "scale", f"the baseline for {measure!r} was on the {baseline['scale'].value} scale"
                 )
+        assessment_id = assessment_id or uuid5(self.id, f"assessment/{self.version}")
         self._assessment_recorded(
             assessment_id=assessment_id,
-            instrument=must_have_text("instrument", instrument),
-            measure=must_have_text("measure", measure),
+            instrument=instrument,
+            measure=measure,
             scale=scale,
             value=value,
             assessed_on=assessed_on,
@@ -422,6 +484,7 @@ class Pupil(Aggregate):
             notes=notes.strip(),
             recorded_by=recorded_by,
         )
+        return assessment_id
 
     def _baseline(self, instrument: str, measure: str, intervention_id: UUID | None) -> dict | None:
         baselines = [
@@ -456,6 +519,11 @@ class Pupil(Aggregate):
             "assessed_on": assessed_on,
             "kind": kind,
             "intervention_id": intervention_id,
+            # What was sent, kept as it was however it is corrected: a resend is recognised by it.
+            "as_sent": _assessment_as_sent(
+                instrument, measure, scale, value, assessed_on, kind, intervention_id
+            ),
+            "corrections": (),
         }
 
     def correct_assessment(
@@ -467,7 +535,9 @@ class Pupil(Aggregate):
         reason: str,
         recorded_by: str,
         today: date,
-    ) -> None:
+    ) -> bool:
+        """Put right a mistaken value or date; answers False, recording nothing,
+        when it is the last correction sent again."""
         original = self.assessments.get(assessment_id)
         if original is None:
             raise InvalidInput("assessment_id", "no such assessment in this pupil's record")
@@ -475,38 +545,63 @@ class Pupil(Aggregate):
             check_value_on_scale(original["scale"], value)
         if assessed_on is not None:
             self._happened("assessed_on", assessed_on, today)
-        if (value is None or value == original["value"]) and (
-            assessed_on is None or assessed_on == original["assessed_on"]
-        ):
+        reason = must_have_text("reason", reason)
+        target = (
+            original["value"] if value is None else value,
+            original["assessed_on"] if assessed_on is None else assessed_on,
+        )
+        if (*target, reason) in original["corrections"]:
+            return False  # a correction already made, sent again
+        if target == (original["value"], original["assessed_on"]):
             raise InvalidInput("body", "nothing to correct: give a different value or assessed_on")
         self._assessment_corrected(
             assessment_id=assessment_id,
-            value=original["value"] if value is None else value,
-            assessed_on=original["assessed_on"] if assessed_on is None else assessed_on,
-            reason=must_have_text("reason", reason),
+            value=target[0],
+            assessed_on=target[1],
+            reason=reason,
             recorded_by=recorded_by,
         )
+        return True
 
     @event("AssessmentCorrected")
     def _assessment_corrected(
         self, assessment_id: UUID, value: Decimal, assessed_on: date, reason: str, recorded_by: str
     ) -> None:
-        self.assessments[assessment_id] = self.assessments[assessment_id] | {
+        assessment = self.assessments[assessment_id]
+        self.assessments[assessment_id] = assessment | {
             "value": value,
             "assessed_on": assessed_on,
+            "corrections": (*assessment["corrections"], (value, assessed_on, reason)),
         }
 
     # -- the person behind the record ---------------------------------------
 
     def update_profile(
-        self, *, sections: dict[str, str], updated_on: date, recorded_by: str, today: date
-    ) -> None:
-        """The one-page profile, in the pupil's own words where possible."""
+        self,
+        *,
+        sections: dict[str, str | None],
+        updated_on: date,
+        replace: bool,
+        recorded_by: str,
+        today: date,
+    ) -> bool:
+        """The one-page profile, in the pupil's own words where possible. With
+        ``replace`` (PUT) the sections given are the whole profile; otherwise
+        (PATCH) only the sections given change and the rest are kept. Answers
+        False, recording nothing, when no section changes (a resend)."""
         self._happened("updated_on", updated_on, today)
-        profile = {k: (sections.get(k) or "").strip() for k in PROFILE_SECTIONS}
+        unknown = [k for k in sections if k not in PROFILE_SECTIONS]
+        if unknown:
+            raise InvalidInput(unknown[0], f"there is no section {unknown[0]!r} in a one-page profile")
+        current = {k: (self.profile or {}).get(k, "") for k in PROFILE_SECTIONS}
+        given = {k: (v or "").strip() for k, v in sections.items() if v is not None or replace}
+        profile = {k: given.get(k, "" if replace else current[k]) for k in PROFILE_SECTIONS}
         if not any(profile.values()):
             raise InvalidInput("body", "a one-page profile needs at least one section filled in")
+        if self.profile is not None and profile == current:
+            return False
         self._profile_updated(profile=profile, updated_on=updated_on, recorded_by=recorded_by)
+        return True
 
     @event("ProfileUpdated")
     def _profile_updated(self, profile: dict[str, str], updated_on: date, recorded_by: str) -> None:
@@ -640,11 +735,26 @@ class Pupil(Aggregate):
         if self.left_on is not None:
             raise InvalidInput("left_on", f"{self.name} already left on {self.left_on}")
         self._happened("left_on", left_on, today)
+        if left_on < self.admitted_on:
+            raise InvalidInput("left_on", f"{self.name} joined the setting on {self.admitted_on}")
         self._left_setting(left_on=left_on, destination=destination.strip(), recorded_by=recorded_by)
 
     @event("LeftSetting")
     def _left_setting(self, left_on: date, destination: str, recorded_by: str) -> None:
         self.left_on = left_on
+
+
+def _assessment_as_sent(
+    instrument: str,
+    measure: str,
+    scale: Scale,
+    value: Decimal,
+    assessed_on: date,
+    kind: AssessmentKind,
+    intervention_id: UUID | None,
+) -> tuple[Any, ...]:
+    """What makes two recordings of an assessment the same assessment."""
+    return (instrument, measure, scale, value.normalize(), assessed_on, kind, intervention_id)
 
 
 def check_date_of_birth(date_of_birth: date, today: date) -> None:

@@ -72,6 +72,19 @@ class SchoolCalendar:
     def is_teaching_day(self, day: date) -> bool:
         return day not in self.closures and any(t.is_teaching_day(day) for t in self.terms)
 
+    def why_not_teaching(self, day: date) -> str | None:
+        """Why ``day`` is not a teaching day, in a SENCO's words; None if it is one."""
+        if self.is_teaching_day(day):
+            return None
+        if day.isoweekday() > 5:
+            return f"it is a {day:%A}"
+        if day in self.closures:
+            return "the setting is closed that day (an INSET day or a bank holiday)"
+        term = self.term_of(day)
+        if term is not None:
+            return f"it is in the {term.name} half-term holiday"
+        return "it falls in the school holidays, outside the setting's terms"
+
     def teaching_days(self, first: date, last: date) -> Iterator[date]:
         """Teaching days from ``first`` to ``last`` inclusive, in order."""
         for term in self.terms:

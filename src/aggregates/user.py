@@ -44,7 +44,7 @@ class User(Aggregate):
                     "setting", "an admin manages settings and users, and belongs to no setting"
                 )
         elif setting_id is None:
-            raise InvalidInput("setting", f"a {role.value} belongs to a setting: give its URN")
+            raise InvalidInput("setting", f"{role.article} belongs to a setting: give its URN")
         return cls(
             email=email,
             role=role,

@@ -17,6 +17,7 @@ from apdr.api.routes import (
     audit,
     auth,
     interventions,
+    me,
     plans,
     pupils,
     records,
@@ -68,6 +69,7 @@ def create_app(
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.include_router(auth.router, prefix=API, responses=problems.documented(401, 422, 429, 503))
+    app.include_router(me.router, prefix=API, responses=problems.documented(401, 403, 422, 503))
     for router in (
         admin.router,
         setting.router,

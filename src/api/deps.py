@@ -42,9 +42,10 @@ def get_actor(
     return tokens.actor_for(record, token)
 
 
-def today() -> date:
-    """The one place the API reads the clock; tests override it."""
-    return date.today()
+def today(apdr: Annotated[Apdr, Depends(get_apdr)]) -> date:
+    """The one place the API reads the calendar: today at school, or the day
+    ``APDR_TODAY`` pins (tests override this dependency)."""
+    return apdr.today()
 
 
 ApdrDep = Annotated[Apdr, Depends(get_apdr)]
@@ -64,7 +65,7 @@ class Allow:
     def __call__(self, actor: CurrentActor) -> Actor:
         if actor.role not in self.roles:
             allowed = ", ".join(sorted(r.value for r in self.roles))
-            raise Forbidden(f"a {actor.role.value} may not do this (it needs: {allowed})")
+            raise Forbidden(f"{actor.role.article} may not do this (it needs: {allowed})")
         return actor
 
     def __repr__(self) -> str:

@@ -47,6 +47,8 @@ class Problem(BaseModel):
     instance: str | None = None
     errors: list[dict[str, str]] | None = None
     """For invalid input: each field at fault (``outcomes[0].target``) and what is wrong with it."""
+    conflicts_with: dict[str, str] | None = None
+    """For a conflict: the record it clashes with (its kind, id and date)."""
 
 
 _SCHEMA = Problem.model_json_schema()
@@ -67,6 +69,7 @@ def problem(
     errors: Sequence[dict[str, str]] = (),
     headers: dict[str, str] | None = None,
     instance: str | None = None,
+    conflicts_with: dict[str, str] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": f"urn:apdr:problem:{TITLES.get(status, 'error').lower().replace(' ', '-')}",
@@ -78,6 +81,8 @@ def problem(
         body["instance"] = instance
     if errors:
         body["errors"] = list(errors)
+    if conflicts_with:
+        body["conflicts_with"] = conflicts_with
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
@@ -131,7 +136,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Conflict)
     async def conflict(request: Request, error: Conflict) -> JSONResponse:
-        return problem(409, error.message, instance=request.url.path)
+        return problem(409, error.message, instance=request.url.path, conflicts_with=error.conflicts_with)
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, error: Forbidden) -> JSONResponse:

@@ -1,15 +1,23 @@
 """curriculum_narrowing: a pupil taken out of class too much, or from the same lesson too often.
 
 Watches each pupil on the as-of date across every intervention they are
-enrolled in that runs out of class (individual or small-group delivery with
-a lesson or activity named as what they miss; whole-class support is not
-withdrawal). Their withdrawal each week is the sum of each intervention's
-sessions a week times its minutes. Two causes, reported in one alert per
-pupil:
+enrolled in that runs out of class (individual or small-group delivery in
+lesson time; whole-class support, and support planned as outside lessons, is
+not withdrawal). Their withdrawal each week is the
+sum of each intervention's sessions a week times its minutes, as timetabled
+on the as-of date (as is the lesson they miss). Two causes, reported in one
+alert per pupil:
 
 - out of class for more than a set share of the teaching week;
 - withdrawn from the same lesson more than a set number of times a week
   (lessons compared whatever their case and spacing).
+
+The lesson missed (``withdrawn_from``) is optional when an intervention is
+planned. Left blank, the safe reading is taken: its time still counts as
+time out of class, and it is taken to be the same lesson each session (so
+an unnamed lesson missed four times a week raises the alert, and says the
+lesson is not recorded). Support that takes no lesson is planned (or
+changed, from a date) with ``outside_lessons``.
 
 The alert resolves itself when the timetable changes: the pupil is
 withdrawn from an intervention, or an intervention ends.
@@ -25,7 +33,7 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from apdr.policies.policy import Cause, Context, Threshold, listing, on_roll, running
-from apdr.projections.provision_map import enrolments, interventions
+from apdr.projections.provision_map import enrolments, interventions, timetables
 from apdr.projections.pupils import pupils
 
 KIND = "curriculum_narrowing"
@@ -82,10 +90,11 @@ def causes(context: Context) -> Iterator[Cause]:
                 + listing(f"{p['name']} ({p['sessions']} x {p['minutes']} min)" for p in places)
             )
         for ps in too_often.values():
-            problems.append(
-                f"misses {ps[0]['withdrawn_from']} {_sessions(ps)} times a week "
-                f"(over {same_max}): {listing(p['name'] for p in ps)}"
+            lesson = (
+                ps[0]["withdrawn_from"] or "the same lesson (not recorded: say which in the intervention)"
             )
+            names = listing(p["name"] for p in ps)
+            problems.append(f"misses {lesson} {_sessions(ps)} times a week (over {same_max}): {names}")
         yield Cause(
             subject=str(pupil_id),
             summary=f"{name} {'; and '.join(problems)}. Re-time or reduce the interventions.",
@@ -94,6 +103,7 @@ def causes(context: Context) -> Iterator[Cause]:
                 "minutes_a_week": minutes,
                 "percent_of_week": round(100 * minutes / week),
                 "lessons_missed_too_often": sorted(ps[0]["withdrawn_from"] for ps in too_often.values()),
+                "lessons_not_recorded": sorted(p["name"] for p in places if not p["withdrawn_from"]),
             },
         )
 
@@ -103,9 +113,13 @@ def _sessions(places: list[dict[str, Any]]) -> int:
 
 
 def _by_lesson(places: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Places grouped by the lesson they take the pupil from; an intervention with
+    no lesson recorded is a group of its own (the safe reading: the same lesson
+    each session)."""
     lessons: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for p in places:
-        lessons[" ".join(p["withdrawn_from"].casefold().split())].append(p)
+        lesson = " ".join(p["withdrawn_from"].casefold().split()) or f"(not recorded) {p['intervention_id']}"
+        lessons[lesson].append(p)
     return lessons
 
 
@@ -117,33 +131,36 @@ def _withdrawals(context: Context) -> dict[UUID, tuple[str, list[dict[str, Any]]
             e.pupil_id,
             pupils.c.given_name,
             pupils.c.family_name,
+            i.intervention_id,
             i.name,
-            i.weekdays,
-            i.minutes_per_session,
-            i.withdrawn_from,
         )
         .join(interventions, i.intervention_id == e.intervention_id)
         .join(pupils, pupils.c.pupil_id == e.pupil_id)
         .where(
             i.setting_id == context.setting_id,
             i.delivery != "class",
-            i.withdrawn_from != "",
             running(i.starts_on, i.ended_on, context.as_of),
             running(e.starts_on, e.ends_on, context.as_of),
             on_roll(context.as_of),
         )
         .order_by(e.pupil_id, i.name)
     )
+    rows = rows.all()
+    timetable_of = timetables(context.conn, context.setting_id, {r.intervention_id for r in rows})
     found: dict[UUID, tuple[str, list[dict[str, Any]]]] = {}
     for r in rows:
-        sessions = len(r.weekdays.split(","))
+        schedule = timetable_of[r.intervention_id].on(context.as_of)
+        if schedule.outside_lessons:
+            continue  # before school, at break or lunch, after school: no lesson missed
+        sessions = len(schedule.weekdays)
         found.setdefault(r.pupil_id, (f"{r.given_name} {r.family_name}", []))[1].append(
             {
+                "intervention_id": r.intervention_id,
                 "name": r.name,
                 "sessions": sessions,
-                "minutes": r.minutes_per_session,
-                "minutes_a_week": sessions * r.minutes_per_session,
-                "withdrawn_from": r.withdrawn_from,
+                "minutes": schedule.minutes_per_session,
+                "minutes_a_week": sessions * schedule.minutes_per_session,
+                "withdrawn_from": schedule.withdrawn_from,
             }
         )
     return found

@@ -1,9 +1,9 @@
 """intervention_review_overdue: an intervention past its review date, not reviewed.
 
 Watches every intervention running on the as-of date. Its review date is the
-next review date set by its last review on or before the as-of date, or the
-review date it was planned with. It is overdue when that date passed more
-than the grace days ago.
+one set last on or before the as-of date: the date it was planned with, a
+change of schedule that moved it, or the next review date set by a review.
+It is overdue when that date passed more than the grace days ago.
 
 The alert resolves itself when the intervention is reviewed (which sets the
 next review date) or ended.
@@ -12,13 +12,12 @@ next review date) or ended.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
 from apdr.policies.policy import Cause, Context, Threshold, day, plural, running
-from apdr.projections.provision_map import interventions, reviews
+from apdr.projections.provision_map import interventions, timetables
 
 KIND = "intervention_review_overdue"
 READ_MODELS = ("provision_map",)
@@ -39,14 +38,16 @@ THRESHOLDS = (
 
 def causes(context: Context) -> Iterator[Cause]:
     grace = context.thresholds["intervention_review_grace_days"]
-    last_reviews = _last_reviews(context)
-    for row in _running(context):
-        last = last_reviews.get(row.intervention_id)
-        due: date | None = last.next_review_due_on if last else row.first_review_due_on
+    rows = list(_running(context))
+    timetable_of = timetables(context.conn, context.setting_id, [r.intervention_id for r in rows])
+    for row in rows:
+        timetable = timetable_of[row.intervention_id]
+        due = timetable.review_due_on(context.as_of)
         if due is None or (context.as_of - due).days <= grace:
             continue
         late = (context.as_of - due).days
-        since = f"last reviewed on {day(last.reviewed_on)}" if last else "not reviewed since it started"
+        held = timetable.reviewed_by(context.as_of)
+        since = f"last reviewed on {day(held[-1][0])}" if held else "not reviewed since it started"
         yield Cause(
             subject=str(row.intervention_id),
             summary=(
@@ -61,18 +62,7 @@ def causes(context: Context) -> Iterator[Cause]:
 def _running(context: Context) -> sa.CursorResult[Any]:
     i = interventions.c
     return context.conn.execute(
-        sa.select(i.intervention_id, i.name, i.first_review_due_on).where(
+        sa.select(i.intervention_id, i.name).where(
             i.setting_id == context.setting_id, running(i.starts_on, i.ended_on, context.as_of)
         )
     )
-
-
-def _last_reviews(context: Context) -> dict[Any, Any]:
-    """Each intervention's last review on or before the as-of date."""
-    rows = context.conn.execute(
-        sa.select(reviews)
-        .join(interventions, interventions.c.intervention_id == reviews.c.intervention_id)
-        .where(interventions.c.setting_id == context.setting_id, reviews.c.reviewed_on <= context.as_of)
-        .order_by(reviews.c.reviewed_on)
-    )
-    return {r.intervention_id: r for r in rows}

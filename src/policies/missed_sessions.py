@@ -6,9 +6,13 @@ half-terms and closures; apdr's default English calendar where it has set
 none), from its start to the as-of date or its planned end, whichever comes
 first, on the days at least one pupil was enrolled (a session cannot be held
 for nobody); delivered one to one, a session for each pupil enrolled that
-day. Every session delivered in that time counts, whichever day it
-was moved to. A session recorded as missed is still not delivered; its
-reason goes into the summary.
+day. Where the timetable was changed (``PATCH /interventions/{id}``), each
+part of the time counts the weekdays and planned end in force then, so
+extending an intervention after its review extends what is expected from
+the day the change took effect, and never changes what was expected before.
+Every session delivered in that time counts, whichever day it was moved to.
+A session recorded as missed is still not delivered; its reason goes into
+the summary.
 
 The alert resolves itself when the sessions that did happen are recorded,
 when steady delivery brings the share back over the threshold, or when the
@@ -19,15 +23,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
-from apdr.aggregates.codes import Delivery, Weekday
+from apdr.aggregates.codes import Delivery
+from apdr.aggregates.intervention import Schedule
 from apdr.aggregates.school_year import SchoolCalendar
 from apdr.policies.policy import Cause, Context, Threshold, day, plural, running
-from apdr.projections.provision_map import enrolments, interventions, missed, sessions
+from apdr.projections.provision_map import enrolments, interventions, missed, sessions, timetables
 
 KIND = "missed_sessions"
 READ_MODELS = ("provision_map",)
@@ -60,21 +65,21 @@ Span = tuple[date, date | None]
 
 def expected_sessions(
     calendar: SchoolCalendar,
-    weekdays: Iterable[int],
-    first: date,
-    last: date,
+    timetabled: Iterable[tuple[date, date, Schedule]],
     spans: Iterable[Span],
     one_to_one: bool = False,
 ) -> list[date]:
-    """The dates of the sessions timetabled from ``first`` to ``last``: each
-    teaching day on the weekdays on which a pupil was enrolled (a span's end
-    day is its last). Delivered one to one, each pupil enrolled that day has
-    their own session, so the day appears once for each."""
+    """The dates of the sessions timetabled in each part of the time (from,
+    to, the schedule in force): each teaching day on its weekdays on which a
+    pupil was enrolled (a span's end day is its last). Delivered one to one,
+    each pupil enrolled that day has their own session, so the day appears
+    once for each."""
     spans = list(spans)
     expected = []
-    for d in calendar.scheduled_days(weekdays, first, last):
-        enrolled = sum(1 for start, end in spans if start <= d and (end is None or d <= end))
-        expected += [d] * (enrolled if one_to_one else min(enrolled, 1))
+    for first, last, schedule in timetabled:
+        for d in calendar.scheduled_days(schedule.iso_weekdays, first, last):
+            enrolled = sum(1 for start, end in spans if start <= d and (end is None or d <= end))
+            expected += [d] * (enrolled if one_to_one else min(enrolled, 1))
     return expected
 
 
@@ -87,13 +92,17 @@ def falls_short(expected: int, delivered: int, fewest_missed: int, percent_min: 
 def causes(context: Context) -> Iterator[Cause]:
     fewest_missed = context.thresholds["missed_sessions_min"]
     percent_min = context.thresholds["sessions_delivered_percent_min"]
-    for row in _running(context):
-        planned_end = row.starts_on + timedelta(weeks=row.planned_weeks, days=-1)
-        first, last = row.starts_on, min(context.as_of, planned_end)
-        weekdays = [Weekday(d).iso for d in row.weekdays.split(",")]
+    rows = list(_running(context))
+    timetable_of = timetables(context.conn, context.setting_id, [r.intervention_id for r in rows])
+    for row in rows:
+        timetable = timetable_of[row.intervention_id]
+        timetabled = list(timetable.spans(row.starts_on, context.as_of))
+        if not timetabled:
+            continue
+        first, last = timetabled[0][0], timetabled[-1][1]
         spans = _spans(context.conn, row.intervention_id)
         one_to_one = row.delivery == Delivery.individual.value
-        expected = expected_sessions(context.calendar, weekdays, first, last, spans, one_to_one)
+        expected = expected_sessions(context.calendar, timetabled, spans, one_to_one)
         if not expected:
             continue
         delivered = _delivered(context.conn, row.intervention_id, first, last)

@@ -66,8 +66,10 @@ class Context:
 
 
 def on_roll(as_of: date) -> sa.ColumnElement[bool]:
-    """A pupil who had not left the setting by ``as_of``."""
-    return sa.or_(pupils.c.left_on.is_(None), pupils.c.left_on > as_of)
+    """A pupil who had joined the setting by ``as_of`` and not left it."""
+    return sa.and_(
+        pupils.c.admitted_on <= as_of, sa.or_(pupils.c.left_on.is_(None), pupils.c.left_on > as_of)
+    )
 
 
 def listing(items: Iterable[str]) -> str:

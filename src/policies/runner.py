@@ -13,6 +13,13 @@ recorded for the setting (the ``alerts`` read model), by subject:
 Every change goes through ``SenRecord`` (``raise_alert``, ``cause_gone``), so
 the events carry who ran the policies, and each re-checks the alert itself
 before changing it: two runs, or two processes at once, raise nothing twice.
+
+The live alerts only move forward in time. A run as of the latest live run's
+date or later is live: it is recorded first (``LivePolicyRuns``), then it
+raises and resolves. A run as of an earlier date is a preview: it answers
+what the policies find as of that date and changes nothing. Should two live
+runs overlap, each alert refuses a change dated before the latest a run has
+already made to it, so the older run never undoes the newer.
 """
 
 from __future__ import annotations
@@ -42,12 +49,17 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class RunResult:
-    """What one run did in one setting: the alerts it raised and resolved."""
+    """What one run did in one setting: the alerts it raised and resolved, and
+    every cause it found. A preview (a run as of a date before the latest live
+    run, ``live_as_of``) raises and resolves nothing."""
 
     setting_id: UUID
     as_of: date
+    preview: bool = False
+    live_as_of: date | None = None
     raised: list[dict[str, Any]] = field(default_factory=list)
     resolved: list[dict[str, Any]] = field(default_factory=list)
+    found: list[dict[str, Any]] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
 
 
@@ -72,9 +84,14 @@ class PolicyRunner:
         return [self.run(actor, setting_id, as_of) for setting_id in self.setting_ids()]
 
     def run(self, actor: Actor, setting_id: UUID, as_of: date) -> RunResult:
-        """Run every policy for one setting as of the end of ``as_of``."""
-        result = RunResult(setting_id, as_of)
+        """Run every policy for one setting as of the end of ``as_of``: live if
+        that is no earlier than the latest live run, else a preview."""
+        live, live_as_of = self.record.start_live_policy_run(actor, setting_id, as_of)
+        result = RunResult(setting_id, as_of, preview=not live, live_as_of=live_as_of)
         found = self._find(setting_id, as_of, result)
+        result.found = [_found_out(f.kind, cause, as_of) for f in found for cause in f.causes.values()]
+        if not live:
+            return result
         raised: list[UUID] = []
         resolved: list[UUID] = []
         for f in found:
@@ -145,6 +162,21 @@ class PolicyRunner:
             if self.record.cause_gone(actor, known["alert_id"], on=as_of):
                 resolved.append(known["alert_id"])
         return resolved
+
+
+def _found_out(kind: str, cause: Cause, as_of: date) -> dict[str, Any]:
+    """A cause a run found, shaped like the alert it raises (or keeps open)."""
+    return {
+        "id": Alert.create_id(kind, cause.subject),
+        "kind": kind,
+        "status": "open",
+        "raised_on": as_of,
+        "summary": cause.summary,
+        "pupil_id": cause.pupil_id,
+        "intervention_id": cause.intervention_id,
+        "plan_id": cause.plan_id,
+        "subject": cause.subject,
+    }
 
 
 def alert_out(row: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,10 @@ the day's lease in the event store (``DailyPolicyRun``, its id derived from
 the day): the first process to save it runs the policies, any other gets a
 conflict and skips. A run that dies part-way is not retried that day; the
 next day's run finds every cause still there.
+
+The daily run goes through the same rule as any other: in a setting whose
+policies someone has already run live as of a later date, it is a preview
+and changes no alert (the live alerts only move forward in time).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import logging
 import os
 import socket
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -58,13 +62,15 @@ def run_daily(record: SenRecord, read_models: ReadModels, as_of: date) -> list[R
     raised = sum(len(r.raised) for r in results)
     resolved = sum(len(r.resolved) for r in results)
     record.complete_daily_policy_run(lease, raised=raised, resolved=resolved)
+    for preview in (r for r in results if r.preview):
+        log.info(
+            "policies as of %s for setting %s: a preview, changing nothing; its live alerts stand as of %s",
+            as_of,
+            preview.setting_id,
+            preview.live_as_of,
+        )
     log.info("policies as of %s: %d alerts raised, %d resolved", as_of, raised, resolved)
     return results
-
-
-def yesterday_in_london() -> date:
-    """The clock is read here, at the edge: the last day whose history is complete."""
-    return datetime.now(LONDON).date() - timedelta(days=1)
 
 
 def start_scheduler(
@@ -72,10 +78,10 @@ def start_scheduler(
     read_models: ReadModels,
     *,
     trigger: BaseTrigger | None = None,
-    as_of: Callable[[], date] = yesterday_in_london,
+    as_of: Callable[[], date],
     catch_up: bool = True,
 ) -> BackgroundScheduler:
-    """Start the daily run (tests give their own trigger and date)."""
+    """Start the daily run as of the date ``as_of`` answers (tests give their own trigger)."""
     scheduler = BackgroundScheduler(timezone=LONDON)
     options: dict[str, Any] = {}
     if catch_up:

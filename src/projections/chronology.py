@@ -9,10 +9,12 @@ review, its end) concerns every pupil enrolled that day: it is kept once, in
 when a chronology is read, so the handler reads nothing and a withdrawal
 recorded later still decides who sees it.
 
-Each entry is dated on the day it happened (``identified_on``,
-``effective_on``, ``delivered_on``…), or, for an event with no date of its own
-(a registration, a plan drafted), the day it was recorded at school; entries
-are read in that order, then in the order recorded, then by log position.
+Each entry is dated on the day it happened (``admitted_on``, ``identified_on``,
+``effective_on``, ``delivered_on``…); a plan drafted on the day it was
+recorded at school, or the day it started if that was earlier (history typed
+in later); an event with no date of its own (an outcome added) on the day it
+was recorded. Entries are read in that order, then in the order recorded,
+then by log position.
 Bookkeeping with nothing to tell a parent (``Pupil.CurrentPlanEnded``,
 ``Alert.CauseCleared``) is left out.
 
@@ -30,14 +32,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 import orjson
 import sqlalchemy as sa
@@ -55,9 +56,8 @@ from apdr.aggregates.codes import (
     SenProvision,
 )
 from apdr.aggregates.pupil import PROFILE_SECTIONS
+from apdr.config import SCHOOL_TIME
 from apdr.projections.projection import Batch, Projection, handles, metadata
-
-SCHOOL_TIME = ZoneInfo("Europe/London")
 
 
 def _entry_columns() -> list[sa.Column[Any]]:
@@ -401,7 +401,7 @@ class Chronology(Projection):
             f"Registered: {e.given_name} {e.family_name}, born {day(e.date_of_birth)}, "
             f"UPN {e.upn}, class {e.class_name}"
         )
-        self.pupil_entry(batch, e, recorded_on(e), "registered", summary)
+        self.pupil_entry(batch, e, e.admitted_on, "registered", summary)
 
     @handles(Pupil.DetailsCorrected)
     def details_corrected(self, e: Any, batch: Batch) -> None:
@@ -560,7 +560,8 @@ class Chronology(Projection):
             f"{counted(len(e.strategies), 'strategy', 'strategies')}, "
             f"from {day(e.starts_on)}, review due {day(e.review_due_on)}"
         )
-        self.plan_entry(batch, e, recorded_on(e), "plan_drafted", summary)
+        # Drafted by the day it started at the latest, however much later it was typed in.
+        self.plan_entry(batch, e, min(recorded_on(e), e.starts_on), "plan_drafted", summary)
 
     @handles(SupportPlan.AgreedWithParents)
     def plan_agreed(self, e: Any, batch: Batch) -> None:
@@ -722,6 +723,32 @@ class Chronology(Projection):
         summary = f"Session of '{self.name_of(batch, e.originator_id)}' did not take place: {words(e.reason)}"
         self.intervention_entry(batch, e, e.scheduled_on, "session_missed", summary)
 
+    @handles(Intervention.MissedSessionVoided)
+    def missed_session_voided(self, e: Any, batch: Batch) -> None:
+        summary = (
+            f"Session of '{self.name_of(batch, e.originator_id)}' on {day(e.scheduled_on)} was recorded as "
+            f"missed in error{because(e.reason)}"
+        )
+        self.intervention_entry(batch, e, e.scheduled_on, "missed_session_voided", summary)
+
+    @handles(Intervention.ScheduleChanged)
+    def schedule_changed(self, e: Any, batch: Batch) -> None:
+        was = e.previous
+        shown = []
+        if "weekdays" in was:
+            shown.append(f"days {_days(was['weekdays'])} now {_days(e.weekdays)}")
+        if "minutes_per_session" in was:
+            shown.append(f"{was['minutes_per_session']} minutes a session now {e.minutes_per_session}")
+        if "planned_weeks" in was:
+            shown.append(f"planned for {was['planned_weeks']} weeks now {e.planned_weeks}")
+        if "review_due_on" in was and e.review_due_on is not None:
+            shown.append(f"review due {day(was['review_due_on'])} now {day(e.review_due_on)}")
+        summary = (
+            f"Timetable of '{self.name_of(batch, e.originator_id)}' changed from {day(e.effective_on)}: "
+            f"{'; '.join(shown)}{because(e.reason)}"
+        )
+        self.intervention_entry(batch, e, e.effective_on, "schedule_changed", summary)
+
     @handles(Intervention.DeliveryObserved)
     def delivery_observed(self, e: Any, batch: Batch) -> None:
         summary = (
@@ -773,6 +800,10 @@ class Chronology(Projection):
     @handles(Alert.Reraised)
     def alert_reraised(self, e: Any, batch: Batch) -> None:
         self.alert_entry(batch, e, e.raised_on, "alert_reraised", f"Alert raised again: {clip(e.summary)}")
+
+
+def _days(weekdays: list[Any]) -> str:
+    return ", ".join(words(d).capitalize() for d in weekdays)
 
 
 def _capital(text: str) -> str:
@@ -973,3 +1004,24 @@ def pupil_chronology_json(
 def _utc(moment: datetime) -> datetime:
     """SQLite gives back the UTC time it was given without its zone; PostgreSQL, in the session's."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def pupil_entries_of_kinds(conn: sa.Connection, pupil_id: UUID, kinds: Iterable[str]) -> list[dict[str, Any]]:
+    """The pupil's own entries of these kinds (advice received, concerns raised…),
+    in the order things happened (then as recorded, then their place in the log),
+    each with its ``data`` decoded: what the event said."""
+    rows = conn.execute(
+        sa.select(*(entries.c[c] for c in ("occurred_on", "recorded_at", "recorded_by", "kind", "data")))
+        .where(entries.c.pupil_id == pupil_id, entries.c.kind.in_(list(kinds)))
+        .order_by(entries.c.occurred_on, entries.c.recorded_at, entries.c.position)
+    )
+    return [
+        {
+            "occurred_on": row.occurred_on,
+            "recorded_at": _utc(row.recorded_at),
+            "recorded_by": row.recorded_by,
+            "kind": row.kind,
+            "data": json.loads(row.data),
+        }
+        for row in rows
+    ]

@@ -337,3 +337,19 @@ def impact_report(conn: sa.Connection, setting_id: UUID, today: date) -> dict[st
             for year, tally in sorted(per_year.items())
         ],
     }
+
+
+def pupil_assessments(conn: sa.Connection, pupil_id: UUID) -> list[dict[str, Any]]:
+    """The pupil's assessments in the order they were taken, each as corrections
+    have left it."""
+    rows = conn.execute(
+        sa.select(assessments)
+        .where(assessments.c.pupil_id == pupil_id)
+        .order_by(
+            assessments.c.assessed_on,
+            assessments.c.instrument,
+            assessments.c.measure,
+            assessments.c.assessment_id,
+        )
+    )
+    return [dict(row._mapping) for row in rows]

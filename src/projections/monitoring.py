@@ -15,7 +15,9 @@ the impact read model's. Policies read those tables directly.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+from uuid import UUID
 
 import sqlalchemy as sa
 
@@ -36,6 +38,8 @@ plans = sa.Table(
     sa.Column("setting_id", sa.Uuid, nullable=False, index=True),
     sa.Column("pupil_id", sa.Uuid, nullable=False, index=True),
     sa.Column("starts_on", sa.Date, nullable=False),
+    sa.Column("follows_plan_id", sa.Uuid),
+    sa.Column("position", sa.BigInteger, nullable=False),  # in the log: the order plans were drafted
     sa.Column("first_review_due_on", sa.Date, nullable=False),
     # The review date as it stands now: moved, or set by the last review.
     sa.Column("review_due_on", sa.Date),
@@ -134,6 +138,8 @@ class Monitoring(Projection):
                 "setting_id": e.setting_id,
                 "pupil_id": e.pupil_id,
                 "starts_on": e.starts_on,
+                "follows_plan_id": e.follows_plan_id,
+                "position": batch.position,
                 "first_review_due_on": e.review_due_on,
                 "review_due_on": e.review_due_on,
                 "closed_on": None,
@@ -240,3 +246,42 @@ class Monitoring(Projection):
     @handles(Pupil.ParentsNotified)
     def parents_notified(self, e: Any, batch: Batch) -> None:
         batch.update(sen_status, {"pupil_id": e.originator_id}, {"parents_notified_on": e.notified_on})
+
+
+# -- queries ---------------------------------------------------------------------
+
+
+def pupil_plans(conn: sa.Connection, setting_id: UUID, pupil_id: UUID) -> list[dict[str, Any]]:
+    """The pupil's support plans, by start date (then as drafted): each with the plan
+    it follows, its review date as it stands, when it was last reviewed, and when it
+    closed (none: still open)."""
+    last_reviewed_on = (
+        sa.select(sa.func.max(plan_reviews.c.reviewed_on))
+        .where(plan_reviews.c.plan_id == plans.c.plan_id)
+        .scalar_subquery()
+    )
+    rows = conn.execute(
+        sa.select(plans, last_reviewed_on.label("last_reviewed_on"))
+        .where(plans.c.setting_id == setting_id, plans.c.pupil_id == pupil_id)
+        .order_by(plans.c.starts_on, plans.c.position)
+    )
+    return [dict(row._mapping) for row in rows]
+
+
+def training_of(conn: sa.Connection, staff_ids: Iterable[UUID]) -> dict[UUID, list[dict[str, Any]]]:
+    """These staff's training, each's by date completed:
+    staff id -> [{"programme", "completed_on", "expires_on"}]."""
+    wanted = list(staff_ids)
+    found: dict[UUID, list[dict[str, Any]]] = {}
+    if not wanted:
+        return found
+    rows = conn.execute(
+        sa.select(training.c.staff_id, training.c.programme, training.c.completed_on, training.c.expires_on)
+        .where(training.c.staff_id.in_(wanted))
+        .order_by(training.c.staff_id, training.c.completed_on, training.c.programme_key)
+    )
+    for staff_id, programme, completed_on, expires_on in rows:
+        found.setdefault(staff_id, []).append(
+            {"programme": programme, "completed_on": completed_on, "expires_on": expires_on}
+        )
+    return found

@@ -1,10 +1,10 @@
 """The provision map: who gets which support, how often, from whom, at what cost,
 and how much of it actually happened, as of any date.
 
-Keeps the interventions, their staff, enrolment spans, sessions with each
+Keeps the interventions, their timetables (as planned, then each change
+from the date it took effect), staff, enrolment spans, sessions with each
 pupil's attendance (one row a session: ``marks``), missed sessions and
-reviews, each with its dates, so a
-query can answer for any day in the past.
+reviews, each with its dates, so a query can answer for any day in the past.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import bisect
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 from apdr.aggregates import Intervention, StaffMember
 from apdr.aggregates.codes import AttendanceStatus, Weekday
+from apdr.aggregates.intervention import Schedule, review_due_as_of, schedule_on, timetabled_spans
 from apdr.aggregates.school_year import SchoolCalendar, age_in_years, year_group
 from apdr.projections.projection import Batch, Projection, handles, metadata
 from apdr.projections.pupils import pupils
@@ -40,14 +41,25 @@ interventions = sa.Table(
     sa.Column("delivery", sa.String(20), nullable=False),
     sa.Column("ratio", sa.String(10), nullable=False),
     sa.Column("location", sa.String(200), nullable=False),
-    sa.Column("weekdays", sa.String(20), nullable=False),
-    sa.Column("minutes_per_session", sa.Integer, nullable=False),
-    sa.Column("withdrawn_from", sa.String(200), nullable=False),
     sa.Column("starts_on", sa.Date, nullable=False),
-    sa.Column("planned_weeks", sa.Integer, nullable=False),
-    sa.Column("first_review_due_on", sa.Date, nullable=False),
     sa.Column("ended_on", sa.Date),
     sa.Column("cost_per_year", sa.Numeric(12, 2), nullable=False),
+)
+# The timetable as planned (``effective_on`` its start), then each change from
+# the day it took effect: weekdays, minutes, planned weeks and the lesson missed
+# in force from then on; ``review_due_on`` where the change moved the review date.
+schedules = sa.Table(
+    "provision_schedules",
+    metadata,
+    sa.Column("intervention_id", sa.Uuid, primary_key=True),
+    sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("effective_on", sa.Date, nullable=False),
+    sa.Column("weekdays", sa.String(20), nullable=False),
+    sa.Column("minutes_per_session", sa.Integer, nullable=False),
+    sa.Column("planned_weeks", sa.Integer, nullable=False),
+    sa.Column("review_due_on", sa.Date),
+    sa.Column("withdrawn_from", sa.String(200), nullable=False),
+    sa.Column("outside_lessons", sa.Boolean, nullable=False),
 )
 staff = sa.Table(
     "provision_staff",
@@ -88,6 +100,8 @@ sessions = sa.Table(
     sa.Column("delivered_by", sa.Uuid, nullable=False),
     sa.Column("voided", sa.Boolean, nullable=False),
     sa.Column("marks", sa.Text, nullable=False),
+    sa.Column("focus", sa.Text, nullable=False),
+    sa.Column("notes", sa.Text, nullable=False),
     sqlite_with_rowid=False,
 )
 missed = sa.Table(
@@ -97,12 +111,14 @@ missed = sa.Table(
     sa.Column("intervention_id", sa.Uuid, nullable=False, index=True),
     sa.Column("scheduled_on", sa.Date, nullable=False),
     sa.Column("reason", sa.String(30), nullable=False),
+    sa.Column("notes", sa.Text, nullable=False),
 )
 reviews = sa.Table(
     "provision_reviews",
     metadata,
     sa.Column("intervention_id", sa.Uuid, primary_key=True),
-    sa.Column("reviewed_on", sa.Date, primary_key=True),
+    sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("reviewed_on", sa.Date, nullable=False),
     sa.Column("decision", sa.String(10), nullable=False),
     sa.Column("next_review_due_on", sa.Date),
 )
@@ -152,12 +168,14 @@ def _session_row(e: Any) -> dict[str, Any]:
         "delivered_by": e.delivered_by,
         "voided": False,
         "marks": session_marks(e.attendance),
+        "focus": e.focus,
+        "notes": e.notes,
     }
 
 
 class ProvisionMap(Projection):
     name = "provision_map"
-    tables = (interventions, staff, assignments, enrolments, sessions, missed, reviews)
+    tables = (interventions, schedules, staff, assignments, enrolments, sessions, missed, reviews)
 
     @handles(Intervention.Planned)
     def planned(self, e: Any, batch: Batch) -> None:
@@ -174,18 +192,35 @@ class ProvisionMap(Projection):
                 "delivery": e.delivery.value,
                 "ratio": e.ratio,
                 "location": e.location,
-                "weekdays": ",".join(d.value for d in e.weekdays),
-                "minutes_per_session": e.minutes_per_session,
-                "withdrawn_from": e.withdrawn_from,
                 "starts_on": e.starts_on,
-                "planned_weeks": e.planned_weeks,
-                "first_review_due_on": e.review_due_on,
                 "ended_on": None,
                 "cost_per_year": e.cost_per_year,
             },
         )
+        self.schedule_from(e.starts_on, e, batch)
         for staff_id in e.staff_ids:
             batch.insert(assignments, {"intervention_id": e.originator_id, "staff_id": staff_id})
+
+    @handles(Intervention.ScheduleChanged)
+    def schedule_changed(self, e: Any, batch: Batch) -> None:
+        self.schedule_from(e.effective_on, e, batch)
+
+    @staticmethod
+    def schedule_from(effective_on: date, e: Any, batch: Batch) -> None:
+        batch.insert(
+            schedules,
+            {
+                "intervention_id": e.originator_id,
+                "position": batch.position,
+                "effective_on": effective_on,
+                "weekdays": ",".join(d.value for d in e.weekdays),
+                "minutes_per_session": e.minutes_per_session,
+                "planned_weeks": e.planned_weeks,
+                "review_due_on": e.review_due_on,
+                "withdrawn_from": e.withdrawn_from,
+                "outside_lessons": e.outside_lessons,
+            },
+        )
 
     @handles(StaffMember.Registered)
     def staff_registered(self, e: Any, batch: Batch) -> None:
@@ -249,8 +284,13 @@ class ProvisionMap(Projection):
                 "intervention_id": e.originator_id,
                 "scheduled_on": e.scheduled_on,
                 "reason": e.reason.value,
+                "notes": e.notes,
             },
         )
+
+    @handles(Intervention.MissedSessionVoided)
+    def missed_session_voided(self, e: Any, batch: Batch) -> None:
+        batch.delete(missed, {"missed_id": e.missed_id})
 
     @handles(Intervention.Reviewed)
     def reviewed(self, e: Any, batch: Batch) -> None:
@@ -258,6 +298,7 @@ class ProvisionMap(Projection):
             reviews,
             {
                 "intervention_id": e.originator_id,
+                "position": batch.position,
                 "reviewed_on": e.reviewed_on,
                 "decision": e.decision.value,
                 "next_review_due_on": e.next_review_due_on,
@@ -331,16 +372,80 @@ def _staff_names(conn: sa.Connection, setting_id: UUID) -> dict[UUID, list[str]]
     return names
 
 
-def _reviews_by_intervention(conn: sa.Connection, setting_id: UUID, as_of: date) -> dict[UUID, list[Any]]:
+@dataclass
+class Timetable:
+    """One intervention's schedules and review dates as recorded, so that any
+    "as of" question is answered with what was in force on that day."""
+
+    starts_on: date
+    schedules: list[Schedule] = field(default_factory=list)
+    # (from, log position, review due then): the planned date, each change that
+    # moved it, each review (with the next review it set, or none when it ended).
+    review_dates: list[tuple[date, int, date | None]] = field(default_factory=list)
+    reviews: list[tuple[date, str]] = field(default_factory=list)
+
+    def on(self, day: date) -> Schedule:
+        return schedule_on(self.schedules, day)
+
+    def spans(self, first: date, last: date) -> Iterator[tuple[date, date, Schedule]]:
+        return timetabled_spans(self.schedules, self.starts_on, first, last)
+
+    def review_due_on(self, as_of: date) -> date | None:
+        """The review date in force at the end of ``as_of``, by the same rule as the
+        intervention's own (``review_due_as_of``): the one set last on or before it."""
+        recorded = sorted(self.review_dates, key=lambda r: r[1])
+        return review_due_as_of([(since, due) for since, _, due in recorded], as_of)
+
+    def reviewed_by(self, as_of: date) -> list[tuple[date, str]]:
+        """(reviewed_on, decision) of each review held by the end of ``as_of``."""
+        return [r for r in self.reviews if r[0] <= as_of]
+
+
+def timetables(
+    conn: sa.Connection, setting_id: UUID, intervention_ids: Iterable[UUID] | None = None
+) -> dict[UUID, Timetable]:
+    """The setting's interventions' timetables (only these, if given)."""
+    where = [interventions.c.setting_id == setting_id]
+    if intervention_ids is not None:
+        where.append(interventions.c.intervention_id.in_(list(intervention_ids)))
+    found = {
+        i: Timetable(starts_on)
+        for i, starts_on in conn.execute(
+            sa.select(interventions.c.intervention_id, interventions.c.starts_on).where(*where)
+        )
+    }
+    rows = conn.execute(
+        sa.select(schedules)
+        .join(interventions, interventions.c.intervention_id == schedules.c.intervention_id)
+        .where(*where)
+        .order_by(schedules.c.intervention_id, schedules.c.effective_on, schedules.c.position)
+    )
+    for r in rows:
+        timetable = found[r.intervention_id]
+        weekdays = tuple(Weekday(d) for d in r.weekdays.split(","))
+        timetable.schedules.append(
+            Schedule(
+                r.effective_on,
+                weekdays,
+                r.minutes_per_session,
+                r.planned_weeks,
+                r.review_due_on,
+                r.withdrawn_from,
+                r.outside_lessons,
+            )
+        )
+        if r.review_due_on is not None:
+            timetable.review_dates.append((r.effective_on, r.position, r.review_due_on))
     rows = conn.execute(
         sa.select(reviews)
         .join(interventions, interventions.c.intervention_id == reviews.c.intervention_id)
-        .where(interventions.c.setting_id == setting_id, reviews.c.reviewed_on <= as_of)
-        .order_by(reviews.c.reviewed_on)
+        .where(*where)
+        .order_by(reviews.c.intervention_id, reviews.c.reviewed_on, reviews.c.position)
     )
-    found: dict[UUID, list[Any]] = {}
-    for row in rows:
-        found.setdefault(row.intervention_id, []).append(row)
+    for r in rows:
+        timetable = found[r.intervention_id]
+        timetable.review_dates.append((r.reviewed_on, r.position, r.next_review_due_on))
+        timetable.reviews.append((r.reviewed_on, r.decision))
     return found
 
 
@@ -457,23 +562,24 @@ class TeachingDays:
 def provision_rows(
     conn: sa.Connection, setting_id: UUID, window: Window, calendar: SchoolCalendar
 ) -> Iterator[dict[str, Any]]:
-    """One row per pupil and provision in place during the window, in the seed's column order."""
+    """One row per pupil and provision in place during the window, in the seed's column order.
+    A row shows the timetable in force at the end of the window."""
     staff_names = _staff_names(conn, setting_id)
-    reviews_of = _reviews_by_intervention(conn, setting_id, window.as_of)
+    timetable_of = timetables(conn, setting_id)
     counts = attendance_counts(conn, setting_id, window.first, window.as_of)
     group_sizes = _pupils_per_intervention(conn, setting_id, window)
     teaching = TeachingDays(calendar, window)
     for r in _rows_in_place(conn, setting_id, window):
+        timetable = timetable_of[r.intervention_id]
+        schedule = timetable.on(window.as_of)
         ended_on = r.ended_on if r.ended_on and r.ended_on <= window.as_of else None
-        planned_end = r.starts_on + timedelta(weeks=r.planned_weeks, days=-1)
-        past_reviews = reviews_of.get(r.intervention_id, [])
-        review_due_on = past_reviews[-1].next_review_due_on if past_reviews else r.first_review_due_on
-        days = [Weekday(d) for d in r.weekdays.split(",")]
-        # Sessions are expected on the scheduled weekdays of every teaching day
-        # the pupil was enrolled while the intervention ran, within the window.
-        first = max(r.enrolled_on, r.starts_on, window.first)
+        days = list(schedule.weekdays)
+        # Sessions are expected on the weekdays timetabled at the time, on every
+        # teaching day the pupil was enrolled while the intervention ran, up to its
+        # planned end, within the window.
+        first = max(r.enrolled_on, window.first)
         last = min(d for d in (window.as_of, r.left_on, ended_on) if d is not None)
-        expected = teaching.count([d.iso for d in days], first, last) if first <= last else 0
+        expected = sum(teaching.count(s.iso_weekdays, a, b) for a, b, s in timetable.spans(first, last))
         delivered, attended = counts.get((r.intervention_id, r.pupil_id), (0, 0))
         yield {
             "pupil_id": r.pupil_id,
@@ -490,16 +596,17 @@ def provision_rows(
             "staff": ", ".join(staff_names.get(r.intervention_id, [])),
             "weekdays": [d.value for d in days],
             "sessions_per_week": len(days),
-            "minutes_per_session": r.minutes_per_session,
+            "minutes_per_session": schedule.minutes_per_session,
             "delivery": r.delivery,
             "ratio": r.ratio,
             "location": r.location,
-            "withdrawn_from": r.withdrawn_from,
+            "withdrawn_from": schedule.withdrawn_from,
+            "outside_lessons": schedule.outside_lessons,
             "starts_on": r.starts_on,
-            "planned_weeks": r.planned_weeks,
-            "review_due_on": None if ended_on else review_due_on,
-            "reviewed_on": [rv.reviewed_on for rv in past_reviews],
-            "ends_on": ended_on or planned_end,
+            "planned_weeks": schedule.planned_weeks,
+            "review_due_on": None if ended_on else timetable.review_due_on(window.as_of),
+            "reviewed_on": [on for on, _ in timetable.reviewed_by(window.as_of)],
+            "ends_on": ended_on or schedule.planned_end(r.starts_on),
             "ended": ended_on is not None,
             "enrolled_on": r.enrolled_on,
             "left_on": r.left_on if r.left_on and r.left_on <= window.as_of else None,
@@ -572,3 +679,136 @@ def _cell(value: Any) -> str:
     text = str(value)
     # A cell starting with = + - @ would be run as a formula by a spreadsheet.
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def setting_staff(conn: sa.Connection, setting_id: UUID) -> list[dict[str, Any]]:
+    """The setting's staff by name: [{"staff_id", "name", "role"}]."""
+    rows = conn.execute(
+        sa.select(staff.c.staff_id, staff.c.name, staff.c.role)
+        .where(staff.c.setting_id == setting_id)
+        .order_by(staff.c.name, staff.c.staff_id)
+    )
+    return [dict(row._mapping) for row in rows]
+
+
+# -- read-backs ------------------------------------------------------------------
+
+
+def intervention_list(
+    conn: sa.Connection, setting_id: UUID, *, status: str, today: date, staff_id: UUID | None = None
+) -> list[dict[str, Any]]:
+    """The setting's interventions by name: ``running`` (not ended by today),
+    ``ended`` or ``all``; only those ``staff_id`` is assigned to, if given.
+    Each with its timetable as it stands today, its staff, and its pupils:
+    those enrolled today or later (for an ended one, on its last day)."""
+    i = interventions.c
+    where = [i.setting_id == setting_id]
+    if status == "running":
+        where.append(sa.or_(i.ended_on.is_(None), i.ended_on > today))
+    elif status == "ended":
+        where.append(i.ended_on <= today)
+    if staff_id is not None:
+        where.append(
+            i.intervention_id.in_(
+                sa.select(assignments.c.intervention_id).where(assignments.c.staff_id == staff_id)
+            )
+        )
+    rows = conn.execute(sa.select(interventions).where(*where).order_by(i.name, i.intervention_id)).all()
+    ids = [r.intervention_id for r in rows]
+    timetable_of = timetables(conn, setting_id, ids)
+    staff_of: dict[UUID, list[UUID]] = {}
+    for intervention_id, member in conn.execute(
+        sa.select(assignments.c.intervention_id, assignments.c.staff_id)
+        .where(assignments.c.intervention_id.in_(ids))
+        .order_by(assignments.c.staff_id)
+    ):
+        staff_of.setdefault(intervention_id, []).append(member)
+    pupils_of: dict[UUID, list[dict[str, Any]]] = {}
+    ended_on = {r.intervention_id: r.ended_on for r in rows}
+    for r in conn.execute(
+        sa.select(
+            enrolments.c.intervention_id,
+            enrolments.c.pupil_id,
+            enrolments.c.ends_on,
+            pupils.c.given_name,
+            pupils.c.family_name,
+        )
+        .join(pupils, pupils.c.pupil_id == enrolments.c.pupil_id)
+        .where(enrolments.c.intervention_id.in_(ids))
+        .order_by(pupils.c.family_name, pupils.c.given_name, enrolments.c.pupil_id)
+    ):
+        on = min(d for d in (ended_on[r.intervention_id], today) if d is not None)
+        if r.ends_on is None or r.ends_on >= on:
+            names = pupils_of.setdefault(r.intervention_id, [])
+            if all(p["pupil_id"] != r.pupil_id for p in names):
+                names.append({"pupil_id": r.pupil_id, "pupil_name": f"{r.given_name} {r.family_name}"})
+    found = []
+    for r in rows:
+        timetable = timetable_of[r.intervention_id]
+        schedule = timetable.on(today)
+        ended = r.ended_on is not None and r.ended_on <= today
+        found.append(
+            {
+                "id": r.intervention_id,
+                "name": r.name,
+                "programme": r.programme,
+                "area_of_need": r.area_of_need,
+                "delivery": r.delivery,
+                "ratio": r.ratio,
+                "location": r.location,
+                "withdrawn_from": schedule.withdrawn_from,
+                "outside_lessons": schedule.outside_lessons,
+                "weekdays": [d.value for d in schedule.weekdays],
+                "minutes_per_session": schedule.minutes_per_session,
+                "starts_on": r.starts_on,
+                "planned_weeks": schedule.planned_weeks,
+                "ends_on": r.ended_on if ended else schedule.planned_end(r.starts_on),
+                "ended": ended,
+                "review_due_on": None if ended else timetable.review_due_on(today),
+                "staff_ids": staff_of.get(r.intervention_id, []),
+                "pupils": pupils_of.get(r.intervention_id, []),
+            }
+        )
+    return found
+
+
+STATUS_OF_MARK = {code: status.value for status, code in MARK.items()}
+
+
+def session_register(
+    conn: sa.Connection, intervention_id: UUID, first: date | None = None, last: date | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """An intervention's sessions (as corrected; voided ones marked so) and the
+    sessions recorded as missed, from ``first`` to ``last`` (either open), by date."""
+    s = sessions.c
+    where = [s.intervention_id == intervention_id]
+    if first is not None:
+        where.append(s.delivered_on >= first)
+    if last is not None:
+        where.append(s.delivered_on <= last)
+    delivered = [
+        {
+            "session_id": r.session_id,
+            "delivered_on": r.delivered_on,
+            "minutes": r.minutes,
+            "delivered_by": r.delivered_by,
+            "focus": r.focus,
+            "notes": r.notes,
+            "voided": r.voided,
+            "attendance": [
+                {"pupil_id": UUID(mark[:32]), "status": STATUS_OF_MARK[mark[32]]} for mark in r.marks.split()
+            ],
+        }
+        for r in conn.execute(sa.select(sessions).where(*where).order_by(s.delivered_on, s.session_id))
+    ]
+    m = missed.c
+    where = [m.intervention_id == intervention_id]
+    if first is not None:
+        where.append(m.scheduled_on >= first)
+    if last is not None:
+        where.append(m.scheduled_on <= last)
+    not_held = [
+        {"missed_id": r.missed_id, "scheduled_on": r.scheduled_on, "reason": r.reason, "notes": r.notes}
+        for r in conn.execute(sa.select(missed).where(*where).order_by(m.scheduled_on))
+    ]
+    return {"sessions": delivered, "missed": not_held}

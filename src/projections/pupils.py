@@ -24,6 +24,7 @@ pupils = sa.Table(
     sa.Column("primary_need", sa.String(4)),
     sa.Column("secondary_need", sa.String(4)),
     sa.Column("current_plan_id", sa.Uuid),
+    sa.Column("admitted_on", sa.Date, nullable=False),
     sa.Column("left_on", sa.Date),
 )
 
@@ -61,6 +62,7 @@ class PupilDirectory(Projection):
                 "primary_need": None,
                 "secondary_need": None,
                 "current_plan_id": None,
+                "admitted_on": e.admitted_on,
                 "left_on": None,
             },
         )

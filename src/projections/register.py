@@ -25,7 +25,6 @@ import sqlalchemy as sa
 from apdr.aggregates import Pupil
 from apdr.aggregates.codes import NeedType
 from apdr.aggregates.school_year import year_group
-from apdr.projections.chronology import recorded_on
 from apdr.projections.projection import Batch, Projection, handles, metadata
 
 roll = sa.Table(
@@ -37,7 +36,7 @@ roll = sa.Table(
     sa.Column("given_name", sa.String(100), nullable=False),
     sa.Column("family_name", sa.String(100), nullable=False),
     sa.Column("date_of_birth", sa.Date, nullable=False),
-    sa.Column("registered_on", sa.Date, nullable=False),
+    sa.Column("admitted_on", sa.Date, nullable=False),
     sa.Column("left_on", sa.Date),
 )
 # Rows are numbered by the pupil's version: the order in which they were recorded.
@@ -133,7 +132,7 @@ class SenRegister(Projection):
                 "given_name": e.given_name,
                 "family_name": e.family_name,
                 "date_of_birth": e.date_of_birth,
-                "registered_on": recorded_on(e),
+                "admitted_on": e.admitted_on,
                 "left_on": None,
             },
         )
@@ -295,7 +294,11 @@ def _milestones_by(conn: sa.Connection, setting_id: UUID, as_of: date) -> dict[U
 def _on_roll(conn: sa.Connection, setting_id: UUID, as_of: date) -> Iterable[Any]:
     return conn.execute(
         sa.select(roll)
-        .where(roll.c.setting_id == setting_id, sa.or_(roll.c.left_on.is_(None), roll.c.left_on > as_of))
+        .where(
+            roll.c.setting_id == setting_id,
+            roll.c.admitted_on <= as_of,
+            sa.or_(roll.c.left_on.is_(None), roll.c.left_on > as_of),
+        )
         .order_by(roll.c.family_name, roll.c.given_name, roll.c.pupil_id)
     ).all()
 
@@ -320,11 +323,8 @@ def register_rows(
     for pupil in _on_roll(conn, setting_id, as_of):
         status = in_force.get(pupil.pupil_id)
         sen_status = status.status if status else "N"
-        # With no SEN, listed only if asked for, and only if on roll that day:
-        # registered by then, or with a status from before then.
-        if sen_status not in ON_REGISTER and (
-            not include_no_sen or (status is None and pupil.registered_on > as_of)
-        ):
+        # With no SEN, listed only if asked for.
+        if sen_status not in ON_REGISTER and not include_no_sen:
             continue
         current = needs_of.get(pupil.pupil_id, [])
         primary, primary_area = _need(current[0] if current else None)

@@ -19,11 +19,14 @@ from apdr.aggregates.codes import (
     MissedReason,
     Weekday,
 )
+from apdr.aggregates.school_year import SchoolCalendar, default_calendar
 from apdr.errors import Conflict, InvalidInput
 from tests.aggregates.conftest import BY, TODAY, given, history, names, then
 
 STARTS = date(2026, 9, 21)  # a Monday
 MON, TUE, WED = date(2026, 9, 28), date(2026, 9, 29), date(2026, 9, 30)
+# apdr's default calendar for 2026-27: autumn half-term is 26-30 October.
+CALENDAR = default_calendar(2026, 2026)
 STAFF = uuid4()
 AMIRA, OLIVER, ZAINAB, HARRY = (uuid4() for _ in range(4))
 PRESENT, ABSENT = AttendanceStatus.present, AttendanceStatus.absent
@@ -79,6 +82,8 @@ def deliver(
     minutes: int = 20,
     focus: str = "HFW set 1",
     notes: str = "",
+    additional: bool = False,
+    calendar: SchoolCalendar = CALENDAR,
 ) -> bool:
     return intervention.record_session(
         session_id=session_id or uuid4(),
@@ -88,6 +93,8 @@ def deliver(
         focus=focus,
         notes=notes,
         attendance=marks(AMIRA) if attendance is None else attendance,
+        calendar=calendar,
+        additional=additional,
         recorded_by=BY,
         today=TODAY,
     )
@@ -97,9 +104,9 @@ def delivered(session_id: UUID, on: date = MON, attendance: list[dict[str, Any]]
     return lambda i: deliver(i, session_id=session_id, on=on, attendance=attendance)
 
 
-def missed(on: date) -> Command:
+def missed(on: date, reason: MissedReason = MissedReason.staff_absence) -> Command:
     return lambda i: i.record_missed_session(
-        scheduled_on=on, reason=MissedReason.staff_absence, notes="", recorded_by=BY, today=TODAY
+        scheduled_on=on, reason=reason, notes="", calendar=CALENDAR, recorded_by=BY, today=TODAY
     )
 
 
@@ -130,7 +137,7 @@ def test_given_nothing_when_an_intervention_is_planned_then_planned_records_it_t
     assert (event.ratio, event.weekdays) == ("1:3", [Weekday.mon, Weekday.fri])
     assert (event.strategy_codes, event.programme) == (["CL5", "SPLD3"], "Precision teaching: HFW")
     assert event.cost_per_year == Decimal("1200.00") and event.staff_ids == [STAFF]
-    assert given(event).planned_end == date(2026, 11, 29)
+    assert given(event).planned_end_on(STARTS) == date(2026, 11, 29)
 
 
 @pytest.mark.parametrize("ratio", ["3", "1/3", "1:", ":3", "0:3", "1:0", "a:b", "1:2:3", "100:1"])
@@ -175,9 +182,9 @@ def test_given_nothing_when_the_planned_weeks_would_run_past_the_calendar_then_t
         lambda: plan(starts_on=date(9999, 12, 1), review_due_on=date(9999, 12, 31), planned_weeks=10),
     )
     assert "9999-12-01" in error.message
-    assert given(
-        *then(plan(starts_on=date(9999, 10, 1), review_due_on=date(9999, 12, 31)))
-    ).planned_end == date(9999, 12, 9)
+    assert given(*then(plan(starts_on=date(9999, 10, 1), review_due_on=date(9999, 12, 31)))).planned_end_on(
+        date(9999, 10, 1)
+    ) == date(9999, 12, 9)
 
 
 def test_given_nothing_when_the_review_is_not_after_the_start_then_it_is_refused() -> None:
@@ -412,10 +419,20 @@ def test_given_a_recorded_session_when_the_same_id_comes_with_a_different_body_t
 
 
 def correct(
-    intervention: Intervention, session_id: UUID, reason: str = "Wrong length", **changes: Any
-) -> None:
-    intervention.correct_session(
-        session_id=session_id, changes=changes, reason=reason, recorded_by=BY, today=TODAY
+    intervention: Intervention,
+    session_id: UUID,
+    reason: str = "Wrong length",
+    additional: bool = False,
+    **changes: Any,
+) -> bool:
+    return intervention.correct_session(
+        session_id=session_id,
+        changes=changes,
+        reason=reason,
+        calendar=CALENDAR,
+        additional=additional,
+        recorded_by=BY,
+        today=TODAY,
     )
 
 
@@ -462,7 +479,7 @@ def test_given_a_corrected_session_when_it_is_corrected_back_to_what_was_first_r
     assert isinstance(event, Intervention.SessionCorrected) and event.minutes == 20
 
 
-def test_given_a_corrected_session_when_the_same_correction_is_made_again_then_there_is_nothing_to_correct() -> (
+def test_given_a_corrected_session_when_the_same_correction_is_sent_again_then_it_answers_as_before_and_records_nothing() -> (
     None
 ):
     session_id = uuid4()
@@ -470,7 +487,19 @@ def test_given_a_corrected_session_when_the_same_correction_is_made_again_then_t
         enrolled(AMIRA), delivered(session_id), lambda i: correct(i, session_id, minutes=15)
     )
 
-    invalid("body", lambda: correct(intervention, session_id, minutes=15))
+    assert correct(intervention, session_id, minutes=15) is False
+    assert then(intervention) == []
+
+
+def test_given_a_corrected_session_when_another_correction_changes_nothing_then_there_is_nothing_to_correct() -> (
+    None
+):
+    session_id = uuid4()
+    intervention = intervention_after(
+        enrolled(AMIRA), delivered(session_id), lambda i: correct(i, session_id, minutes=15)
+    )
+
+    invalid("body", lambda: correct(intervention, session_id, reason="Checked the log", minutes=15))
 
 
 def test_given_a_corrected_session_when_the_original_request_is_retried_then_it_still_answers_as_before() -> (
@@ -494,9 +523,9 @@ def test_given_a_session_when_it_is_voided_then_session_voided_and_it_is_gone_fo
 
     (event,) = then(intervention)
     assert isinstance(event, Intervention.SessionVoided) and event.session_id == session_id
-    invalid(
-        "session_id", lambda: intervention.void_session(session_id=session_id, reason="x", recorded_by=BY)
-    )
+    # Sent again (a resend after a dropped connection), the void answers as before and records nothing.
+    assert intervention.void_session(session_id=session_id, reason="x", recorded_by=BY) is False
+    assert then(intervention) == []
     invalid("session_id", lambda: correct(intervention, session_id, minutes=15))
     invalid("session_id", lambda: intervention.void_session(session_id=uuid4(), reason="x", recorded_by=BY))
 
@@ -510,7 +539,12 @@ def test_given_a_scheduled_day_when_the_session_was_missed_then_session_missed_w
     intervention = intervention_after()
 
     missed_id = intervention.record_missed_session(
-        scheduled_on=WED, reason=MissedReason.staff_absence, notes=" Off sick ", recorded_by=BY, today=TODAY
+        scheduled_on=WED,
+        reason=MissedReason.staff_absence,
+        notes=" Off sick ",
+        calendar=CALENDAR,
+        recorded_by=BY,
+        today=TODAY,
     )
 
     (event,) = then(intervention)
@@ -529,18 +563,34 @@ def test_given_mon_wed_fri_when_a_session_is_missed_on_another_day_then_none_was
     assert "mon, wed, fri" in error.message
 
 
-def test_given_a_missed_session_when_it_is_missed_again_then_it_is_refused() -> None:
-    invalid("scheduled_on", lambda: missed(WED)(intervention_after(missed(WED))))
+def test_given_a_missed_session_when_the_same_is_sent_again_then_it_answers_with_the_same_id_and_records_nothing() -> (
+    None
+):
+    events = history(plan(), missed(WED))
+    intervention = given(*events)
+
+    assert missed(WED)(intervention) == events[-1].missed_id
+    assert then(intervention) == []
 
 
-def test_given_a_delivered_session_when_its_day_is_recorded_as_missed_then_it_is_refused_unless_voided() -> (
+def test_given_a_missed_session_when_the_day_is_missed_again_for_another_reason_then_it_conflicts() -> None:
+    intervention = intervention_after(missed(WED))
+
+    with pytest.raises(Conflict) as raised:
+        missed(WED, MissedReason.school_event)(intervention)
+
+    assert raised.value.conflicts_with is not None and raised.value.conflicts_with["kind"] == "missed_session"
+
+
+def test_given_a_delivered_session_when_its_day_is_recorded_as_missed_then_it_conflicts_unless_voided() -> (
     None
 ):
     session_id = uuid4()
     intervention = intervention_after(enrolled(AMIRA), delivered(session_id, on=WED))
 
-    error = invalid("scheduled_on", lambda: missed(WED)(intervention))
-    assert "delivered" in error.message
+    with pytest.raises(Conflict) as raised:
+        missed(WED)(intervention)
+    assert raised.value.conflicts_with == {"kind": "session", "id": str(session_id), "on": "2026-09-30"}
     intervention.void_session(session_id=session_id, reason="Never happened", recorded_by=BY)
     missed(WED)(intervention)
 
@@ -616,7 +666,7 @@ def test_given_an_intervention_when_reviewed_and_continued_then_reviewed_and_the
 
     (event,) = then(intervention)
     assert isinstance(event, Intervention.Reviewed) and event.decision is InterventionDecision.continue_
-    assert intervention.review_due_on == date(2027, 2, 12) and intervention.ended_on is None
+    assert intervention.review_due_as_of(TODAY) == date(2027, 2, 12) and intervention.ended_on is None
 
 
 def test_given_an_intervention_when_a_review_decides_to_end_it_then_reviewed_and_ended_and_enrolments_end() -> (
@@ -675,3 +725,265 @@ def test_given_an_intervention_when_it_ends_twice_before_it_starts_or_in_the_fut
     invalid("ended_on", lambda: ended(WED)(intervention_after(ended(MON))))
     invalid("ended_on", lambda: ended(date(2026, 9, 18))(intervention_after()))
     invalid("ended_on", lambda: ended(date(2026, 11, 24))(intervention_after()))
+
+
+# -- sessions that cannot have happened ------------------------------------------------------
+
+
+# The setting closed for an INSET day on Monday 5 October.
+WITH_INSET_DAY = SchoolCalendar(CALENDAR.terms, frozenset({date(2026, 10, 5)}))
+
+
+@pytest.mark.parametrize(
+    ("day", "why"),
+    [
+        (date(2026, 10, 3), "Saturday"),
+        (date(2026, 10, 28), "half-term"),
+        (date(2026, 10, 5), "closed"),
+    ],
+)
+def test_given_an_enrolled_pupil_when_a_session_is_dated_on_a_day_with_no_teaching_then_delivered_on_is_refused(
+    day: date, why: str
+) -> None:
+    intervention = intervention_after(enrolled(AMIRA))
+
+    error = invalid("delivered_on", lambda: deliver(intervention, on=day, calendar=WITH_INSET_DAY))
+
+    assert why in error.message
+    assert then(intervention) == []
+
+
+def test_given_a_group_session_on_a_day_when_another_session_of_it_is_sent_that_day_then_it_conflicts_naming_the_first() -> (
+    None
+):
+    first = uuid4()
+    intervention = intervention_after(enrolled(AMIRA), delivered(first, on=WED))
+
+    with pytest.raises(Conflict) as raised:
+        deliver(intervention, on=WED)
+
+    assert raised.value.conflicts_with == {"kind": "session", "id": str(first), "on": "2026-09-30"}
+    assert "additional" in raised.value.message
+    assert then(intervention) == []
+
+
+def test_given_a_group_session_on_a_day_when_a_second_is_marked_additional_then_session_delivered() -> None:
+    intervention = intervention_after(enrolled(AMIRA), delivered(uuid4(), on=WED))
+
+    assert deliver(intervention, on=WED, additional=True) is True
+
+    assert names(then(intervention)) == ["SessionDelivered"]
+
+
+def test_given_one_to_one_sessions_when_each_pupil_has_one_a_day_then_both_are_recorded_but_a_second_for_one_pupil_conflicts() -> (
+    None
+):
+    intervention = intervention_after(
+        enrolled(AMIRA),
+        enrolled(OLIVER),
+        lambda i: deliver(i, on=WED, attendance=marks(AMIRA)),
+        delivery=Delivery.individual,
+        ratio="1:1",
+    )
+
+    deliver(intervention, on=WED, attendance=marks(OLIVER))
+    with pytest.raises(Conflict):
+        deliver(intervention, on=WED, attendance=marks(AMIRA))
+
+    assert names(then(intervention)) == ["SessionDelivered"]
+
+
+def test_given_a_day_recorded_as_missed_when_a_session_is_sent_for_it_then_it_conflicts_until_the_missed_record_is_voided() -> (
+    None
+):
+    events = history(plan(), enrolled(AMIRA), missed(WED))
+    missed_id = events[-1].missed_id
+    intervention = given(*events)
+
+    with pytest.raises(Conflict) as raised:
+        deliver(intervention, on=WED, additional=True)
+    assert raised.value.conflicts_with == {"kind": "missed_session", "id": str(missed_id), "on": "2026-09-30"}
+
+    assert intervention.void_missed_session(missed_id=missed_id, reason="It ran after lunch", recorded_by=BY)
+    assert intervention.void_missed_session(missed_id=missed_id, reason="again", recorded_by=BY) is False
+    deliver(intervention, on=WED)
+
+    assert names(then(intervention)) == ["MissedSessionVoided", "SessionDelivered"]
+
+
+def test_given_two_sessions_when_one_is_corrected_onto_the_others_day_then_it_conflicts_unless_additional() -> (
+    None
+):
+    first, second = uuid4(), uuid4()
+    intervention = intervention_after(enrolled(AMIRA), delivered(first, on=MON), delivered(second, on=WED))
+
+    with pytest.raises(Conflict):
+        correct(intervention, second, reason="Wrong date", delivered_on=MON)
+    correct(
+        intervention,
+        second,
+        reason="Wrong date: a second session that Monday",
+        additional=True,
+        delivered_on=MON,
+    )
+
+    (event,) = then(intervention)
+    assert event.delivered_on == MON
+
+
+def test_given_a_voided_session_when_another_is_recorded_that_day_then_it_is_the_only_one() -> None:
+    first = uuid4()
+    intervention = intervention_after(
+        enrolled(AMIRA),
+        delivered(first, on=WED),
+        lambda i: i.void_session(session_id=first, reason="Wrong group", recorded_by=BY),
+    )
+
+    assert deliver(intervention, on=WED) is True
+
+
+# -- the timetable changes -------------------------------------------------------------------
+
+
+def reschedule(intervention: Intervention, **change: Any) -> bool:
+    return intervention.change_schedule(**({"effective_on": date(2026, 11, 30)} | change), recorded_by=BY)
+
+
+def test_given_an_intervention_when_its_schedule_changes_from_a_date_then_schedule_changed_keeps_the_old_one_before_it() -> (
+    None
+):
+    intervention = intervention_after()
+
+    assert (
+        reschedule(intervention, weekdays=[Weekday.thu, Weekday.tue], planned_weeks=16, reason="Continue")
+        is True
+    )
+
+    (event,) = then(intervention)
+    assert isinstance(event, Intervention.ScheduleChanged)
+    assert (event.effective_on, event.weekdays, event.minutes_per_session, event.planned_weeks) == (
+        date(2026, 11, 30),
+        [Weekday.tue, Weekday.thu],
+        20,
+        16,
+    )
+    assert event.previous == {"weekdays": [Weekday.mon, Weekday.wed, Weekday.fri], "planned_weeks": 10}
+    assert intervention.schedule_on(date(2026, 11, 27)).weekdays == (Weekday.mon, Weekday.wed, Weekday.fri)
+    assert intervention.schedule_on(date(2026, 11, 30)).weekdays == (Weekday.tue, Weekday.thu)
+    assert intervention.planned_end_on(date(2026, 11, 27)) == date(2026, 11, 29)
+    assert intervention.planned_end_on(date(2026, 11, 30)) == date(2027, 1, 10)
+
+
+def test_given_a_changed_schedule_when_the_same_change_is_sent_again_then_nothing_is_recorded() -> None:
+    intervention = intervention_after(lambda i: reschedule(i, minutes_per_session=30))
+
+    assert reschedule(intervention, minutes_per_session=30) is False
+    assert then(intervention) == []
+
+
+def test_given_an_intervention_when_a_schedule_change_breaks_a_rule_then_the_field_is_named() -> None:
+    intervention = intervention_after(lambda i: reschedule(i, minutes_per_session=30))
+
+    invalid(
+        "effective_on", lambda: reschedule(intervention, effective_on=date(2026, 9, 18), planned_weeks=12)
+    )
+    invalid(
+        "effective_on", lambda: reschedule(intervention, effective_on=date(2026, 11, 23), planned_weeks=12)
+    )
+    invalid("planned_weeks", lambda: reschedule(intervention, planned_weeks=4))
+    invalid("weekdays", lambda: reschedule(intervention, weekdays=[]))
+    invalid("minutes_per_session", lambda: reschedule(intervention, minutes_per_session=500))
+    invalid("review_due_on", lambda: reschedule(intervention, review_due_on=date(2026, 11, 1)))
+    invalid(
+        "effective_on", lambda: reschedule(intervention_after(ended(date(2026, 11, 20))), planned_weeks=12)
+    )
+    assert then(intervention) == []
+
+
+def test_given_a_schedule_changed_to_tuesdays_when_sessions_are_missed_then_the_weekdays_in_force_that_day_count() -> (
+    None
+):
+    intervention = intervention_after(
+        lambda i: i.change_schedule(effective_on=date(2026, 10, 5), weekdays=[Weekday.tue], recorded_by=BY)
+    )
+
+    invalid("scheduled_on", lambda: missed(TUE)(intervention))  # before the change: mon, wed, fri
+    invalid("scheduled_on", lambda: missed(date(2026, 10, 7))(intervention))  # a Wednesday after it
+    missed(date(2026, 10, 6))(intervention)
+
+    assert names(then(intervention)) == ["SessionMissed"]
+
+
+def test_given_an_additional_session_when_its_notes_are_corrected_then_session_corrected() -> None:
+    first, second = uuid4(), uuid4()
+    intervention = intervention_after(
+        enrolled(AMIRA),
+        delivered(first, on=WED),
+        lambda i: deliver(i, session_id=second, on=WED, additional=True),
+    )
+
+    assert correct(intervention, second, reason="Typo in the notes", notes="Phonics games") is True
+
+    assert names(then(intervention)) == ["SessionCorrected"]
+
+
+def test_given_corrections_a_then_b_when_a_is_sent_again_late_then_it_answers_as_before_and_records_nothing() -> (
+    None
+):
+    session_id = uuid4()
+    intervention = intervention_after(
+        enrolled(AMIRA),
+        delivered(session_id),
+        lambda i: correct(i, session_id, reason="Fire drill", minutes=15),
+        lambda i: correct(i, session_id, reason="Checked the log", minutes=10),
+    )
+
+    assert correct(intervention, session_id, reason="Fire drill", minutes=15) is False
+    assert then(intervention) == []
+
+
+def test_given_a_missed_session_voided_and_recorded_again_when_it_is_sent_once_more_then_it_answers_the_new_id() -> (
+    None
+):
+    events = history(plan(), missed(WED))
+    first = events[-1].missed_id
+    intervention = given(*events)
+    intervention.void_missed_session(missed_id=first, reason="It ran after all", recorded_by=BY)
+    again = missed(WED, MissedReason.school_event)(intervention)
+    intervention = given(*events, *then(intervention))
+
+    assert again != first
+    assert missed(WED, MissedReason.school_event)(intervention) == again
+    assert then(intervention) == []
+
+
+def test_given_a_change_from_a_later_date_when_asked_about_today_then_today_has_the_schedule_in_force_now() -> (
+    None
+):
+    intervention = intervention_after(
+        lambda i: reschedule(
+            i, effective_on=date(2026, 12, 7), minutes_per_session=40, review_due_on=date(2027, 1, 8)
+        )
+    )
+
+    assert intervention.schedule_on(TODAY).minutes_per_session == 20
+    assert intervention.schedule_on(date(2026, 12, 7)).minutes_per_session == 40
+    assert intervention.review_due_as_of(TODAY) == date(2026, 11, 30)
+    assert intervention.review_due_as_of(date(2026, 12, 7)) == date(2027, 1, 8)
+
+
+def test_given_an_intervention_when_a_change_names_nothing_to_change_then_the_body_is_refused() -> None:
+    invalid("body", lambda: reschedule(intervention_after()))
+
+
+def test_given_an_intervention_held_in_lessons_when_it_moves_outside_lessons_then_no_lesson_is_missed_from_then() -> (
+    None
+):
+    intervention = intervention_after()
+
+    reschedule(intervention, effective_on=date(2026, 11, 30), outside_lessons=True)
+    invalid("withdrawn_from", lambda: reschedule(intervention, withdrawn_from="maths"))
+
+    assert intervention.schedule_on(date(2026, 11, 27)).withdrawn_from == "guided reading"
+    after = intervention.schedule_on(date(2026, 11, 30))
+    assert (after.withdrawn_from, after.outside_lessons) == ("", True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
@@ -21,7 +21,7 @@ from apdr.aggregates.codes import (
     Scale,
     SenProvision,
 )
-from apdr.errors import InvalidInput
+from apdr.errors import Conflict, InvalidInput
 from tests.aggregates.conftest import BY, TODAY, given, history, names, past, then
 
 SETTING = UUID("00000000-0000-4000-8000-000000000001")
@@ -33,6 +33,7 @@ REGISTRATION: dict[str, Any] = {
     "family_name": "Khan",
     "date_of_birth": BORN,
     "class_name": "4B",
+    "admitted_on": date(2021, 9, 6),
     "recorded_by": BY,
     "today": TODAY,
 }
@@ -155,9 +156,9 @@ def test_given_nothing_when_a_pupil_is_registered_then_the_date_of_birth_must_be
     born: date, ok: bool
 ) -> None:
     if ok:
-        assert then(register(date_of_birth=born))[0].date_of_birth == born
+        assert then(register(date_of_birth=born, admitted_on=None))[0].date_of_birth == born
     else:
-        invalid("date_of_birth", lambda: register(date_of_birth=born))
+        invalid("date_of_birth", lambda: register(date_of_birth=born, admitted_on=None))
 
 
 @pytest.mark.parametrize("field", ["given_name", "family_name", "class_name"])
@@ -614,8 +615,8 @@ def correct_assessment(
     value: str | None = None,
     on: date | None = None,
     reason: str = "Misread",
-) -> None:
-    pupil.correct_assessment(
+) -> bool:
+    return pupil.correct_assessment(
         assessment_id=assessment_id,
         value=None if value is None else Decimal(value),
         assessed_on=on,
@@ -653,8 +654,8 @@ def test_given_an_assessment_when_a_correction_changes_nothing_or_breaks_a_rule_
 # -- corrections of the pupil's details ------------------------------------------------
 
 
-def correct(pupil: Pupil, reason: str = "Typed from the wrong form", **changes: Any) -> None:
-    pupil.correct_details(changes=changes, reason=reason, recorded_by=BY, today=TODAY)
+def correct(pupil: Pupil, reason: str = "Typed from the wrong form", **changes: Any) -> bool:
+    return pupil.correct_details(changes=changes, reason=reason, recorded_by=BY, today=TODAY)
 
 
 def test_given_a_pupil_when_the_upn_is_corrected_then_details_corrected_records_old_and_new() -> None:
@@ -722,23 +723,46 @@ def test_given_a_pupil_when_an_empty_profile_is_given_then_it_is_refused_and_a_f
 ):
     pupil = pupil_after()
 
-    invalid(
-        "body",
-        lambda: pupil.update_profile(
-            sections={"likes": "  "}, updated_on=date(2026, 10, 1), recorded_by=BY, today=TODAY
-        ),
-    )
-    pupil.update_profile(
-        sections={"likes": " Lego ", "nonsense": "x"},
-        updated_on=date(2026, 10, 1),
-        recorded_by=BY,
-        today=TODAY,
-    )
+    invalid("body", lambda: profile(pupil, replace=True, likes="  "))
+    invalid("nonsense", lambda: profile(pupil, replace=True, likes="Lego", nonsense="x"))
+    assert profile(pupil, replace=True, likes=" Lego ") is True
 
     (event,) = then(pupil)
     assert isinstance(event, Pupil.ProfileUpdated)
-    assert event.profile["likes"] == "Lego" and "nonsense" not in event.profile
+    assert event.profile["likes"] == "Lego" and event.profile["dislikes"] == ""
     assert pupil.profile is not None and pupil.profile["updated_on"] == date(2026, 10, 1)
+
+
+def profile(pupil: Pupil, replace: bool, **sections: str) -> bool:
+    return pupil.update_profile(
+        sections=sections, updated_on=date(2026, 10, 1), replace=replace, recorded_by=BY, today=TODAY
+    )
+
+
+def test_given_a_profile_when_one_section_is_changed_then_the_others_are_kept() -> None:
+    pupil = pupil_after(lambda p: profile(p, replace=True, likes="Lego", what_helps="A visual timetable"))
+
+    assert profile(pupil, replace=False, likes="drawing") is True
+
+    (event,) = then(pupil)
+    assert (event.profile["likes"], event.profile["what_helps"]) == ("drawing", "A visual timetable")
+
+
+def test_given_a_profile_when_it_is_replaced_then_the_sections_left_out_are_emptied() -> None:
+    pupil = pupil_after(lambda p: profile(p, replace=True, likes="Lego", what_helps="A visual timetable"))
+
+    profile(pupil, replace=True, likes="drawing")
+
+    (event,) = then(pupil)
+    assert (event.profile["likes"], event.profile["what_helps"]) == ("drawing", "")
+
+
+@pytest.mark.parametrize("replace", [True, False])
+def test_given_a_profile_when_the_same_is_sent_again_then_nothing_is_recorded(replace: bool) -> None:
+    pupil = pupil_after(lambda p: profile(p, replace=True, likes="Lego"))
+
+    assert profile(pupil, replace=replace, likes="Lego") is False
+    assert then(pupil) == []
 
 
 def test_given_a_pupil_when_a_concern_is_raised_then_it_needs_words_and_a_past_date() -> None:
@@ -832,3 +856,152 @@ def test_given_a_current_plan_when_the_next_plan_starts_then_plan_started_names_
     invalid(
         "starts_on", lambda: pupil.start_plan(plan_id=uuid4(), starts_on=date(2017, 3, 1), recorded_by=BY)
     )
+
+
+# -- safe to resend ---------------------------------------------------------------------------
+
+
+def test_given_an_assessment_when_the_same_is_sent_again_with_its_id_then_the_same_id_and_nothing_recorded() -> (
+    None
+):
+    aid = uuid4()
+    pupil = pupil_after(assessment(AssessmentKind.baseline, value="84", assessment_id=aid))
+
+    assert assessment(AssessmentKind.baseline, value="84.00", assessment_id=aid)(pupil) == aid
+    assert then(pupil) == []
+
+
+def test_given_an_assessment_when_its_id_is_sent_with_other_details_then_it_conflicts() -> None:
+    aid = uuid4()
+    pupil = pupil_after(assessment(AssessmentKind.baseline, value="84", assessment_id=aid))
+
+    with pytest.raises(Conflict) as raised:
+        assessment(AssessmentKind.baseline, value="85", assessment_id=aid)(pupil)
+
+    assert raised.value.conflicts_with == {"kind": "assessment", "id": str(aid)}
+
+
+def test_given_an_exit_assessment_when_the_same_is_sent_again_without_an_id_then_it_is_recorded_once() -> (
+    None
+):
+    pupil = pupil_after(assessment(AssessmentKind.baseline, value="84"))
+    exit_ = assessment(AssessmentKind.exit, value="90", on=date(2026, 11, 20))
+    first = exit_(pupil)
+
+    again = pupil.record_assessment(
+        assessment_id=None,
+        instrument="Single word reading test",
+        measure="reading age",
+        scale=Scale.age_equivalent_months,
+        value=Decimal("90.0"),
+        assessed_on=date(2026, 11, 20),
+        kind=AssessmentKind.exit,
+        intervention_id=None,
+        notes="sent twice",
+        recorded_by=BY,
+        today=TODAY,
+    )
+
+    assert again == first
+    assert names(then(pupil)) == ["AssessmentRecorded"]
+
+
+def test_given_a_corrected_assessment_when_the_original_is_sent_again_then_it_answers_its_id_and_records_nothing() -> (
+    None
+):
+    aid = uuid4()
+    pupil = pupil_after(
+        assessment(AssessmentKind.baseline, value="84", assessment_id=aid),
+        lambda p: correct_assessment(p, aid, value="86"),
+    )
+
+    assert assessment(AssessmentKind.baseline, value="84", assessment_id=aid)(pupil) == aid
+    assert then(pupil) == []
+
+
+def test_given_a_corrected_assessment_when_the_correction_is_sent_again_then_nothing_is_recorded() -> None:
+    aid = uuid4()
+    pupil = pupil_after(
+        assessment(AssessmentKind.baseline, value="84", assessment_id=aid),
+        lambda p: correct_assessment(p, aid, value="86"),
+    )
+
+    assert correct_assessment(pupil, aid, value="86") is False
+    invalid("body", lambda: correct_assessment(pupil, aid, value="86", reason="Checked again"))
+    assert then(pupil) == []
+
+
+def test_given_corrected_details_when_the_correction_is_sent_again_then_nothing_is_recorded() -> None:
+    pupil = pupil_after(lambda p: correct(p, family_name="Khan-Ali"))
+
+    assert correct(pupil, family_name="Khan-Ali") is False
+    invalid("body", lambda: correct(pupil, reason="Another reason", family_name="Khan-Ali"))
+    assert then(pupil) == []
+
+
+# -- joining the setting ---------------------------------------------------------------------
+
+
+def test_given_nothing_when_a_pupil_is_registered_without_an_admission_date_then_they_joined_today() -> None:
+    pupil = register(admitted_on=None)
+
+    (event,) = then(pupil)
+    assert event.admitted_on == TODAY == pupil.admitted_on
+
+
+def test_given_nothing_when_a_pupil_is_registered_as_joining_before_they_were_two_then_admitted_on_is_refused() -> (
+    None
+):
+    invalid("admitted_on", lambda: register(admitted_on=date(2018, 9, 1)))
+
+
+def test_given_a_pupil_who_joined_in_september_when_they_are_recorded_as_leaving_before_it_then_left_on_is_refused() -> (
+    None
+):
+    pupil = pupil_after(admitted_on=date(2026, 9, 7))
+
+    invalid(
+        "left_on",
+        lambda: pupil.leave(left_on=date(2026, 9, 4), destination="", recorded_by=BY, today=TODAY),
+    )
+
+
+def test_given_a_registration_recorded_before_admission_dates_when_it_is_read_then_it_joined_the_day_it_was_recorded() -> (
+    None
+):
+    recorded = datetime(2026, 11, 29, 23, 30, tzinfo=UTC)  # GMT in winter: still the 29th in London
+    state: dict[str, Any] = {"timestamp": recorded, "upn": "B801200005001"}
+
+    Pupil.Registered.upcast_v1_v2(state)
+
+    assert state["admitted_on"] == date(2026, 11, 29)
+    summer = {"timestamp": datetime(2026, 7, 1, 23, 30, tzinfo=UTC)}
+    Pupil.Registered.upcast_v1_v2(summer)
+    assert summer["admitted_on"] == date(2026, 7, 2)  # half past midnight in London (BST)
+
+
+def test_given_an_assessment_when_another_with_a_new_client_id_says_the_same_then_it_is_recorded_under_that_id() -> (
+    None
+):
+    pupil = pupil_after(assessment(AssessmentKind.baseline, value="84"))
+    mine = uuid4()
+
+    assert assessment(AssessmentKind.baseline, value="84", assessment_id=mine)(pupil) == mine
+
+    (event,) = then(pupil)
+    assert event.assessment_id == mine
+
+
+def test_given_corrections_a_then_b_when_a_is_sent_again_late_then_nothing_is_recorded() -> None:
+    aid = uuid4()
+    pupil = pupil_after(
+        assessment(AssessmentKind.baseline, value="84", assessment_id=aid),
+        lambda p: correct_assessment(p, aid, value="86"),
+        lambda p: correct_assessment(p, aid, value="88", reason="Recounted"),
+        lambda p: correct(p, family_name="Khan-Ali"),
+        lambda p: correct(p, reason="Birth certificate", family_name="Khan"),
+    )
+
+    assert correct_assessment(pupil, aid, value="86") is False
+    assert correct(pupil, family_name="Khan-Ali") is False
+    assert then(pupil) == []

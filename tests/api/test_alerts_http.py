@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
+from apdr.aggregates import Alert
 from apdr.aggregates.codes import Role
+from apdr.aggregates.policy_run import LivePolicyRuns
 from apdr.application import Actor
 from tests.support.fixtures import School, random_urn
 
@@ -21,6 +24,49 @@ def _run(school: School, as_of: str = "2026-11-16") -> dict[str, Any]:
     response = school.senco.post("/policies/run", {"as_of": as_of})
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def _version(school: School, aggregate_id: str | UUID) -> int:
+    return int(school.apdr.record.repository.get(UUID(str(aggregate_id))).version)
+
+
+def _overdue_annual_review(school: School) -> str:
+    """An EHC plan issued on 10 November 2025: its annual review was due by 10
+    November 2026, so it is overdue by 23 November; on 20 October it was three
+    weeks off, not yet in the fortnight's warning."""
+    pupil = school.pupil(given_name="Ben", family_name="Adams", admitted_on="2025-09-01")
+    for milestone, on in [
+        ("requested", "2025-06-01"),
+        ("decision_to_assess", "2025-07-10"),
+        ("plan_issued", "2025-11-10"),
+    ]:
+        done = school.senco.post(
+            f"/pupils/{pupil}/ehcp-milestones", {"milestone": milestone, "reached_on": on}
+        )
+        assert done.status_code == 204, done.text
+    return pupil
+
+
+def _reviewed_late(school: School) -> tuple[str, str]:
+    """A plan due for review on 5 October and reviewed on 30 October: overdue as
+    of 20 October, not as of November."""
+    pupil = school.pupil(given_name="Cara", family_name="Jones", admitted_on="2025-09-01")
+    plan = school.plan(pupil, starts_on="2026-09-07", review_due_on="2026-10-05")
+    outcome_id = school.senco.get(f"/plans/{plan}").json()["outcomes"][0]["id"]
+    review = {
+        "reviewed_on": "2026-10-30",
+        "outcomes": [{"outcome_id": outcome_id, "rating": "partly_met", "evidence": "58 words a minute"}],
+        "tried": "Precision teaching",
+        "learned": "",
+        "pleased": "",
+        "concerned": "",
+        "pupil_views": "",
+        "parent_views": "",
+        "decision": "continue",
+        "next_review_due_on": "2027-02-12",
+    }
+    assert school.senco.post(f"/plans/{plan}/reviews", review).status_code == 201
+    return pupil, plan
 
 
 def _field(response: Any) -> str:
@@ -59,18 +105,23 @@ def test_given_an_open_alert_when_the_senco_acknowledges_then_resolves_it_then_e
         f"/alerts/{alert['id']}/acknowledge", {"note": "Review booked for Friday"}
     )
     open_now = school.senco.get("/alerts", params={"status": "open"}).json()["alerts"]
+    (as_acknowledged,) = school.senco.get("/alerts").json()["alerts"]
     resolved = school.senco.post(f"/alerts/{alert['id']}/resolve", {"note": "Reviewed on paper"})
+    (as_resolved,) = school.senco.get("/alerts").json()["alerts"]
     again = school.senco.post(f"/alerts/{alert['id']}/resolve")
     after_run = _run(school)
 
-    assert acknowledged.status_code == 200, acknowledged.text
-    assert acknowledged.json()["status"] == "acknowledged"
-    assert acknowledged.json()["acknowledged_by"] == school.senco.email
-    assert acknowledged.json()["acknowledged_on"] == "2026-11-23"
-    assert acknowledged.json()["acknowledgement"] == "Review booked for Friday"
+    for done in (acknowledged, resolved):
+        assert done.status_code == 204, done.text
+        assert done.content == b"" and "content-type" not in done.headers
+    assert as_acknowledged["status"] == "acknowledged"
+    assert as_acknowledged["acknowledged_by"] == school.senco.email
+    assert as_acknowledged["acknowledged_on"] == "2026-11-23"
+    assert as_acknowledged["acknowledgement"] == "Review booked for Friday"
     assert open_now == []
-    assert resolved.status_code == 200 and resolved.json()["status"] == "resolved"
-    assert resolved.json()["resolution"] == "Reviewed on paper"
+    assert as_resolved["status"] == "resolved"
+    assert as_resolved["resolved_by"] == school.senco.email and as_resolved["resolved_on"] == "2026-11-23"
+    assert as_resolved["resolution"] == "Reviewed on paper"
     assert again.status_code == 422 and _field(again) == "status"
     # Resolved by hand while the review is still overdue: it stays resolved.
     assert after_run["raised"] == []
@@ -199,3 +250,76 @@ def test_given_bad_thresholds_when_a_senco_sets_them_then_the_threshold_at_fault
     assert by_teacher.status_code == 403
     values = {t["name"]: t["value"] for t in school.senco.get("/setting/thresholds").json()["thresholds"]}
     assert values["attendance_percent_min"] == 80 and values["stalled_reviews"] == 2
+
+
+def test_given_alerts_raised_live_as_of_late_november_and_one_acknowledged_when_a_senco_runs_the_policies_as_of_october_then_it_is_a_preview_that_changes_nothing(
+    school: School,
+) -> None:
+    _overdue_plan(school)
+    _overdue_annual_review(school)
+    cara, cara_plan = _reviewed_late(school)
+    live = _run(school, "2026-11-23")
+    by_kind = {a["kind"]: a for a in live["raised"]}
+    annual_review = by_kind["ehcp_deadline"]
+    acknowledged = school.senco.post(
+        f"/alerts/{annual_review['id']}/acknowledge", {"note": "annual review booked for 3 Dec"}
+    )
+    assert acknowledged.status_code == 204, acknowledged.text
+    before = school.senco.get("/alerts").json()["alerts"]
+    versions = {a["id"]: _version(school, a["id"]) for a in before}
+    runs_version = _version(school, LivePolicyRuns.create_id(school.setting_id))
+
+    october = _run(school, "2026-10-20")
+
+    assert (live["preview"], live["live_as_of"]) == (False, "2026-11-23")
+    assert sorted(by_kind) == ["ehcp_deadline", "overdue_review"]
+    assert sorted(f["id"] for f in live["found"]) == sorted(a["id"] for a in live["raised"])
+    assert (october["as_of"], october["preview"], october["live_as_of"]) == ("2026-10-20", True, "2026-11-23")
+    assert october["raised"] == october["resolved"] == []
+    (found,) = october["found"]
+    assert found == {
+        "id": str(Alert.create_id("overdue_review", f"{cara}/{cara_plan}")),
+        "kind": "overdue_review",
+        "status": "open",
+        "raised_on": "2026-10-20",
+        "summary": found["summary"],
+        "pupil_id": cara,
+        "intervention_id": None,
+        "plan_id": cara_plan,
+        "subject": f"{cara}/{cara_plan}",
+    }
+    assert found["summary"].startswith("Cara Jones's support plan was due for review on 5 Oct 2026")
+    # The live alerts stand exactly as they were: nothing resolved, nothing raised,
+    # the acknowledgement and its note intact, no event recorded on any alert.
+    after = school.senco.get("/alerts").json()["alerts"]
+    assert after == before
+    assert {a["id"]: a["status"] for a in after} == {
+        annual_review["id"]: "acknowledged",
+        by_kind["overdue_review"]["id"]: "open",
+    }
+    (ehcp,) = [a for a in after if a["kind"] == "ehcp_deadline"]
+    assert ehcp["acknowledgement"] == "annual review booked for 3 Dec"
+    assert {a["id"]: _version(school, a["id"]) for a in after} == versions
+    assert _version(school, LivePolicyRuns.create_id(school.setting_id)) == runs_version
+
+
+def test_given_an_acknowledged_alert_when_a_later_live_run_still_finds_its_cause_then_it_stays_acknowledged_with_its_note(
+    school: School,
+) -> None:
+    _overdue_plan(school)
+    (alert,) = _run(school, "2026-11-16")["raised"]
+    assert (
+        school.senco.post(f"/alerts/{alert['id']}/acknowledge", {"note": "Review booked"}).status_code == 204
+    )
+
+    later = _run(school, "2026-11-23")
+
+    assert (later["preview"], later["live_as_of"]) == (False, "2026-11-23")
+    assert later["raised"] == later["resolved"] == []
+    assert [f["id"] for f in later["found"]] == [alert["id"]]
+    (now,) = school.senco.get("/alerts").json()["alerts"]
+    assert now["status"] == "acknowledged"
+    assert now["acknowledgement"] == "Review booked"
+    assert (now["acknowledged_by"], now["acknowledged_on"]) == (school.senco.email, "2026-11-23")
+    assert now["raised_on"] == "2026-11-16" and now["times_raised"] == 1
+    assert _version(school, alert["id"]) == 2  # raised, acknowledged: the later run recorded nothing

@@ -52,12 +52,14 @@ def test_given_a_pupils_record_when_the_chronology_is_asked_for_then_it_has_the_
 
     assert body["pupil_id"] == pupil
     assert all(entry.keys() >= ENTRY_FIELDS for entry in body["entries"])
-    assert [(e["occurred_on"], e["summary"]) for e in body["entries"][:2]] == [
+    assert [(e["occurred_on"], e["summary"]) for e in body["entries"][1:]] == [
         ("2026-09-07", "Reading age 84 months (Single word reading test), baseline"),
         ("2026-09-20", "SEN support (K) began; parents notified on 20 Sep 2026"),
     ]
-    assert [e["kind"] for e in body["entries"]] == ["assessment", "sen_status_changed", "registered"]
-    first = body["entries"][0]
+    # The registration is dated the day the pupil joined (admitted_on), not the day it was typed in.
+    assert [e["kind"] for e in body["entries"]] == ["registered", "assessment", "sen_status_changed"]
+    assert body["entries"][0]["occurred_on"] == "2024-09-02"
+    first = body["entries"][1]
     assert first["recorded_by"] == school.senco.email
     assert datetime.fromisoformat(first["recorded_at"]).utcoffset() is not None
     assert first["data"]["value"] == "84" and first["data"]["scale"] == "age_equivalent_months"
@@ -79,13 +81,13 @@ def test_given_a_session_corrected_when_the_chronology_is_read_then_the_correcti
 
     entries = _chronology(school, pupil)["entries"]
 
-    assert [(e["occurred_on"], e["kind"]) for e in entries[1:3]] == [
+    assert [(e["occurred_on"], e["kind"]) for e in entries[2:4]] == [
         ("2026-09-21", "session"),
         ("2026-09-21", "session_corrected"),
     ]
-    assert entries[1]["summary"] == "Attended 'Precision teaching: HFW' (20 minutes): present"
-    assert entries[2]["data"]["corrects"] == {"kind": "session", "session_id": session}
-    assert "absent, not present" in entries[2]["summary"]
+    assert entries[2]["summary"] == "Attended 'Precision teaching: HFW' (20 minutes): present"
+    assert entries[3]["data"]["corrects"] == {"kind": "session", "session_id": session}
+    assert "absent, not present" in entries[3]["summary"]
 
 
 def test_given_a_long_chronology_when_paged_then_limit_and_offset_pick_the_entries(school: School) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from apdr.aggregates.codes import Role
 from tests.api import support
@@ -31,6 +31,11 @@ def session_body(g: Group, **overrides: Any) -> dict[str, Any]:
 
 def version(school: School, intervention: str) -> int:
     return int(school.senco.get(f"/interventions/{intervention}").json()["version"])
+
+
+def _events(school: School, intervention: str) -> list[str]:
+    """The names of the events recorded on the intervention, in order."""
+    return [type(e).__name__ for e in school.apdr.record.events.get(UUID(intervention))]
 
 
 # -- planning and reading -------------------------------------------------------------------
@@ -324,14 +329,18 @@ def test_given_a_session_when_it_is_corrected_then_voided_then_each_is_recorded(
     url = f"/interventions/{g.intervention}/sessions/{body['session_id']}"
 
     corrected = school.senco.post(f"{url}/corrections", {"minutes": 15, "reason": "Fire drill"})
+    resent = school.senco.post(f"{url}/corrections", {"minutes": 15, "reason": "Fire drill"})
     nothing = school.senco.post(f"{url}/corrections", {"minutes": 15, "reason": "Again"})
     back = school.senco.post(f"{url}/corrections", {"minutes": 20, "reason": "It was 20 after all"})
     voided = school.senco.post(f"{url}/void", {"reason": "Wrong group"})
+    voided_again = school.senco.post(f"{url}/void", {"reason": "Wrong group"})
 
-    assert (corrected.status_code, back.status_code, voided.status_code) == (204, 204, 204)
+    assert [r.status_code for r in (corrected, resent, back, voided, voided_again)] == [204] * 5
+    assert all("content-type" not in r.headers and r.content == b"" for r in (corrected, voided))
     invalid(nothing, "body")
     assert school.senco.get(f"/interventions/{g.intervention}").json()["sessions_recorded"] == 0
-    invalid(school.senco.post(f"{url}/void", {"reason": "Again"}), "session_id")
+    corrections = [e for e in _events(school, g.intervention) if e in ("SessionCorrected", "SessionVoided")]
+    assert corrections == ["SessionCorrected", "SessionCorrected", "SessionVoided"]
     invalid(
         school.senco.post(
             f"/interventions/{g.intervention}/sessions/{NOBODY}/corrections", {"minutes": 5, "reason": "x"}
@@ -352,10 +361,18 @@ def test_given_a_scheduled_day_when_its_session_was_missed_then_201_and_only_onc
         url, {"scheduled_on": "2026-09-23", "reason": "staff_absence", "notes": "Off sick"}
     )
 
+    resent = school.senco.post(
+        url, {"scheduled_on": "2026-09-23", "reason": "staff_absence", "notes": "Off sick"}
+    )
     assert missed.status_code == 201 and missed.json()["id"]
-    invalid(school.senco.post(url, {"scheduled_on": "2026-09-23", "reason": "staff_absence"}), "scheduled_on")
+    assert (resent.status_code, resent.json()) == (201, missed.json())
+    problem(school.senco.post(url, {"scheduled_on": "2026-09-23", "reason": "school_event"}), 409)
     invalid(school.senco.post(url, {"scheduled_on": "2026-09-22", "reason": "staff_absence"}), "scheduled_on")
-    invalid(school.senco.post(url, {"scheduled_on": "2026-09-25", "reason": "school_event"}), "scheduled_on")
+    on_a_session = problem(
+        school.senco.post(url, {"scheduled_on": "2026-09-25", "reason": "school_event"}), 409
+    )
+    assert on_a_session["conflicts_with"]["kind"] == "session"
+    invalid(school.senco.post(url, {"scheduled_on": "2026-10-28", "reason": "school_event"}), "scheduled_on")
     invalid(school.senco.post(url, {"scheduled_on": "2026-09-28", "reason": "snow"}), "reason")
 
 

@@ -357,6 +357,7 @@ def test_given_a_pupil_when_assessments_are_recorded_then_baseline_then_exit_and
 ) -> None:
     pupil = school.pupil()
     intervention = school.intervention([school.staff()])
+    school.enrol(intervention, pupil)
     url = f"/pupils/{pupil}/assessments"
 
     baseline = school.senco.post(url, BASELINE | {"intervention_id": intervention, "value": "84.5"})
@@ -393,7 +394,9 @@ def test_given_a_pupil_when_an_assessment_breaks_a_rule_then_422_names_the_field
     invalid(school.senco.post(f"{url}/{NOBODY}/corrections", {"value": 85, "reason": "x"}), "assessment_id")
 
 
-def test_given_a_pupil_when_their_profile_is_put_then_201_and_it_reads_back(school: School) -> None:
+def test_given_a_pupil_when_their_profile_is_put_then_200_with_the_profile_and_it_reads_back(
+    school: School,
+) -> None:
     pupil = school.pupil()
 
     put = school.user(Role.teacher).put(
@@ -401,7 +404,8 @@ def test_given_a_pupil_when_their_profile_is_put_then_201_and_it_reads_back(scho
     )
     profile = school.senco.get(f"/pupils/{pupil}").json()["profile"]
 
-    assert put.status_code == 201 and put.json() == {"id": pupil}
+    assert put.status_code == 200 and put.json() == school.senco.get(f"/pupils/{pupil}/profile").json()
+    assert put.json()["what_helps"] == "Visual timetable" and put.json()["likes"] == ""
     assert profile["like_and_admire"] == "Kind to others" and profile["updated_on"] == "2026-11-23"
     invalid(school.senco.put(f"/pupils/{pupil}/profile", {}), "body")
     invalid(school.senco.put(f"/pupils/{pupil}/profile", {"favourite_colour": "red"}), "favourite_colour")

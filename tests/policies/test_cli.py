@@ -58,3 +58,44 @@ def test_given_a_bad_date_or_urn_when_the_policies_are_run_then_the_command_says
 
     assert bad_date.exit_code == 2 and "is not a date: use YYYY-MM-DD" in bad_date.output
     assert bad_urn.exit_code == 1 and "no setting has URN 000000" in bad_urn.output
+
+
+def test_given_a_live_run_as_of_late_november_when_the_policies_are_run_from_the_command_line_as_of_october_then_it_says_it_is_a_preview(
+    apdr: Apdr, database: Settings, history: History
+) -> None:
+    plan(history, history.pupil("Amira", "Khan"), date(2026, 9, 21), review_due_on=date(2026, 11, 2))
+    cara = history.pupil("Cara", "Jones")
+    late = plan(history, cara, date(2026, 9, 7), review_due_on=date(2026, 10, 5))
+    review(history, late, date(2026, 10, 30), Rating.partly_met, next_due=date(2027, 2, 12))
+    urn = apdr.record.setting(history.setting_id).urn
+    live = _apdr(database, "policies", "run", "--as-of", "2026-11-20", "--setting", urn)
+    (before,) = alerts(apdr, history, "overdue_review")
+
+    october = _apdr(database, "policies", "run", "--as-of", "2026-10-20", "--setting", urn)
+
+    assert live.startswith(f"setting {urn}, as of 2026-11-20: 1 raised, 0 resolved")
+    assert october.startswith(
+        f"setting {urn}, as of 2026-10-20: a preview, nothing changed: "
+        "the live alerts stand as of 2026-11-20; 1 found"
+    )
+    assert "found overdue_review: Cara Jones's support plan was due for review on 5 Oct 2026" in october
+    assert "raised" not in october and "resolved" not in october
+    assert alerts(apdr, history, "overdue_review") == [before]
+    assert apdr.record.repository.get(before["alert_id"]).version == 1
+
+
+def test_given_apdr_today_when_the_policies_are_run_as_of_a_later_date_then_it_is_refused_and_nothing_recorded(
+    apdr: Apdr, database: Settings, history: History
+) -> None:
+    env = {
+        "APDR_DATABASE_URL": database.database_url,
+        "APDR_DATABASE_SCHEMA": database.database_schema,
+        "APDR_TODAY": "2026-11-23",
+    }
+
+    future = CliRunner().invoke(app, ["policies", "run", "--as-of", "2027-11-16"], env=env)
+
+    assert future.exit_code == 2 and "as_of: as_of 2027-11-16 is in the future" in " ".join(
+        future.output.split()
+    )
+    assert apdr.record.latest_live_policy_run(history.setting_id) is None

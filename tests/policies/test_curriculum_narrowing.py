@@ -69,7 +69,12 @@ def test_given_whole_class_support_and_support_that_misses_no_lesson_when_the_po
         minutes_per_session=60,
     )
     at_lunch = history.intervention(
-        [jo], name="Lunch club", weekdays=EVERY_DAY, minutes_per_session=45, withdrawn_from=""
+        [jo],
+        name="Lunch club",
+        weekdays=EVERY_DAY,
+        minutes_per_session=45,
+        withdrawn_from="",
+        outside_lessons=True,
     )
     history.enrol(in_class, amira)
     history.enrol(at_lunch, amira)
@@ -77,6 +82,29 @@ def test_given_whole_class_support_and_support_that_misses_no_lesson_when_the_po
     run(apdr, history, AS_OF)
 
     assert alerts(apdr, history, KIND) == []
+
+
+def test_given_an_intervention_with_no_lesson_recorded_when_the_policy_runs_then_its_time_counts_and_it_is_taken_as_one_lesson(
+    apdr: Apdr, history: History
+) -> None:
+    amira = history.pupil()
+    jo = history.staff()
+    daily = history.intervention(
+        [jo], name="Nurture group", weekdays=EVERY_DAY, minutes_per_session=90, withdrawn_from=""
+    )
+    history.enrol(daily, amira)
+
+    result = run(apdr, history, AS_OF)
+
+    (raised,) = [a for a in result.raised if a["kind"] == KIND]
+    # 450 minutes of a 1,500-minute week is 30%; and five sessions a week from one unrecorded lesson.
+    assert "out of class for 450 minutes a week (30%" in raised["summary"]
+    assert (
+        "misses the same lesson (not recorded: say which in the intervention) 5 times a week"
+        in raised["summary"]
+    )
+    (alert,) = alerts(apdr, history, KIND)
+    assert alert["pupil_id"] == amira
 
 
 def test_given_a_pupil_taken_from_the_same_lesson_four_times_a_week_when_the_policy_runs_then_it_says_which_lesson(

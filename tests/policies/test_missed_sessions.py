@@ -8,7 +8,8 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apdr.aggregates.codes import AttendanceStatus, Delivery, MissedReason
+from apdr.aggregates.codes import AttendanceStatus, Delivery, MissedReason, Weekday
+from apdr.aggregates.intervention import Schedule, timetabled_spans
 from apdr.aggregates.school_year import default_calendar
 from apdr.policies.missed_sessions import expected_sessions, falls_short
 from apdr.runtime import Apdr
@@ -92,28 +93,79 @@ CALENDAR = default_calendar(2025, 2027)
 DAYS = st.dates(min_value=date(2025, 9, 1), max_value=date(2027, 7, 31))
 
 
+WEEKDAYS = list(Weekday)
+timetables = st.lists(
+    st.tuples(
+        st.integers(0, 200),  # days after the previous schedule took effect
+        st.sets(st.sampled_from(WEEKDAYS), min_size=1),
+        st.integers(1, 52),  # planned weeks
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+def _schedules(starts_on: date, drawn: list[tuple[int, set[Weekday], int]]) -> list[Schedule]:
+    found, effective_on = [], starts_on
+    for n, (after, weekdays, weeks) in enumerate(drawn):
+        effective_on = effective_on if n == 0 else effective_on + timedelta(days=after)
+        found.append(Schedule(effective_on, tuple(sorted(weekdays, key=lambda d: d.iso)), 20, weeks))
+    return found
+
+
 @given(
-    weekdays=st.sets(st.integers(1, 5), min_size=1),
+    drawn=timetables,
+    starts_on=DAYS,
     first=DAYS,
     length=st.integers(0, 120),
     spans=st.lists(st.tuples(DAYS, st.one_of(st.none(), DAYS)), max_size=3),
     one_to_one=st.booleans(),
 )
-def test_given_any_timetable_and_enrolments_when_sessions_are_expected_then_they_are_the_teaching_days_on_its_weekdays_with_a_pupil_enrolled(
-    weekdays: set[int], first: date, length: int, spans: list[tuple[date, date | None]], one_to_one: bool
+def test_given_any_timetable_and_enrolments_when_sessions_are_expected_then_they_are_the_teaching_days_on_the_weekdays_then_in_force_with_a_pupil_enrolled(
+    drawn: list[tuple[int, set[Weekday], int]],
+    starts_on: date,
+    first: date,
+    length: int,
+    spans: list[tuple[date, date | None]],
+    one_to_one: bool,
 ) -> None:
+    schedules = _schedules(starts_on, drawn)
     last = first + timedelta(days=length)
 
-    expected = expected_sessions(CALENDAR, weekdays, first, last, spans, one_to_one)
+    expected = expected_sessions(
+        CALENDAR, timetabled_spans(schedules, starts_on, first, last), spans, one_to_one
+    )
 
     by_hand = []
     for n in range(length + 1):
         d = first + timedelta(days=n)
+        in_force = [s for s in schedules if s.effective_on <= d]
+        if d < starts_on or not in_force or d > in_force[-1].planned_end(starts_on):
+            continue
         enrolled = sum(1 for s, e in spans if s <= d and (e is None or d <= e))
-        if d.isoweekday() in weekdays and CALENDAR.is_teaching_day(d) and enrolled:
+        if d.isoweekday() in in_force[-1].iso_weekdays and CALENDAR.is_teaching_day(d) and enrolled:
             by_hand += [d] * (enrolled if one_to_one else 1)
     assert expected == by_hand
-    assert len(expected) <= len(weekdays) * (length // 7 + 1) * (len(spans) if one_to_one else 1)
+
+
+@given(
+    drawn=timetables,
+    starts_on=DAYS,
+    later=st.tuples(st.integers(0, 300), st.sets(st.sampled_from(WEEKDAYS), min_size=1), st.integers(1, 52)),
+)
+def test_given_any_timetable_when_it_changes_from_a_date_then_nothing_expected_before_that_date_changes(
+    drawn: list[tuple[int, set[Weekday], int]], starts_on: date, later: tuple[int, set[Weekday], int]
+) -> None:
+    schedules = _schedules(starts_on, drawn)
+    changed = _schedules(starts_on, [*drawn, later])
+    effective_on = changed[-1].effective_on
+    first, last = starts_on, starts_on + timedelta(days=400)
+    spans = [(starts_on, None)]
+
+    before = expected_sessions(CALENDAR, timetabled_spans(schedules, starts_on, first, last), spans)
+    after = expected_sessions(CALENDAR, timetabled_spans(changed, starts_on, first, last), spans)
+
+    assert [d for d in after if d < effective_on] == [d for d in before if d < effective_on]
 
 
 @given(

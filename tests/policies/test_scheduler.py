@@ -9,7 +9,7 @@ from typing import Any
 
 from apdr.aggregates.policy_run import DailyPolicyRun
 from apdr.config import Settings
-from apdr.policies.scheduler import JOB_ID, LONDON, start_scheduler, yesterday_in_london
+from apdr.policies.scheduler import JOB_ID, LONDON, start_scheduler
 from apdr.runtime import Apdr
 from tests.policies.processes import run_daily_at_once, schedule_daily_at
 from tests.policies.support import alerts, plan
@@ -95,7 +95,7 @@ def test_given_a_day_already_claimed_when_another_process_claims_it_then_it_is_r
 def test_given_the_scheduler_when_it_starts_then_the_job_runs_daily_at_half_past_six_london_time(
     apdr: Apdr,
 ) -> None:
-    scheduler = start_scheduler(apdr.record, apdr.read_models, catch_up=False)
+    scheduler = start_scheduler(apdr.record, apdr.read_models, as_of=lambda: AS_OF, catch_up=False)
     try:
         job = scheduler.get_job(JOB_ID)
         fields = {f.name: str(f) for f in job.trigger.fields}
@@ -112,7 +112,7 @@ def test_given_the_scheduler_when_it_starts_then_the_job_runs_daily_at_half_past
 def test_given_a_worker_starting_when_its_scheduler_starts_then_it_catches_up_yesterdays_run(
     apdr: Apdr,
 ) -> None:
-    lease_id = DailyPolicyRun.create_id(yesterday_in_london())
+    lease_id = DailyPolicyRun.create_id(datetime.now(LONDON).date() - timedelta(days=1))
 
     apdr.start_worker()
     deadline = time.time() + 120
@@ -120,3 +120,27 @@ def test_given_a_worker_starting_when_its_scheduler_starts_then_it_catches_up_ye
         time.sleep(0.1)
 
     assert _recorded(apdr, lease_id) == ["DailyPolicyRun.Claimed", "DailyPolicyRun.Completed"]
+
+
+def test_given_apdr_today_pinned_when_the_worker_starts_then_it_runs_the_policies_as_of_the_day_before(
+    database: Settings,
+) -> None:
+    pinned = database.model_copy(update={"today": date(2026, 11, 17)})
+    apdr = Apdr.open(pinned)
+    try:
+        history = History(apdr.record)
+        _overdue_plan(history)
+        lease_id = DailyPolicyRun.create_id(AS_OF)
+
+        apdr.start_worker()
+        deadline = time.time() + 120
+        while time.time() < deadline and DailyPolicyRun.Completed.__qualname__ not in _recorded(
+            apdr, lease_id
+        ):
+            time.sleep(0.1)
+
+        assert apdr.today() == date(2026, 11, 17)
+        assert _recorded(apdr, lease_id) == ["DailyPolicyRun.Claimed", "DailyPolicyRun.Completed"]
+        assert len(alerts(apdr, history, "overdue_review", status="open")) == 1
+    finally:
+        apdr.close()

@@ -26,6 +26,7 @@ from apdr.aggregates.codes import (
     Rating,
     Scale,
     SenProvision,
+    Weekday,
 )
 from apdr.application import Actor
 from apdr.projections.chronology import Chronology, pupil_chronology, pupil_chronology_json
@@ -130,7 +131,14 @@ def test_given_a_pupils_record_when_the_chronology_is_read_then_every_event_is_t
         concern="Finds reading homework very hard",
     )
     _reading_baseline(history, amira)
-    record.update_profile(senco, amira, today=today, updated_on=date(2026, 9, 25), like_and_admire="Kind")
+    record.update_profile(
+        senco,
+        amira,
+        today=today,
+        updated_on=date(2026, 9, 25),
+        sections={"like_and_admire": "Kind"},
+        replace=True,
+    )
     record.receive_advice(
         senco,
         amira,
@@ -161,6 +169,7 @@ def test_given_a_pupils_record_when_the_chronology_is_read_then_every_event_is_t
     entries = chronology(apdr, amira)
 
     assert kinds(entries) == [
+        "registered",  # the day the pupil joined the setting (September 2024), though typed in later
         "concern_raised",
         "assessment",
         "need_identified",
@@ -172,27 +181,27 @@ def test_given_a_pupils_record_when_the_chronology_is_read_then_every_event_is_t
         "moved_class",
         "need_ended",
         "left_setting",
-        "registered",  # no date of its own: the day it was recorded
     ]
-    assert [e["occurred_on"] for e in entries[:4]] == [
+    assert [e["occurred_on"] for e in entries[:5]] == [
+        date(2024, 9, 2),
         date(2026, 9, 1),
         date(2026, 9, 7),
         date(2026, 9, 15),
         date(2026, 9, 20),
     ]
-    assert summaries(entries)[:4] == [
+    assert summaries(entries)[1:5] == [
         "Concern raised by a parent (Mrs Khan): Finds reading homework very hard",
         "Reading age 84 months (Single word reading test), baseline",
         "Primary need identified: specific learning difficulty (SPLD)",
         "SEN support (K) began; parents notified on 20 Sep 2026",
     ]
-    assert "Advice from an educational psychologist (Dr Patel)" in entries[5]["summary"]
-    assert entries[8]["summary"] == "Moved to class 5B"
-    assert entries[10]["summary"] == "Left the setting for Oak Academy"
+    assert "Advice from an educational psychologist (Dr Patel)" in entries[6]["summary"]
+    assert entries[9]["summary"] == "Moved to class 5B"
+    assert entries[11]["summary"] == "Left the setting for Oak Academy"
     assert {e["recorded_by"] for e in entries} == {senco.email}
     now = datetime.now(UTC)
     assert all(now - timedelta(minutes=5) < e["recorded_at"] <= now for e in entries)
-    status = entries[3]["data"]
+    status = entries[4]["data"]
     assert status["status"] == "K" and status["previous"] == "N"
     assert status["effective_on"] == "2026-09-20" and isinstance(status["change_id"], str)
 
@@ -256,20 +265,20 @@ def test_given_events_about_a_whole_intervention_when_read_then_only_pupils_enro
     amira_kinds = kinds(chronology(apdr, amira))
     ben_entries = chronology(apdr, ben)
 
-    assert amira_kinds == ["enrolled", "session_missed", "delivery_observed", "withdrawn", "registered"]
+    assert amira_kinds == ["registered", "enrolled", "session_missed", "delivery_observed", "withdrawn"]
     assert kinds(ben_entries) == [
+        "registered",
         "enrolled",
         "delivery_observed",
         "intervention_reviewed",
         "intervention_ended",
-        "registered",
     ]
-    assert summaries(ben_entries)[1:4] == [
+    assert summaries(ben_entries)[2:5] == [
         "Delivery of 'Precision teaching: HFW' observed by SENCO: fidelity 3 of 4",
         "'Precision teaching: HFW' reviewed: decision: end",
         "'Precision teaching: HFW' ended (ended at review)",
     ]
-    assert ben_entries[1]["data"]["intervention_id"] == str(pt)
+    assert ben_entries[2]["data"]["intervention_id"] == str(pt)
 
 
 def test_given_corrections_when_the_chronology_is_read_then_each_stands_beside_what_it_corrects(
@@ -311,6 +320,8 @@ def test_given_corrections_when_the_chronology_is_read_then_each_stands_beside_w
     ben_entries = chronology(apdr, ben)
 
     assert kinds(amira_entries) == [
+        "registered",
+        "details_corrected",
         "assessment",
         "assessment_corrected",
         "enrolled",
@@ -320,8 +331,6 @@ def test_given_corrections_when_the_chronology_is_read_then_each_stands_beside_w
         "session_corrected",
         "session",
         "session_voided",
-        "registered",
-        "details_corrected",
     ]
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for entry in amira_entries:
@@ -390,10 +399,10 @@ def test_given_a_support_plan_when_it_is_agreed_reviewed_and_followed_then_its_p
 
     assert [k for k in kinds(entries) if k.startswith("plan")] == [
         "plan_started",
+        "plan_drafted",  # typed in later than it started: dated by its start
         "plan_agreed",
         "plan_reviewed",
         "plan_closed",
-        "plan_drafted",
         "plan_review_moved",
     ]
     by_kind = {e["kind"]: e for e in entries}
@@ -545,3 +554,37 @@ def test_given_what_the_projection_remembered_is_forgotten_when_more_events_come
 
     assert "Attended 'Precision teaching: HFW' (20 minutes): present" in summaries(entries)
     assert "Support plan agreed with parents" in summaries(entries)
+
+
+def test_given_a_timetable_changed_and_a_missed_session_voided_when_read_then_enrolled_pupils_see_both(
+    apdr: Apdr, history: History
+) -> None:
+    record, senco, today = history.record, history.senco, history.today
+    amira = history.pupil("Amira", "Khan")
+    jo = history.staff()
+    pt = history.intervention([jo])
+    history.enrol(pt, amira)
+    missed = record.record_missed_session(
+        senco, pt, today=today, scheduled_on=date(2026, 9, 23), reason=MissedReason.staff_absence
+    )
+    record.void_missed_session(senco, pt, missed, reason="it ran after lunch")
+    record.change_schedule(
+        senco,
+        pt,
+        effective_on=date(2026, 11, 30),
+        weekdays=[Weekday.tue, Weekday.thu],
+        planned_weeks=16,
+        reason="continue after review",
+    )
+
+    entries = chronology(apdr, amira)
+
+    assert kinds(entries)[-3:] == ["session_missed", "missed_session_voided", "schedule_changed"]
+    assert entries[-2]["summary"] == (
+        "Session of 'Precision teaching: HFW' on 23 Sep 2026 was recorded as missed in error (it ran after lunch)"
+    )
+    assert entries[-1]["occurred_on"] == date(2026, 11, 30)
+    assert entries[-1]["summary"] == (
+        "Timetable of 'Precision teaching: HFW' changed from 30 Nov 2026: days Mon, Wed, Fri now Tue, Thu; "
+        "planned for 10 weeks now 16 (continue after review)"
+    )

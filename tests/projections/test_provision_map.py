@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from apdr.aggregates.codes import AttendanceStatus, InterventionDecision
+from apdr.aggregates.codes import AttendanceStatus, InterventionDecision, Weekday
 from apdr.aggregates.school_year import default_calendar
 from apdr.projections.provision_map import Totals, Window, csv_lines, provision_rows
 from apdr.runtime import Apdr
@@ -249,3 +249,80 @@ def test_given_a_rebuild_when_it_finishes_then_the_map_is_identical(apdr: Apdr, 
     apdr.read_models.rebuild("provision_map")
 
     assert provision(apdr, history, date(2026, 10, 1)) == before
+
+
+def reschedule(history: History, intervention: Any, **change: Any) -> None:
+    history.record.change_schedule(history.senco, intervention, **change)
+
+
+def test_given_a_schedule_changed_from_a_date_when_the_map_is_read_then_each_part_counts_the_days_then_timetabled(
+    apdr: Apdr, history: History
+) -> None:
+    amira = history.pupil()
+    jo = history.staff()
+    pt = history.intervention([jo])  # Mon, Wed and Fri from 21 September, ten weeks
+    history.enrol(pt, amira)
+    before = provision(apdr, history, as_of=date(2026, 10, 9))
+
+    reschedule(history, pt, effective_on=date(2026, 10, 5), weekdays=[Weekday.tue], minutes_per_session=40)
+
+    (earlier,) = provision(apdr, history, as_of=date(2026, 10, 2))
+    (later,) = provision(apdr, history, as_of=date(2026, 10, 9))
+    # 21 Sep to 2 Oct: Mon, Wed, Fri (6). Then 5 to 9 Oct: Tuesday only (1).
+    assert earlier["sessions_expected"] == 6 and earlier["weekdays"] == ["mon", "wed", "fri"]
+    assert earlier["minutes_per_session"] == 20
+    assert later["sessions_expected"] == 7 and later["weekdays"] == ["tue"]
+    assert later["minutes_per_session"] == 40
+    assert before[0]["sessions_expected"] == 9
+
+
+def test_given_an_intervention_extended_after_its_end_when_the_map_is_read_then_the_gap_before_the_change_stays_unexpected(
+    apdr: Apdr, history: History
+) -> None:
+    amira = history.pupil()
+    jo = history.staff()
+    pt = history.intervention([jo], planned_weeks=2)  # 21 Sep to 4 Oct
+    history.enrol(pt, amira)
+
+    reschedule(history, pt, effective_on=date(2026, 10, 12), planned_weeks=6, review_due_on=date(2026, 11, 2))
+
+    (row,) = provision(apdr, history, as_of=date(2026, 10, 16))
+    # Two weeks as planned (6), nothing in the week of 5 October (the old plan had ended),
+    # then the week of 12 October under the extension (3).
+    assert row["sessions_expected"] == 9
+    assert (row["planned_weeks"], row["ends_on"], row["review_due_on"]) == (
+        6,
+        date(2026, 11, 1),
+        date(2026, 11, 2),
+    )
+    (as_it_was,) = provision(apdr, history, as_of=date(2026, 10, 9))
+    assert (as_it_was["planned_weeks"], as_it_was["ends_on"]) == (2, date(2026, 10, 4))
+    assert as_it_was["review_due_on"] == date(2026, 11, 30)
+
+
+def test_given_a_review_and_a_moved_review_date_when_the_map_is_read_then_the_date_set_last_by_then_is_due(
+    apdr: Apdr, history: History
+) -> None:
+    amira = history.pupil()
+    jo = history.staff()
+    pt = history.intervention([jo], review_due_on=date(2026, 10, 16))
+    history.enrol(pt, amira)
+    history.record.review_intervention(
+        history.senco,
+        pt,
+        today=history.today,
+        reviewed_on=date(2026, 10, 16),
+        summary="On track",
+        decision=InterventionDecision.continue_,
+        next_review_due_on=date(2026, 12, 11),
+    )
+    reschedule(history, pt, effective_on=date(2026, 11, 2), review_due_on=date(2026, 11, 27))
+
+    due = {as_of: provision(apdr, history, as_of=as_of)[0]["review_due_on"] for as_of in
+           (date(2026, 10, 9), date(2026, 10, 20), date(2026, 11, 5))}  # fmt: skip
+
+    assert due == {
+        date(2026, 10, 9): date(2026, 10, 16),
+        date(2026, 10, 20): date(2026, 12, 11),
+        date(2026, 11, 5): date(2026, 11, 27),
+    }

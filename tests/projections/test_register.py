@@ -116,7 +116,8 @@ def test_given_a_pupils_status_history_when_the_register_is_drawn_then_each_date
 def test_given_no_sen_pupils_when_asked_for_them_too_then_they_are_listed_as_n_from_when_on_roll(
     apdr: Apdr, history: History
 ) -> None:
-    amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
+    amira = history.pupil("Amira", "Khan")
+    ben = history.pupil("Ben", "Adams", admitted_on=date(2026, 9, 7))
     status(history, amira, K, date(2025, 9, 10))
     status(history, amira, N, date(2026, 1, 5))
 
@@ -126,7 +127,7 @@ def test_given_no_sen_pupils_when_asked_for_them_too_then_they_are_listed_as_n_f
     assert [(r["name"], r["sen_status"]) for r in rows] == [("Ben Adams", "N"), ("Amira Khan", "N")]
     assert row_of(rows, amira)["sen_status_since"] == date(2026, 1, 5)
     assert row_of(rows, ben)["sen_status_since"] is None  # never had a status
-    # Ben was registered today: a year ago he was not on roll; Amira's status says she was.
+    # Ben joined this September: a year ago he was not on roll; Amira was.
     assert [(r["name"], r["sen_status"]) for r in last_year] == [("Amira Khan", "K")]
     assert register(apdr, history, history.today) == []
 

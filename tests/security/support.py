@@ -35,6 +35,10 @@ def seed(school: School) -> Seeded:
     session_id = str(uuid4())
     marks = {running.amira: "present", running.oliver: "present"}
     assert school.session(running.intervention, ta_staff, marks, session_id=session_id).status_code == 201
+    missed = school.senco.create(
+        f"/interventions/{running.intervention}/missed-sessions",
+        {"scheduled_on": "2026-09-23", "reason": "staff_absence"},
+    )
     assessment = school.senco.create(
         f"/pupils/{running.amira}/assessments",
         {
@@ -59,6 +63,7 @@ def seed(school: School) -> Seeded:
         "intervention_id": running.intervention,
         "staff_id": running.staff,
         "session_id": session_id,
+        "missed_id": missed,
         "assessment_id": assessment,
         "outcome_id": plan_body["outcomes"][0]["id"],
         "alert_id": alert,

@@ -25,8 +25,10 @@ TEACHING = {SENCO, TEACHER}
 DELIVERING = {SENCO, TEACHER, TA}
 READERS = {SENCO, TEACHER, LEADER}
 MEMBERS = {SENCO, TEACHER, LEADER, TA}  # a TA only within their reach: see test_ta_reach.py
+SIGNED_IN = {ADMIN, SENCO, TEACHER, LEADER, TA}
 
 ROLES: dict[tuple[str, str], set[Role]] = {
+    ("GET", "/me"): SIGNED_IN,
     ("POST", "/settings"): SETTING_ADMIN,
     ("GET", "/settings/{setting_id}"): SETTING_ADMIN,
     ("POST", "/users"): SETTING_ADMIN,
@@ -40,6 +42,11 @@ ROLES: dict[tuple[str, str], set[Role]] = {
     ("GET", "/pupils"): MEMBERS,
     ("GET", "/pupils/{pupil_id}"): MEMBERS,
     ("GET", "/pupils/{pupil_id}/chronology"): READERS,
+    ("GET", "/pupils/{pupil_id}/plans"): MEMBERS,
+    ("GET", "/pupils/{pupil_id}/assessments"): MEMBERS,
+    ("GET", "/pupils/{pupil_id}/profile"): MEMBERS,
+    ("GET", "/pupils/{pupil_id}/advice"): READERS,
+    ("GET", "/pupils/{pupil_id}/concerns"): READERS,
     ("POST", "/pupils/{pupil_id}/corrections"): ONLY_SENCO,
     ("POST", "/pupils/{pupil_id}/class-moves"): ONLY_SENCO,
     ("POST", "/pupils/{pupil_id}/needs"): ONLY_SENCO,
@@ -50,6 +57,7 @@ ROLES: dict[tuple[str, str], set[Role]] = {
     ("POST", "/pupils/{pupil_id}/assessments"): TEACHING,
     ("POST", "/pupils/{pupil_id}/assessments/{assessment_id}/corrections"): TEACHING,
     ("PUT", "/pupils/{pupil_id}/profile"): TEACHING,
+    ("PATCH", "/pupils/{pupil_id}/profile"): TEACHING,
     ("POST", "/pupils/{pupil_id}/advice"): ONLY_SENCO,
     ("POST", "/pupils/{pupil_id}/ehcp-milestones"): ONLY_SENCO,
     ("POST", "/pupils/{pupil_id}/disclosures"): ONLY_SENCO,
@@ -64,7 +72,11 @@ ROLES: dict[tuple[str, str], set[Role]] = {
     ("POST", "/plans/{plan_id}/review-date"): TEACHING,
     ("POST", "/plans/{plan_id}/closure"): TEACHING,
     ("POST", "/interventions"): ONLY_SENCO,
+    ("GET", "/interventions"): MEMBERS,
     ("GET", "/interventions/{intervention_id}"): MEMBERS,
+    ("PATCH", "/interventions/{intervention_id}"): ONLY_SENCO,
+    ("GET", "/interventions/{intervention_id}/sessions"): MEMBERS,
+    ("POST", "/interventions/{intervention_id}/missed-sessions/{missed_id}/void"): DELIVERING,
     ("POST", "/interventions/{intervention_id}/staff"): ONLY_SENCO,
     ("POST", "/interventions/{intervention_id}/staff/{staff_id}/unassign"): ONLY_SENCO,
     ("POST", "/interventions/{intervention_id}/enrolments"): ONLY_SENCO,
@@ -77,6 +89,7 @@ ROLES: dict[tuple[str, str], set[Role]] = {
     ("POST", "/interventions/{intervention_id}/reviews"): ONLY_SENCO,
     ("POST", "/interventions/{intervention_id}/end"): ONLY_SENCO,
     ("POST", "/staff"): ONLY_SENCO,
+    ("GET", "/staff"): READERS,
     ("GET", "/staff/{staff_id}"): READERS,
     ("POST", "/staff/{staff_id}/training"): ONLY_SENCO,
     ("GET", "/provision-map"): READERS,

@@ -44,11 +44,32 @@ ISOLATION: dict[str, Check] = {
     "/pupils/{pupil_id}/chronology": lambda a, b, own: problem(
         b.get(a.path("/pupils/{pupil_id}/chronology")), 404
     ),
+    "/pupils/{pupil_id}/plans": lambda a, b, own: problem(b.get(a.path("/pupils/{pupil_id}/plans")), 404),
+    "/pupils/{pupil_id}/assessments": lambda a, b, own: problem(
+        b.get(a.path("/pupils/{pupil_id}/assessments")), 404
+    ),
+    "/pupils/{pupil_id}/profile": lambda a, b, own: problem(b.get(a.path("/pupils/{pupil_id}/profile")), 404),
+    "/pupils/{pupil_id}/advice": lambda a, b, own: problem(b.get(a.path("/pupils/{pupil_id}/advice")), 404),
+    "/pupils/{pupil_id}/concerns": lambda a, b, own: problem(
+        b.get(a.path("/pupils/{pupil_id}/concerns")), 404
+    ),
     "/plans/{plan_id}": lambda a, b, own: problem(b.get(a.path("/plans/{plan_id}")), 404),
     "/interventions/{intervention_id}": lambda a, b, own: problem(
         b.get(a.path("/interventions/{intervention_id}")), 404
     ),
+    "/interventions": lambda a, b, own: (
+        _absent(a, text := _text(b.get("/interventions", params={"status": "all"}))),
+        _assert(own["intervention_id"] in text),
+    ),
+    "/interventions/{intervention_id}/sessions": lambda a, b, own: problem(
+        b.get(a.path("/interventions/{intervention_id}/sessions")), 404
+    ),
     "/staff/{staff_id}": lambda a, b, own: problem(b.get(a.path("/staff/{staff_id}")), 404),
+    "/staff": lambda a, b, own: (
+        _absent(a, _text(b.get("/staff"))),
+        _assert(b.get("/staff").json()["staff"] != []),
+    ),
+    "/me": lambda a, b, own: _assert(b.get("/me").json()["setting_id"] == own["setting_id"]),
     "/audit": lambda a, b, own: problem(b.get("/audit", params={"pupil_id": a.ids["pupil_id"]}), 404),
     "/provision-map": lambda a, b, own: (
         _absent(a, text := _text(b.get("/provision-map"))),
@@ -102,7 +123,7 @@ def test_given_two_settings_when_b_asks_every_query_route_then_it_never_sees_a(s
             {"name": "summer", "starts_on": "2027-04-12", "ends_on": "2027-07-21"},
         ],
     }
-    assert school.senco.put("/setting/term-dates", terms).status_code == 204
+    assert school.senco.put("/setting/term-dates", terms).status_code == 200
     assert school.senco.get("/setting/calendar", params={"academic_year": 2026}).json()["is_default"] is False
     b = other_setting(school)
     b_school = School(school.apdr, school.http, b.setting_id, "", b)  # type: ignore[arg-type]

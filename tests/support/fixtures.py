@@ -24,6 +24,8 @@ from tests.support.server import LiveServer
 
 PASSWORD = "correct horse battery"
 TODAY = date(2026, 11, 23)
+ADMITTED = date(2024, 9, 2)
+"""When the usual test pupil joined the setting: two years before the autumn of the tests."""
 _serials = itertools.count(1)
 
 
@@ -60,6 +62,9 @@ class Client:
 
     def put(self, path: str, json: Any = None, **kwargs: Any) -> httpx.Response:
         return self.request("PUT", path, json=json, **kwargs)
+
+    def patch(self, path: str, json: Any = None, **kwargs: Any) -> httpx.Response:
+        return self.request("PATCH", path, json=json, **kwargs)
 
     def create(self, path: str, json: Any) -> str:
         """POST, insist on 201, answer the new id."""
@@ -104,6 +109,7 @@ class School:
             "family_name": "Khan",
             "date_of_birth": "2017-03-14",
             "class_name": "4B",
+            "admitted_on": ADMITTED.isoformat(),
         } | overrides
         return self.senco.create("/pupils", body)
 

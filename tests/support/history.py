@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 from apdr.aggregates.codes import AreaOfNeed, AttendanceStatus, Delivery, Role, Weekday
 from apdr.aggregates.staff_member import StaffRole
 from apdr.application import Actor, SenRecord
-from tests.support.fixtures import TODAY, random_urn, upn
+from tests.support.fixtures import ADMITTED, TODAY, random_urn, upn
 
 
 class History:
@@ -30,6 +30,7 @@ class History:
         family_name: str = "Khan",
         born: date = date(2017, 3, 14),
         class_name: str = "4B",
+        admitted_on: date | None = ADMITTED,
     ) -> UUID:
         return self.record.register_pupil(
             self.senco,
@@ -39,6 +40,7 @@ class History:
             family_name=family_name,
             date_of_birth=born,
             class_name=class_name,
+            admitted_on=admitted_on,
         )
 
     def staff(self, name: str = "Jo Bloggs") -> UUID:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter
 
+from apdr.api.answers import CREATED, DONE
 from apdr.api.deps import AdminActor, Record
 from apdr.api.schemas.admin import SettingIn, SettingOut, UserDisableIn, UserIn
 from apdr.api.schemas.common import Created
@@ -14,7 +15,7 @@ from apdr.errors import InvalidInput, NotFound
 router = APIRouter(tags=["admin"])
 
 
-@router.post("/settings", status_code=status.HTTP_201_CREATED, response_model=Created)
+@router.post("/settings", **CREATED)
 def register_setting(body: SettingIn, actor: AdminActor, record: Record) -> Created:
     return Created(id=record.register_setting(actor, urn=body.urn, name=body.name))
 
@@ -25,7 +26,7 @@ def get_setting(setting_id: UUID, actor: AdminActor, record: Record) -> SettingO
     return SettingOut(id=setting.id, urn=setting.urn, name=setting.name)
 
 
-@router.post("/users", status_code=status.HTTP_201_CREATED, response_model=Created)
+@router.post("/users", **CREATED)
 def add_user(body: UserIn, actor: AdminActor, record: Record) -> Created:
     try:
         setting_id = record.setting_by_urn(body.setting).id if body.setting else None
@@ -42,6 +43,6 @@ def add_user(body: UserIn, actor: AdminActor, record: Record) -> Created:
     return Created(id=user_id)
 
 
-@router.post("/users/{user_id}/disable", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/users/{user_id}/disable", **DONE)
 def disable_user(user_id: UUID, body: UserDisableIn, actor: AdminActor, record: Record) -> None:
     record.disable_user(actor, user_id, reason=body.reason)

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
+from apdr.api.answers import DONE
 from apdr.api.deps import Reader, Record, Senco, Today, Views
 from apdr.api.schemas.alerts import (
     AlertKind,
@@ -15,13 +16,13 @@ from apdr.api.schemas.alerts import (
     AlertNoteIn,
     AlertOut,
     AlertStatus,
+    FoundOut,
     PolicyRunIn,
     PolicyRunOut,
 )
-from apdr.errors import InvalidInput, NotFound
+from apdr.errors import InvalidInput
 from apdr.policies.runner import PolicyRunner, alert_out
-from apdr.projections.alerts import alert_rows, find_alerts
-from apdr.projections.runner import ReadModels
+from apdr.projections.alerts import find_alerts
 
 router = APIRouter(tags=["alerts"])
 
@@ -51,29 +52,33 @@ def list_alerts(
     return AlertList(alerts=[AlertOut.model_validate(alert_out(r)) for r in rows])
 
 
-@router.post("/alerts/{alert_id}/acknowledge", response_model=AlertOut)
+@router.post("/alerts/{alert_id}/acknowledge", **DONE)
 def acknowledge_alert(
-    alert_id: UUID, actor: Senco, record: Record, views: Views, today: Today, body: AlertNoteIn | None = None
-) -> AlertOut:
-    """Seen, and being acted on: the alert stays until its cause goes."""
+    alert_id: UUID, actor: Senco, record: Record, today: Today, body: AlertNoteIn | None = None
+) -> None:
+    """Seen, and being acted on: the alert stays acknowledged, with its note,
+    for as long as its cause lasts. GET /alerts shows who acknowledged it and when."""
     record.acknowledge_alert(actor, alert_id, today=today, note=body.note if body else "")
-    return _alert(views, alert_id)
 
 
-@router.post("/alerts/{alert_id}/resolve", response_model=AlertOut)
+@router.post("/alerts/{alert_id}/resolve", **DONE)
 def resolve_alert(
-    alert_id: UUID, actor: Senco, record: Record, views: Views, today: Today, body: AlertNoteIn | None = None
-) -> AlertOut:
+    alert_id: UUID, actor: Senco, record: Record, today: Today, body: AlertNoteIn | None = None
+) -> None:
     """Resolved by hand. If its cause persists, the alert stays resolved; it is
     raised again only if the cause goes away and later comes back."""
     record.resolve_alert(actor, alert_id, today=today, note=body.note if body else "")
-    return _alert(views, alert_id)
 
 
 @router.post("/policies/run", response_model=PolicyRunOut)
 def run_policies(body: PolicyRunIn, actor: Senco, record: Record, views: Views, today: Today) -> PolicyRunOut:
     """Run every policy for the setting as of a date (today by default), and
-    answer which alerts it raised and which it resolved."""
+    answer which alerts it raised and which it resolved, and every cause it found.
+
+    The live alerts only move forward in time: a run as of a date before the
+    latest live run's (``live_as_of``) is a preview. It answers what the
+    policies find as of that date (``found``), raises and resolves nothing,
+    and changes no alert."""
     as_of = body.as_of or today
     if as_of > today:
         raise InvalidInput(
@@ -82,16 +87,10 @@ def run_policies(body: PolicyRunIn, actor: Senco, record: Record, views: Views, 
     result = PolicyRunner(record, views).run(actor, record.setting_id_of(actor), as_of)
     return PolicyRunOut(
         as_of=as_of,
+        preview=result.preview,
+        live_as_of=result.live_as_of,
         raised=[AlertOut.model_validate(a) for a in result.raised],
         resolved=[AlertOut.model_validate(a) for a in result.resolved],
+        found=[FoundOut.model_validate(f) for f in result.found],
         failed=result.failed,
     )
-
-
-def _alert(views: ReadModels, alert_id: UUID) -> AlertOut:
-    views.ensure_current(["alerts"])
-    with views.engine.connect() as conn:
-        rows = alert_rows(conn, [alert_id])
-    if not rows:
-        raise NotFound(f"there is no alert {alert_id}")
-    return AlertOut.model_validate(alert_out(rows[0]))

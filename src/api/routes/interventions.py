@@ -2,32 +2,42 @@
 
 from __future__ import annotations
 
+from datetime import date
+from enum import Enum
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response
 
 from apdr.aggregates import Intervention
-from apdr.api.deps import Delivering, PlanReader, Record, Senco, Today
-from apdr.api.schemas.common import Created
+from apdr.aggregates.codes import Role
+from apdr.aggregates.record_access import READ
+from apdr.api.answers import CREATED, DONE
+from apdr.api.deps import Delivering, Member, PlanReader, Record, Senco, Today, Views
+from apdr.api.schemas.common import Created, Day
 from apdr.api.schemas.interventions import (
     EnrolmentIn,
     EnrolmentOut,
     InterventionEndIn,
     InterventionIn,
+    InterventionList,
     InterventionOut,
     InterventionReviewIn,
     MissedSessionIn,
+    MissedSessionVoidIn,
     ObservationIn,
+    ScheduleChangeIn,
+    ScheduleOut,
     SessionCorrectionIn,
     SessionIn,
+    SessionRegister,
     SessionVoidIn,
     StaffAssignmentIn,
     WithdrawalIn,
 )
+from apdr.projections.provision_map import intervention_list, session_register
 
 router = APIRouter(prefix="/interventions", tags=["interventions"])
-CREATED = {"status_code": status.HTTP_201_CREATED, "response_model": Created}
-DONE = {"status_code": status.HTTP_204_NO_CONTENT}
 
 
 @router.post("", **CREATED)
@@ -35,7 +45,36 @@ def plan_intervention(body: InterventionIn, actor: Senco, record: Record) -> Cre
     return Created(id=record.plan_intervention(actor, **body.model_dump()))
 
 
-def intervention_out(i: Intervention) -> InterventionOut:
+class Status(Enum):
+    running = "running"
+    ended = "ended"
+    all = "all"
+
+
+@router.get("", response_model=InterventionList)
+def list_interventions(
+    actor: Member, record: Record, views: Views, today: Today, status: Status = Status.running
+) -> InterventionList:
+    """The setting's interventions (a teaching assistant: the ones they are
+    assigned to), each with its timetable today, staff and pupils."""
+    setting_id = record.setting_id_of(actor)
+    if actor.role is Role.ta and actor.staff_id is None:
+        return InterventionList(interventions=[])  # a TA's list holds only their own groups
+    views.ensure_current(["provision_map", "pupils"])
+    with views.engine.connect() as conn:
+        rows = intervention_list(
+            conn,
+            setting_id,
+            status=status.value,
+            today=today,
+            staff_id=actor.staff_id if actor.role is Role.ta else None,
+        )
+    return InterventionList.model_validate({"interventions": rows})
+
+
+def intervention_out(i: Intervention, today: date) -> InterventionOut:
+    """The intervention with its timetable as it stands today; ``schedule`` has every change."""
+    now = i.schedule_on(today)
     return InterventionOut(
         id=i.id,
         name=i.name,
@@ -46,16 +85,30 @@ def intervention_out(i: Intervention) -> InterventionOut:
         delivery=i.delivery,
         ratio=i.ratio,
         location=i.location,
-        weekdays=i.weekdays,
-        minutes_per_session=i.minutes_per_session,
-        withdrawn_from=i.withdrawn_from,
+        weekdays=list(now.weekdays),
+        minutes_per_session=now.minutes_per_session,
+        withdrawn_from=now.withdrawn_from,
+        outside_lessons=now.outside_lessons,
         starts_on=i.starts_on,
-        planned_weeks=i.planned_weeks,
-        planned_end=i.planned_end,
-        review_due_on=i.review_due_on,
+        planned_weeks=now.planned_weeks,
+        planned_end=now.planned_end(i.starts_on),
+        review_due_on=i.review_due_as_of(today),
         ended_on=i.ended_on,
         cost_per_year=i.cost_per_year,
         staff_ids=i.staff_ids,
+        schedule=[
+            ScheduleOut(
+                effective_on=sc.effective_on,
+                weekdays=list(sc.weekdays),
+                minutes_per_session=sc.minutes_per_session,
+                planned_weeks=sc.planned_weeks,
+                planned_end=sc.planned_end(i.starts_on),
+                review_due_on=sc.review_due_on,
+                withdrawn_from=sc.withdrawn_from,
+                outside_lessons=sc.outside_lessons,
+            )
+            for sc in i.schedules
+        ],
         enrolments=[
             EnrolmentOut(pupil_id=pupil_id, **span)
             for pupil_id, spans in i.enrolments.items()
@@ -67,8 +120,22 @@ def intervention_out(i: Intervention) -> InterventionOut:
 
 
 @router.get("/{intervention_id}", response_model=InterventionOut)
-def get_intervention(intervention_id: UUID, actor: PlanReader, record: Record) -> InterventionOut:
-    return intervention_out(record.intervention(actor, intervention_id))
+def get_intervention(
+    intervention_id: UUID, actor: PlanReader, record: Record, today: Today
+) -> InterventionOut:
+    return intervention_out(record.intervention(actor, intervention_id), today)
+
+
+@router.patch("/{intervention_id}", response_model=InterventionOut)
+def change_schedule(
+    intervention_id: UUID, body: ScheduleChangeIn, actor: Senco, record: Record, today: Today
+) -> InterventionOut:
+    """Change the timetable (weekdays, minutes, planned weeks, review date, lesson
+    missed) from ``effective_on`` on: after a review decides to continue, say.
+    What was expected before that date does not change. Sent again, it changes
+    nothing. Answers the intervention as it stands today, with every schedule."""
+    record.change_schedule(actor, intervention_id, **body.model_dump())
+    return intervention_out(record.intervention(actor, intervention_id), today)
 
 
 @router.post("/{intervention_id}/staff", **DONE)
@@ -112,6 +179,26 @@ def record_session(
     return Created(id=body.session_id)
 
 
+@router.get("/{intervention_id}/sessions", response_model=SessionRegister)
+def get_session_register(
+    intervention_id: UUID,
+    actor: Member,
+    record: Record,
+    views: Views,
+    first: Annotated[Day | None, Query(alias="from")] = None,
+    last: Annotated[Day | None, Query(alias="to")] = None,
+) -> SessionRegister:
+    """The intervention's register: every session recorded (as corrected, voided
+    ones marked), with each pupil's attendance, and the sessions recorded as missed."""
+    intervention = record.intervention(actor, intervention_id)
+    views.ensure_current(["provision_map"])
+    with views.engine.connect() as conn:
+        register = session_register(conn, intervention.id, first, last)
+    pupils = {m["pupil_id"] for s in register["sessions"] for m in s["attendance"]}
+    record.record_access(actor, kind=READ, what=f"session register of {intervention.name}", pupil_ids=pupils)
+    return SessionRegister.model_validate({"intervention_id": intervention.id, **register})
+
+
 @router.post("/{intervention_id}/sessions/{session_id}/corrections", **DONE)
 def correct_session(
     intervention_id: UUID,
@@ -139,6 +226,14 @@ def record_missed_session(
     intervention_id: UUID, body: MissedSessionIn, actor: Delivering, record: Record, today: Today
 ) -> Created:
     return Created(id=record.record_missed_session(actor, intervention_id, today=today, **body.model_dump()))
+
+
+@router.post("/{intervention_id}/missed-sessions/{missed_id}/void", **DONE)
+def void_missed_session(
+    intervention_id: UUID, missed_id: UUID, body: MissedSessionVoidIn, actor: Delivering, record: Record
+) -> None:
+    """A session recorded as missed that did take place after all."""
+    record.void_missed_session(actor, intervention_id, missed_id, reason=body.reason)
 
 
 @router.post("/{intervention_id}/observations", **CREATED)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter
 
 from apdr.aggregates import SupportPlan
 from apdr.aggregates.record_access import READ
-from apdr.api.deps import PlanReader, Record, Teaching, Today
+from apdr.api.answers import CREATED, DONE
+from apdr.api.deps import PlanReader, Record, Teaching, Today, Views
 from apdr.api.schemas.common import Created
 from apdr.api.schemas.plans import (
     AgreementIn,
@@ -17,17 +18,18 @@ from apdr.api.schemas.plans import (
     OutcomeOut,
     OutcomeRevisionIn,
     PlanIn,
+    PlanList,
     PlanOut,
+    PlanSummary,
     ReviewDateIn,
     ReviewIn,
     ReviewOut,
     StrategyIn,
     StrategyOut,
 )
+from apdr.projections.monitoring import pupil_plans
 
 router = APIRouter(tags=["plans"])
-CREATED = {"status_code": status.HTTP_201_CREATED, "response_model": Created}
-DONE = {"status_code": status.HTTP_204_NO_CONTENT}
 
 
 @router.post("/pupils/{pupil_id}/plans", **CREATED)
@@ -104,3 +106,29 @@ def move_review(plan_id: UUID, body: ReviewDateIn, actor: Teaching, record: Reco
 @router.post("/plans/{plan_id}/closure", **DONE)
 def close_plan(plan_id: UUID, body: ClosureIn, actor: Teaching, record: Record, today: Today) -> None:
     record.close_plan(actor, plan_id, today=today, **body.model_dump())
+
+
+@router.get("/pupils/{pupil_id}/plans", response_model=PlanList)
+def list_plans(pupil_id: UUID, actor: PlanReader, record: Record, views: Views) -> PlanList:
+    """The pupil's support plans, oldest first: each cycle's dates, whether it is open,
+    and the plan it follows. GET /plans/{id} gives a whole plan."""
+    pupil = record.pupil(actor, pupil_id)  # another setting's: 404; a TA's outside their reach: 403
+    record.record_access(actor, kind=READ, what="support plans", pupil_ids=[pupil.id])
+    views.ensure_current(["monitoring"])
+    with views.engine.connect() as conn:
+        rows = pupil_plans(conn, pupil.setting_id, pupil.id)
+    return PlanList(
+        plans=[
+            PlanSummary(
+                id=r["plan_id"],
+                pupil_id=r["pupil_id"],
+                starts_on=r["starts_on"],
+                review_due_on=r["review_due_on"],
+                status="open" if r["closed_on"] is None else "closed",
+                closed_on=r["closed_on"],
+                follows_plan_id=r["follows_plan_id"],
+                last_reviewed_on=r["last_reviewed_on"],
+            )
+            for r in rows
+        ]
+    )

@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query
 
 from apdr.aggregates import Pupil
 from apdr.aggregates.codes import NeedType, SenProvision
+from apdr.aggregates.pupil import PROFILE_SECTIONS
 from apdr.aggregates.record_access import READ
 from apdr.aggregates.school_year import age_in_years, year_group
-from apdr.api.deps import PlanReader, Record, Senco, Teaching, Today, Views
+from apdr.api.answers import CREATED, DONE
+from apdr.api.deps import PlanReader, Reader, Record, Senco, Teaching, Today, Views
 from apdr.api.schemas.common import Created, QueryText
 from apdr.api.schemas.pupils import (
     AdviceIn,
+    AdviceList,
+    AdviceOut,
     AssessmentCorrectionIn,
     AssessmentIn,
+    AssessmentList,
+    AssessmentOut,
     ClassMoveIn,
     ConcernIn,
+    ConcernList,
+    ConcernOut,
     DetailsCorrectionIn,
     EhcpMilestoneIn,
     EhcpMilestoneOut,
@@ -29,18 +37,22 @@ from apdr.api.schemas.pupils import (
     NeedIn,
     NeedOut,
     ParentNotificationIn,
+    ProfileChangeIn,
     ProfileIn,
+    ProfileOut,
     PupilIn,
     PupilList,
     PupilOut,
     PupilSummary,
     SenStatusIn,
 )
+from apdr.application import Actor, SenRecord
+from apdr.projections.chronology import pupil_entries_of_kinds
+from apdr.projections.impact import pupil_assessments
 from apdr.projections.pupils import find_pupils
+from apdr.projections.runner import ReadModels
 
 router = APIRouter(prefix="/pupils", tags=["pupils"])
-CREATED = {"status_code": status.HTTP_201_CREATED, "response_model": Created}
-DONE = {"status_code": status.HTTP_204_NO_CONTENT}
 
 
 @router.post("", **CREATED)
@@ -105,6 +117,7 @@ def pupil_out(pupil: Pupil, today: date) -> PupilOut:
         current_plan_id=pupil.current_plan_id,
         plan_ids=pupil.plan_ids,
         ehcp_milestones=[EhcpMilestoneOut(**m) for m in pupil.ehcp],
+        admitted_on=pupil.admitted_on,
         left_on=pupil.left_on,
         version=pupil.version,
     )
@@ -180,12 +193,29 @@ def correct_assessment(
     record.correct_assessment(actor, pupil_id, today=today, assessment_id=assessment_id, **body.model_dump())
 
 
-@router.put("/{pupil_id}/profile", **CREATED)
-def update_profile(pupil_id: UUID, body: ProfileIn, actor: Teaching, record: Record, today: Today) -> Created:
-    """Replace the one-page profile; earlier versions stay in the chronology."""
+@router.put("/{pupil_id}/profile", response_model=ProfileOut)
+def replace_profile(
+    pupil_id: UUID, body: ProfileIn, actor: Teaching, record: Record, today: Today
+) -> ProfileOut:
+    """Replace the whole one-page profile (a section left out is emptied); earlier
+    versions stay in the chronology. Sent again, it changes nothing."""
     sections = body.model_dump(exclude={"updated_on"})
-    record.update_profile(actor, pupil_id, today=today, updated_on=body.updated_on or today, **sections)
-    return Created(id=pupil_id)
+    pupil = record.update_profile(
+        actor, pupil_id, today=today, sections=sections, updated_on=body.updated_on, replace=True
+    )
+    return profile_out(pupil)
+
+
+@router.patch("/{pupil_id}/profile", response_model=ProfileOut)
+def change_profile(
+    pupil_id: UUID, body: ProfileChangeIn, actor: Teaching, record: Record, today: Today
+) -> ProfileOut:
+    """Change the sections given; the others stay as they are."""
+    sections = body.model_dump(exclude={"updated_on"}, exclude_none=True)
+    pupil = record.update_profile(
+        actor, pupil_id, today=today, sections=sections, updated_on=body.updated_on, replace=False
+    )
+    return profile_out(pupil)
 
 
 @router.post("/{pupil_id}/advice", **CREATED)
@@ -211,3 +241,72 @@ def share_information(
 @router.post("/{pupil_id}/leaving", **DONE)
 def record_leaving(pupil_id: UUID, body: LeavingIn, actor: Senco, record: Record, today: Today) -> None:
     record.record_leaving(actor, pupil_id, today=today, **body.model_dump())
+
+
+# -- reading the record back ---------------------------------------------------
+
+
+@router.get("/{pupil_id}/assessments", response_model=AssessmentList)
+def list_assessments(pupil_id: UUID, actor: PlanReader, record: Record, views: Views) -> AssessmentList:
+    """The pupil's assessments in the order they were taken, values as corrected."""
+    pupil = record.pupil(actor, pupil_id)  # another setting's: 404; a TA's outside their reach: 403
+    record.record_access(actor, kind=READ, what="assessments", pupil_ids=[pupil.id])
+    views.ensure_current(["impact"])
+    with views.engine.connect() as conn:
+        rows = pupil_assessments(conn, pupil.id)
+    return AssessmentList(
+        assessments=[
+            AssessmentOut(
+                id=r["assessment_id"],
+                instrument=r["instrument"],
+                measure=r["measure"],
+                scale=r["scale"],
+                value=r["value"],
+                assessed_on=r["assessed_on"],
+                kind=r["kind"],
+                intervention_id=r["intervention_id"],
+            )
+            for r in rows
+        ]
+    )
+
+
+@router.get("/{pupil_id}/profile", response_model=ProfileOut)
+def get_profile(pupil_id: UUID, actor: PlanReader, record: Record) -> ProfileOut:
+    """The one-page profile as it stands; every section empty until one is written."""
+    pupil = record.pupil(actor, pupil_id)
+    record.record_access(actor, kind=READ, what="one-page profile", pupil_ids=[pupil.id])
+    return profile_out(pupil)
+
+
+def profile_out(pupil: Pupil) -> ProfileOut:
+    profile = pupil.profile or {}
+    return ProfileOut(
+        **{section: profile.get(section) or "" for section in PROFILE_SECTIONS},
+        updated_on=profile.get("updated_on"),
+    )
+
+
+@router.get("/{pupil_id}/advice", response_model=AdviceList)
+def list_advice(pupil_id: UUID, actor: Reader, record: Record, views: Views) -> AdviceList:
+    """Advice from outside professionals, oldest first."""
+    received = _recorded(record, views, actor, pupil_id, "advice_received", "advice")
+    return AdviceList(advice=[AdviceOut.model_validate(a | {"id": a["advice_id"]}) for a in received])
+
+
+@router.get("/{pupil_id}/concerns", response_model=ConcernList)
+def list_concerns(pupil_id: UUID, actor: Reader, record: Record, views: Views) -> ConcernList:
+    """Concerns raised about the pupil, oldest first."""
+    raised = _recorded(record, views, actor, pupil_id, "concern_raised", "concerns")
+    return ConcernList(concerns=[ConcernOut.model_validate(c | {"id": c["concern_id"]}) for c in raised])
+
+
+def _recorded(
+    record: SenRecord, views: ReadModels, actor: Actor, pupil_id: UUID, kind: str, what: str
+) -> list[dict[str, Any]]:
+    """What each of the pupil's chronology entries of ``kind`` recorded, oldest first (a read, audited)."""
+    pupil = record.pupil(actor, pupil_id)
+    record.record_access(actor, kind=READ, what=what, pupil_ids=[pupil.id])
+    views.ensure_current(["chronology"])
+    with views.engine.connect() as conn:
+        return [e["data"] for e in pupil_entries_of_kinds(conn, pupil.id, [kind])]

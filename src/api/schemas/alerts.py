@@ -53,10 +53,30 @@ class PolicyRunIn(Body):
     as_of: Day | None = Field(None, description="run as of the end of this day (default: today)")
 
 
+class FoundOut(Out):
+    """A cause the policies found, shaped like the alert it raises (or keeps)."""
+
+    id: UUID = Field(description="the id of the alert for this cause")
+    kind: str
+    status: str = Field(description="open: the alert as it would be")
+    raised_on: date = Field(description="the run's as-of date")
+    summary: str
+    pupil_id: UUID | None
+    intervention_id: UUID | None
+    plan_id: UUID | None
+    subject: str
+
+
 class PolicyRunOut(Out):
     as_of: date
-    raised: list[AlertOut]
-    resolved: list[AlertOut]
+    preview: bool = Field(
+        description="true when as_of is before the latest live run: the answer says what the "
+        "policies find as of that date, and no alert is changed (the live alerts only move forward)"
+    )
+    live_as_of: date | None = Field(description="the as-of date of the latest live run, after this one")
+    raised: list[AlertOut] = Field(description="alerts this run raised (none in a preview)")
+    resolved: list[AlertOut] = Field(description="alerts this run resolved (none in a preview)")
+    found: list[FoundOut] = Field(description="every cause the policies find as of as_of")
     failed: list[str] = Field(description="policies that could not run (see the server's log)")
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import Field
@@ -129,3 +129,20 @@ class PlanOut(Out):
     closed_on: date | None
     closed_reason: str | None
     version: int
+
+
+class PlanSummary(Out):
+    """One of a pupil's plans, as listed: GET /plans/{id} gives the whole plan."""
+
+    id: UUID
+    pupil_id: UUID
+    starts_on: date
+    review_due_on: date | None
+    status: Literal["open", "closed"]
+    closed_on: date | None
+    follows_plan_id: UUID | None
+    last_reviewed_on: date | None
+
+
+class PlanList(Out):
+    plans: list[PlanSummary]

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, PlainSerializer, StringConstraints
 
 from apdr.aggregates.codes import (
     AdviceSource,
@@ -29,6 +29,7 @@ class PupilIn(Body):
     family_name: Name
     date_of_birth: Day
     class_name: Annotated[str, StringConstraints(min_length=1, max_length=50)]
+    admitted_on: Day | None = Field(None, description="The day the pupil joined the setting (default: today)")
 
 
 class DetailsCorrectionIn(Body):
@@ -77,6 +78,9 @@ class ConcernIn(Body):
 
 
 class AssessmentIn(Body):
+    assessment_id: UUID | None = Field(
+        None, description="Made by the client (optional): sending the same assessment again changes nothing"
+    )
     instrument: Short
     measure: Short
     scale: Scale
@@ -105,6 +109,21 @@ class ProfileIn(Body):
     what_does_not_help: Text = Field("", description="What does not help me")
     aspirations: Text = ""
     teacher_needs_to_know: Text = Field("", description="What my teacher needs to know to support me")
+    updated_on: Day | None = Field(None, description="Defaults to today")
+
+
+class ProfileChangeIn(Body):
+    """The sections to change; the others stay as they are."""
+
+    like_and_admire: Text | None = None
+    important_to_me: Text | None = None
+    likes: Text | None = None
+    dislikes: Text | None = None
+    finds_hard: Text | None = None
+    what_helps: Text | None = None
+    what_does_not_help: Text | None = None
+    aspirations: Text | None = None
+    teacher_needs_to_know: Text | None = None
     updated_on: Day | None = Field(None, description="Defaults to today")
 
 
@@ -184,5 +203,75 @@ class PupilOut(Out):
     current_plan_id: UUID | None
     plan_ids: list[UUID]
     ehcp_milestones: list[EhcpMilestoneOut]
+    admitted_on: date
     left_on: date | None
     version: int
+
+
+# -- reading the record back ---------------------------------------------------
+
+
+class ProfileOut(Out):
+    """The one-page profile as it stands: every section "" and ``updated_on`` null until one is written."""
+
+    like_and_admire: str
+    important_to_me: str
+    likes: str
+    dislikes: str
+    finds_hard: str
+    what_helps: str
+    what_does_not_help: str
+    aspirations: str
+    teacher_needs_to_know: str
+    updated_on: date | None
+
+
+AssessmentValue = Annotated[
+    Decimal,
+    PlainSerializer(
+        lambda d: int(d) if d == d.to_integral_value() else float(d),
+        return_type=int | float,
+        when_used="json",
+    ),
+    Field(description="as recorded, or as last corrected: a number (84, 84.5)"),
+]
+
+
+class AssessmentOut(Out):
+    id: UUID
+    instrument: str
+    measure: str
+    scale: Scale
+    value: AssessmentValue
+    assessed_on: date
+    kind: AssessmentKind
+    intervention_id: UUID | None
+
+
+class AssessmentList(Out):
+    assessments: list[AssessmentOut]
+
+
+class AdviceOut(Out):
+    id: UUID
+    source: AdviceSource
+    received_on: date
+    author: str
+    summary: str
+    recommendations: list[str]
+
+
+class AdviceList(Out):
+    advice: list[AdviceOut]
+
+
+class ConcernOut(Out):
+    id: UUID
+    raised_on: date
+    raised_by: ConcernSource
+    raised_by_name: str
+    concern: str
+
+
+class ConcernList(Out):
+    concerns: list[ConcernOut]

@@ -33,3 +33,14 @@ class StaffOut(Out):
     role: StaffRole
     email: str | None
     training: list[TrainingOut]
+
+
+class StaffSummary(Out):
+    id: UUID
+    name: str
+    role: StaffRole
+    training: list[TrainingOut]
+
+
+class StaffList(Out):
+    staff: list[StaffSummary]
