@@ -35,7 +35,7 @@ from apdr.api.schemas.interventions import (
     StaffAssignmentIn,
     WithdrawalIn,
 )
-from apdr.projections.provision_map import intervention_list, session_register
+from apdr.projections.interventions import intervention_list, session_register
 
 router = APIRouter(prefix="/interventions", tags=["interventions"])
 
