@@ -52,10 +52,16 @@ def _reviewed_late(school: School) -> tuple[str, str]:
     of 20 October, not as of November."""
     pupil = school.pupil(given_name="Cara", family_name="Jones", admitted_on="2025-09-01")
     plan = school.plan(pupil, starts_on="2026-09-07", review_due_on="2026-10-05")
+    _review(school, plan, "2026-10-30")
+    return pupil, plan
+
+
+def _review(school: School, plan: str, on: str) -> None:
+    """The plan reviewed on ``on``, its outcome partly met, to continue until February."""
     outcome_id = school.senco.get(f"/plans/{plan}").json()["outcomes"][0]["id"]
     review = {
-        "reviewed_on": "2026-10-30",
-        "outcomes": [{"outcome_id": outcome_id, "rating": "partly_met", "evidence": "58 words a minute"}],
+        "reviewed_on": on,
+        "outcomes": [{"outcome_id": outcome_id, "rating": "partly_met", "evidence": "60 words a minute"}],
         "tried": "Precision teaching",
         "learned": "",
         "pleased": "",
@@ -66,7 +72,6 @@ def _reviewed_late(school: School) -> tuple[str, str]:
         "next_review_due_on": "2027-02-12",
     }
     assert school.senco.post(f"/plans/{plan}/reviews", review).status_code == 201
-    return pupil, plan
 
 
 def _field(response: Any) -> str:
@@ -134,20 +139,7 @@ def test_given_an_overdue_plan_when_it_is_reviewed_then_the_next_run_resolves_it
 ) -> None:
     _, plan = _overdue_plan(school)
     (alert,) = _run(school)["raised"]
-    outcome_id = school.senco.get(f"/plans/{plan}").json()["outcomes"][0]["id"]
-    review = {
-        "reviewed_on": "2026-11-17",
-        "outcomes": [{"outcome_id": outcome_id, "rating": "partly_met", "evidence": "62 words a minute"}],
-        "tried": "Precision teaching",
-        "learned": "",
-        "pleased": "",
-        "concerned": "",
-        "pupil_views": "",
-        "parent_views": "",
-        "decision": "continue",
-        "next_review_due_on": "2027-02-12",
-    }
-    assert school.senco.post(f"/plans/{plan}/reviews", review).status_code == 201
+    _review(school, plan, "2026-11-17")
 
     result = _run(school, "2026-11-17")
 
