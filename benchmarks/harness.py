@@ -104,7 +104,9 @@ def database(kind: str) -> Iterator[Settings]:
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
     try:
-        yield fast_settings(database_url=POSTGRES_URL, database_schema=schema)
+        with tempfile.TemporaryDirectory(prefix="apdr-bench-") as directory:
+            key_file = Path(directory) / "token.key"
+            yield fast_settings(database_url=POSTGRES_URL, database_schema=schema, token_key_file=key_file)
     finally:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))

@@ -20,6 +20,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, RecordConflictError
 
+from apdr import token_keys
 from apdr.aggregates import (
     Alert,
     Intervention,
@@ -39,6 +40,7 @@ from apdr.aggregates.staff_member import StaffRole
 from apdr.config import Settings
 from apdr.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from apdr.persistence import event_store_env, register_transcodings
+from apdr.token_keys import TokenKeys
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
@@ -66,14 +68,33 @@ class Actor:
     pupils_in_reach: frozenset[UUID] | None = None
     """For a teaching assistant, the pupils of the interventions they are assigned
     to (worked out by the API for the routes that read pupils; None: not worked out)."""
+    admin_of: frozenset[UUID] = frozenset()
+    all_settings: bool = False
+    """An admin's scope: the settings they manage, or every setting."""
 
     @classmethod
     def system(cls, name: str = "apdr") -> Actor:
-        return cls(email=name, role=Role.admin, setting_id=None)
+        """The command line: an admin of every setting, as whoever runs it on the server is."""
+        return cls(email=name, role=Role.admin, setting_id=None, all_settings=True)
+
+    @classmethod
+    def of(cls, user: User) -> Actor:
+        return cls(
+            email=user.email,
+            role=user.role,
+            setting_id=user.setting_id,
+            staff_id=user.staff_id,
+            user_id=user.id,
+            admin_of=user.admin_of,
+            all_settings=user.all_settings,
+        )
 
     @property
     def is_system(self) -> bool:
         return self.user_id is None and self.role is Role.admin
+
+    def administers(self, setting_id: UUID) -> bool:
+        return self.role is Role.admin and (self.all_settings or setting_id in self.admin_of)
 
 
 class SenRecord(Application):
@@ -86,7 +107,7 @@ class SenRecord(Application):
             time_cost=self.settings.password_hash_iterations,
             memory_cost=self.settings.password_hash_memory_kib,
         )
-        self._signing_key: SigningKey | None = None
+        self._signing_key: TokenKeys | SigningKey | None = None
         self._calendars: dict[tuple[UUID, int, int], SchoolCalendar] = {}
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -174,6 +195,9 @@ class SenRecord(Application):
     # -- settings and users ---------------------------------------------------
 
     def register_setting(self, actor: Actor, *, urn: str, name: str) -> UUID:
+        if not actor.all_settings:
+            # A scoped admin manages the settings they were given, and cannot widen that.
+            raise Forbidden("registering a setting needs an admin of every setting (see 'apdr users add')")
         setting = Setting.register(urn=urn, name=name, recorded_by=actor.email)
         if self._find(setting.id) is not None:
             raise Conflict(f"a setting with URN {setting.urn} is already registered")
@@ -183,10 +207,17 @@ class SenRecord(Application):
     def setting(self, setting_id: UUID) -> Setting:
         return self._get(Setting, setting_id, Actor.system())
 
-    def setting_by_urn(self, urn: str) -> Setting:
+    def managed_setting(self, actor: Actor, setting_id: UUID) -> Setting:
+        """A setting the admin manages; any other is not there, as far as they may know."""
+        if not actor.administers(setting_id):
+            raise NotFound(f"there is no setting {setting_id}")
+        return self.setting(setting_id)
+
+    def setting_by_urn(self, urn: str, actor: Actor | None = None) -> Setting:
+        """The setting with this URN; given an admin, only one they manage."""
         setting = self._find(Setting.create_id(urn.strip()))
-        if not isinstance(setting, Setting):
-            raise NotFound(f"no setting has URN {urn}")
+        if not isinstance(setting, Setting) or (actor is not None and not actor.administers(setting.id)):
+            raise NotFound(f"no setting {'you manage ' if actor else ''}has URN {urn}")
         return setting
 
     def set_term_dates(
@@ -215,11 +246,16 @@ class SenRecord(Application):
         password: str,
         setting_id: UUID | None = None,
         staff_id: UUID | None = None,
+        admin_of: Iterable[UUID] = (),
+        all_settings: bool = False,
     ) -> UUID:
         if len(password) < 10:
             raise InvalidInput("password", "a password has at least 10 characters")
-        if setting_id is not None:
-            self.setting(setting_id)
+        admin_of = list(admin_of)
+        self._may_give(actor, [setting_id] if setting_id else [], "setting")
+        self._may_give(actor, admin_of, "settings")
+        if all_settings and not actor.is_system:
+            raise Forbidden("an admin of every setting is made only with the command line")
         if staff_id is not None:
             if setting_id is None:
                 raise InvalidInput("staff_id", "only a user of a setting is linked to its staff")
@@ -230,12 +266,20 @@ class SenRecord(Application):
             setting_id=setting_id,
             staff_id=staff_id,
             password_hash=self.passwords.hash(password),
+            admin_of=admin_of,
+            all_settings=all_settings,
             recorded_by=actor.email,
         )
         if self._find(user.id) is not None:
             raise Conflict(f"{user.email} already has an account")
         self._save_new(user, f"{user.email} already has an account")
         return user.id
+
+    def _may_give(self, actor: Actor, setting_ids: Iterable[UUID], field: str) -> None:
+        """An admin gives access only to settings they manage themselves."""
+        for setting_id in setting_ids:
+            if not actor.administers(setting_id) or self._find(setting_id) is None:
+                raise InvalidInput(field, f"there is no setting {setting_id} that you manage")
 
     def _save_new(self, aggregate: Aggregate, conflict: str) -> None:
         try:
@@ -249,12 +293,37 @@ class SenRecord(Application):
             raise NotFound(f"there is no user {user_id}")
         return user
 
+    def _managed_user(self, actor: Actor, user_id: UUID) -> User:
+        """A user whose every setting the admin manages; any other is not there to them."""
+        user = self.user(user_id)
+        settings = [user.setting_id] if user.setting_id else list(user.admin_of)
+        beyond_any_one = user.all_settings or not settings  # every setting, or (made before scopes) none
+        if (beyond_any_one and not actor.all_settings) or not all(map(actor.administers, settings)):
+            raise NotFound(f"there is no user {user_id}")
+        return user
+
     def disable_user(self, actor: Actor, user_id: UUID, *, reason: str) -> None:
+        self._managed_user(actor, user_id)
         self._update(
             User,
             user_id,
             Actor.system(actor.email),
             lambda u: u.disable(reason=reason, recorded_by=actor.email),
+        )
+
+    def change_admin_scope(
+        self, actor: Actor, user_id: UUID, *, admin_of: Iterable[UUID], all_settings: bool
+    ) -> None:
+        """Give an admin their settings (the command line's: it widens access)."""
+        if not actor.is_system:
+            raise Forbidden("an admin's settings are changed only with the command line")
+        admin_of = list(admin_of)
+        self._may_give(actor, admin_of, "settings")
+        self._update(
+            User,
+            user_id,
+            actor,
+            lambda u: u.change_scope(admin_of=admin_of, all_settings=all_settings, recorded_by=actor.email),
         )
 
     def authenticate(self, email: str, password: str) -> User:
@@ -273,12 +342,17 @@ class SenRecord(Application):
             raise NotAuthenticated("this account is disabled")
         return user
 
-    def signing_key(self, *, fresh: bool = False) -> SigningKey:
+    def signing_key(self, *, fresh: bool = False) -> TokenKeys | SigningKey:
         """The key that signs tokens, kept in memory once read. With ``fresh``, read
         it again: a token that does not verify may be signed by a key another
-        process has rotated to since."""
+        process has rotated to since. It comes from outside the database, or,
+        where events are encrypted, from the event store (see ``token_keys``)."""
         if self._signing_key is not None and not fresh:
             return self._signing_key
+        self._signing_key = token_keys.from_settings(self.settings) or self._stored_signing_key()
+        return self._signing_key
+
+    def _stored_signing_key(self) -> SigningKey:
         key = self._find(SigningKey.ID)
         if not isinstance(key, SigningKey):
             key = SigningKey.generate()
@@ -287,7 +361,6 @@ class SenRecord(Application):
             except RecordConflictError:
                 # Another worker generated it first: use theirs.
                 key = self.repository.get(SigningKey.ID)
-        self._signing_key = key
         return key
 
     # -- staff --------------------------------------------------------------

@@ -8,16 +8,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Any
+from uuid import UUID
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
 
+from apdr.aggregates import User
 from apdr.aggregates.codes import Role
+from apdr.aggregates.user import normalise_email
 from apdr.application import Actor
 from apdr.config import Settings
 from apdr.errors import ApdrError, InvalidInput
 from apdr.policies.runner import PolicyRunner
+from apdr.projections.accounts import accounts_reaching
+from apdr.projections.monitoring import registered_urns
 from apdr.runtime import Apdr
 
 app = typer.Typer(help="apdr: the SEN-support record of a school.", no_args_is_help=True)
@@ -104,27 +110,86 @@ def add_setting(
     console.print(f"setting {urn} registered: {setting_id}")
 
 
+SettingsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--setting",
+        help="URN of the user's setting; for an admin, of each setting they manage (repeat it for a trust)",
+    ),
+]
+AllSettingsOption = Annotated[
+    bool, typer.Option("--all-settings", help="For an admin: every setting, now and to come")
+]
+
+
 @users_app.command("add")
 def add_user(
     email: str,
     role: Annotated[Role, typer.Option(help="admin, senco, teacher, ta or leader")],
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
-    setting: Annotated[str | None, typer.Option(help="URN of the user's setting (not for an admin)")] = None,
+    setting: SettingsOption = None,
+    all_settings: AllSettingsOption = False,
     staff_id: Annotated[str | None, typer.Option(help="The member of staff this user is (for a TA)")] = None,
 ) -> None:
-    """Add a user with one role in one setting."""
-    from uuid import UUID
-
+    """Add a user with one role in one setting, or an admin of some settings (or of all)."""
     with running() as apdr:
-        setting_id = apdr.record.setting_by_urn(setting).id if setting else None
+        setting_ids = [apdr.record.setting_by_urn(urn).id for urn in setting or []]
+        if role is Role.admin:
+            home, admin_of = None, setting_ids
+        elif len(setting_ids) > 1:
+            raise InvalidInput("setting", f"{role.article} belongs to one setting, not {len(setting_ids)}")
+        else:
+            home, admin_of = (setting_ids[0] if setting_ids else None), []
         try:
             staff = UUID(staff_id) if staff_id else None
         except ValueError:
             raise InvalidInput("staff_id", f"{staff_id!r} is not an id") from None
         user_id = apdr.record.add_user(
-            CLI, email=email, role=role, password=password, setting_id=setting_id, staff_id=staff
+            CLI,
+            email=email,
+            role=role,
+            password=password,
+            setting_id=home,
+            staff_id=staff,
+            admin_of=admin_of,
+            all_settings=all_settings,
         )
     console.print(f"user {email} added as {role.value}: {user_id}")
+
+
+@users_app.command("scope")
+def scope_admin(email: str, setting: SettingsOption = None, all_settings: AllSettingsOption = False) -> None:
+    """Give an admin the settings they manage (an admin made before scopes manages none until then)."""
+    with running() as apdr:
+        setting_ids = [apdr.record.setting_by_urn(urn).id for urn in setting or []]
+        apdr.record.change_admin_scope(
+            CLI, User.create_id(email), admin_of=setting_ids, all_settings=all_settings
+        )
+    managed = "every setting" if all_settings else ", ".join(setting or [])
+    console.print(f"{normalise_email(email)} now manages {managed}")
+
+
+@users_app.command("list")
+def list_users(
+    setting: Annotated[str | None, typer.Option(help="URN: only the accounts that reach it")] = None,
+) -> None:
+    """Every account (or those that can reach one setting's pupils): who made it, when, whether disabled."""
+    with running() as apdr:
+        setting_ids = [apdr.record.setting_by_urn(setting).id] if setting else None
+        apdr.read_models.ensure_current(["accounts"])
+        with apdr.engine.connect() as conn:
+            users = accounts_reaching(conn, setting_ids)
+    table = Table("email", "role", "setting", "created by", "created", "disabled")
+    for user in users:
+        table.add_row(
+            user["email"],
+            user["role"].value,
+            str(user["setting_id"] or ""),
+            user["created_by"],
+            f"{user['created_at']:%Y-%m-%d}",
+            str(user["disabled_on"] or ""),
+        )
+    console.print(table)
 
 
 @app.command()
@@ -140,12 +205,25 @@ def demo(
             "'school' (1,500 pupils), 'trust' (10 schools) or 'la' (over a million events)"
         ),
     ] = None,
+    alongside: Annotated[
+        bool,
+        typer.Option(
+            "--alongside",
+            help="Load it even though the database holds other settings (its users see only the demo's)",
+        ),
+    ] = False,
 ) -> None:
     """Load a demo school (a few dozen pupils on the register, a term of support) to look around;
     with --scale, years of synthetic history for a school, a trust or a local authority."""
-    from apdr.demo import DEMO_PASSWORD, load_demo_school
+    from apdr.demo import DEMO_PASSWORD, DEMO_URN, load_demo_school
+    from apdr.synthetic import SCALES, plan_for
 
     day = _parse_date(as_of) if as_of else Settings().current_date()
+    with running() as apdr:
+        if scale is not None and scale not in SCALES:
+            raise InvalidInput("scale", f"scale is one of {', '.join(SCALES)}, not {scale!r}")
+        demo_urns = {s.urn for s in plan_for(scale, seed).settings} if scale else {DEMO_URN}
+        _refuse_beside_real_settings(apdr, demo_urns, alongside)
     if scale is not None:
         _demo_at_scale(scale, seed, day)
         return
@@ -163,14 +241,27 @@ def demo(
         console.print("sign in with any of: " + ", ".join(_demo_emails()) + f"  (password: {DEMO_PASSWORD})")
 
 
+def _refuse_beside_real_settings(apdr: Apdr, demo_urns: set[str], alongside: bool) -> None:
+    """A demo's passwords are published: its data goes into a real school's database only when asked."""
+    apdr.read_models.ensure_current(["monitoring"])
+    with apdr.engine.connect() as conn:
+        others = [urn for urn in registered_urns(conn) if urn not in demo_urns]
+    if others and not alongside:
+        console.print(
+            f"[red]this database holds {len(others)} other setting(s) ({', '.join(others[:3])}"
+            f"{', …' if len(others) > 3 else ''}): the demo's published passwords do not belong beside "
+            "them; load it into its own database, or pass --alongside[/red]",
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
+
+
 def _demo_at_scale(scale: str, seed: int, day: date) -> None:
     """``apdr demo --scale``: years of synthetic history written in batches, then the read models."""
     from apdr.errors import NotFound
-    from apdr.synthetic import SCALES, SYNTHETIC_PASSWORD, generate, plan_for
+    from apdr.synthetic import SYNTHETIC_PASSWORD, generate, plan_for
 
     with running() as apdr:
-        if scale not in SCALES:
-            raise InvalidInput("scale", f"scale is one of {', '.join(SCALES)}, not {scale!r}")
         plan = plan_for(scale, seed)
         for spec in plan.settings:
             try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr
@@ -28,7 +29,25 @@ class Settings(BaseSettings):
         None,
         description="Comma-separated base64 keys of earlier rotations, to read the events written under them",
     )
+    database_timeout_seconds: int = Field(
+        3,
+        ge=1,
+        le=30,
+        description="The longest a request waits on the database (to connect, for a pooled connection, "
+        "for a lock) before it answers 503: a tablet is told to retry rather than left hanging",
+    )
     token_minutes: int = Field(480, ge=1, description="How long an access token lasts: a school day")
+    token_key: SecretStr | None = Field(
+        None,
+        description="The key that signs access tokens (32 characters or more), outside the database",
+    )
+    token_key_file: Path | None = Field(
+        None, description="A secret file holding the key that signs access tokens (made if it is not there)"
+    )
+    token_previous_keys: SecretStr | None = Field(
+        None,
+        description="Comma-separated earlier token keys: tokens they signed still verify until they expire",
+    )
     sign_in_failures_per_username: int = Field(
         5, ge=1, description="Failed sign-ins a minute for one username before 429"
     )

@@ -341,6 +341,8 @@ class _DemoHistory:
                     password=DEMO_PASSWORD,
                     setting_id=None if role is Role.admin else self.setting_id,
                     staff_id=staff.get(name) if role is Role.ta else None,
+                    # Its password is published: the demo's admin manages the demo school alone.
+                    admin_of=[self.setting_id] if role is Role.admin else (),
                 )
 
     def _pupils(self) -> list[dict]:

@@ -53,6 +53,9 @@ class Apdr:
 
     @classmethod
     def open(cls, settings: Settings | None = None) -> Apdr:
+        # Here, not at the top: apdr.api imports this module.
+        from apdr.api import throttle
+
         settings = settings or Settings()
         engine = read_model_engine(settings)
         with _setting_up(engine, settings):
@@ -61,6 +64,7 @@ class Apdr:
                 record, engine, all_projections(), batch_size=settings.projection_batch_size
             )
             read_models.create_tables()
+            throttle.create_table(engine)
         return cls(settings, record, engine, read_models)
 
     def start_worker(self) -> None:

@@ -8,8 +8,10 @@ with APDR_REQUIRE_POSTGRES=1 (as CI sets it) they fail instead.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -47,6 +49,9 @@ def fast_settings(**overrides: object) -> Settings:
     """Settings for tests: a cheap password hash, quick polling."""
     values = {"password_hash_memory_kib": 64, "password_hash_iterations": 1, "projection_poll_seconds": 0.05}
     values.update(overrides)
+    if str(values.get("database_url", "")).startswith("postgresql"):
+        # The token key's file, outside the working tree (SQLite keeps it beside its database).
+        values.setdefault("token_key_file", Path(tempfile.gettempdir()) / "apdr-tests-token.key")
     return Settings(**values)  # type: ignore[arg-type]
 
 

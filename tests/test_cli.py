@@ -91,7 +91,9 @@ def test_given_a_setting_when_a_user_is_added_then_they_can_sign_in(env: dict[st
         "--password",
         PASSWORD,
     )
-    admin = ok(env, "users", "add", "it@trust.example", "--role", "admin", "--password", PASSWORD)
+    admin = ok(
+        env, "users", "add", "it@trust.example", "--role", "admin", "--all-settings", "--password", PASSWORD
+    )
 
     running = opened(env)
     try:
@@ -109,7 +111,7 @@ def test_given_a_setting_when_a_user_is_added_then_they_can_sign_in(env: dict[st
         setting.id,
         User.create_id("priya@oakfield.example"),
     )
-    assert (it.role, it.setting_id) == (Role.admin, None)
+    assert (it.role, it.setting_id, it.all_settings) == (Role.admin, None, True)
 
 
 @pytest.mark.parametrize(
@@ -122,10 +124,16 @@ def test_given_a_setting_when_a_user_is_added_then_they_can_sign_in(env: dict[st
             "password: a password has at least 10",
         ),
         (["--role", "teacher", "--password", PASSWORD], 2, "setting: a teacher belongs to a setting"),
+        (["--role", "admin", "--password", PASSWORD], 2, "settings: an admin manages one setting"),
         (
-            ["--role", "admin", "--setting", "123456", "--password", PASSWORD],
+            ["--role", "admin", "--setting", "123456", "--all-settings", "--password", PASSWORD],
             2,
-            "setting: an admin manages settings",
+            "settings: an admin of every setting needs no list",
+        ),
+        (
+            ["--role", "senco", "--setting", "123456", "--setting", "123456", "--password", PASSWORD],
+            2,
+            "setting: a senco belongs to one setting",
         ),
         (
             ["--role", "ta", "--setting", "123456", "--password", PASSWORD, "--staff-id", "jo"],
@@ -207,3 +215,46 @@ def test_given_a_database_when_an_unknown_read_model_is_rebuilt_then_one_line_li
     line = one_line_error(apdr(env, "projections", "rebuild", "everything"), 2)
 
     assert line.startswith("name: no read model 'everything'; there are: pupils, provision_map")
+
+
+def test_given_a_trust_when_an_admin_is_added_for_two_schools_and_rescoped_then_they_manage_just_those(
+    env: dict[str, str],
+) -> None:
+    for urn in ("123456", "234567", "345678"):
+        ok(env, "settings", "add", "--urn", urn, "--name", f"School {urn}")
+    args = ["--role", "admin", "--setting", "123456", "--setting", "234567", "--password", PASSWORD]
+    ok(env, "users", "add", "it@trust.example", *args)
+
+    scoped = ok(env, "users", "scope", "IT@trust.example", "--setting", "345678")
+    listed = ok(env, "users", "list", "--setting", "345678")
+    other = ok(env, "users", "list", "--setting", "123456")
+
+    running = opened(env)
+    try:
+        it = running.record.user(User.create_id("it@trust.example"))
+        third = running.record.setting_by_urn("345678").id
+    finally:
+        running.close()
+    assert scoped == "it@trust.example now manages 345678"
+    assert (it.admin_of, it.all_settings) == ({third}, False)
+    assert "it@trust.example" in listed and "it@trust.example" not in other
+
+
+def test_given_another_school_in_the_database_when_the_demo_is_loaded_then_it_refuses_unless_told(
+    env: dict[str, str],
+) -> None:
+    ok(env, "settings", "add", "--urn", "123456", "--name", "A Real Primary")
+
+    refused = one_line_error(apdr(env, "demo", "--as-of", "2026-11-23"), 1)
+    loaded = ok(env, "demo", "--as-of", "2026-11-23", "--alongside")
+
+    assert "holds 1 other setting(s) (123456)" in refused and "--alongside" in refused
+    assert "loaded as of 2026-11-23" in loaded
+    running = opened(env)
+    try:
+        admin = running.record.authenticate("admin@oakfield.example", DEMO_PASSWORD)
+        demo, real = running.record.setting_by_urn(DEMO_URN).id, running.record.setting_by_urn("123456").id
+    finally:
+        running.close()
+    # The demo's admin, whose password is published, manages the demo school alone.
+    assert (admin.administers(demo), admin.administers(real)) == (True, False)

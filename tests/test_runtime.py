@@ -51,7 +51,11 @@ def test_given_apdr_today_set_when_the_api_is_asked_about_today_then_it_answers_
     database: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("APDR_TODAY", "2027-01-11")
-    pinned = Settings(database_url=database.database_url, database_schema=database.database_schema)
+    pinned = Settings(
+        database_url=database.database_url,
+        database_schema=database.database_schema,
+        token_key_file=database.token_key_file,
+    )
     apdr = Apdr.open(pinned)
     try:
         setting_id = apdr.record.register_setting(Actor.system("test"), urn="700001", name="Pinned Primary")

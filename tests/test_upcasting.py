@@ -7,12 +7,16 @@ import json
 from datetime import date
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 from eventsourcing.persistence import StoredEvent
 
-from apdr.aggregates import Intervention, Pupil
-from apdr.aggregates.codes import AreaOfNeed, Delivery, Weekday
+from apdr.aggregates import Intervention, Pupil, User
+from apdr.aggregates.codes import AreaOfNeed, Delivery, Role, Weekday
+from apdr.application import Actor
 from apdr.config import SCHOOL_TIME
+from apdr.errors import InvalidInput
+from apdr.projections.accounts import accounts_reaching
 from apdr.projections.provision_map import schedules
 from apdr.projections.pupils import pupils
 from apdr.runtime import Apdr
@@ -86,3 +90,45 @@ def test_given_a_registration_and_a_plan_recorded_before_their_new_fields_when_r
     # Before outside_lessons, every intervention was taken to be in lesson time.
     assert read_intervention.schedule_on(date(2026, 9, 21)).outside_lessons is False
     assert outside is False
+
+
+def test_given_an_admin_added_before_scopes_when_they_act_then_they_manage_no_setting(apdr: Apdr) -> None:
+    history = History(apdr.record)
+    admin = User.add(
+        email="old-admin@school.example",
+        role=Role.admin,
+        setting_id=None,
+        staff_id=None,
+        password_hash=apdr.record.passwords.hash("correct horse battery"),
+        admin_of=[history.setting_id],
+        recorded_by="cli",
+    )
+    (added,) = admin.collect_events()
+    stored = as_version_1(apdr, added, "admin_of")
+    state = json.loads(stored.state)
+    del state["all_settings"]
+    apdr.record.recorder.insert_events(
+        [
+            StoredEvent(
+                stored.originator_id, stored.originator_version, stored.topic, json.dumps(state).encode()
+            )
+        ]
+    )
+
+    read = apdr.record.user(admin.id)
+    apdr.read_models.catch_up()
+    with apdr.engine.connect() as conn:
+        reaching = [u["email"] for u in accounts_reaching(conn, [history.setting_id])]
+
+    # Before scopes, an admin reached every setting: read now as reaching none (fail closed).
+    assert (read.admin_of, read.all_settings) == (frozenset(), False)
+    assert "old-admin@school.example" not in reaching
+    with pytest.raises(InvalidInput) as refused:
+        apdr.record.add_user(
+            Actor.of(read),
+            email="spy@school.example",
+            role=Role.senco,
+            password="correct horse battery",
+            setting_id=history.setting_id,
+        )
+    assert refused.value.field == "setting"

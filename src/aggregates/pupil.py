@@ -19,7 +19,7 @@ from apdr.aggregates.codes import (
     Scale,
     SenProvision,
 )
-from apdr.aggregates.rules import copy_one_level, must_have_happened, must_have_text
+from apdr.aggregates.rules import copy_one_level, must_be_a_name, must_have_happened, must_have_text
 from apdr.aggregates.school_year import age_in_years
 from apdr.aggregates.upn import upn_problem
 from apdr.config import SCHOOL_TIME
@@ -136,10 +136,10 @@ class Pupil(Aggregate):
         return cls(
             setting_id=setting_id,
             upn=upn,
-            given_name=must_have_text("given_name", given_name),
-            family_name=must_have_text("family_name", family_name),
+            given_name=must_be_a_name("given_name", given_name),
+            family_name=must_be_a_name("family_name", family_name),
             date_of_birth=date_of_birth,
-            class_name=must_have_text("class_name", class_name),
+            class_name=must_be_a_name("class_name", class_name),
             admitted_on=admitted_on,
             recorded_by=recorded_by,
         )
@@ -198,7 +198,7 @@ class Pupil(Aggregate):
                 raise InvalidInput("upn", problem)
         for text in ("given_name", "family_name", "class_name"):
             if text in changes:
-                changes[text] = must_have_text(text, changes[text])
+                changes[text] = must_be_a_name(text, changes[text])
         if "date_of_birth" in changes:
             check_date_of_birth(changes["date_of_birth"], today)
         reason = must_have_text("reason", reason)
@@ -229,7 +229,7 @@ class Pupil(Aggregate):
     def move_class(self, *, class_name: str, moved_on: date, recorded_by: str, today: date) -> None:
         """A change of class (a new school year, a new set); not a correction."""
         self._happened("moved_on", moved_on, today)
-        class_name = must_have_text("class_name", class_name)
+        class_name = must_be_a_name("class_name", class_name)
         if class_name == self.class_name:
             raise InvalidInput("class_name", f"{self.name} is already in {class_name}")
         self._moved_class(class_name=class_name, moved_on=moved_on, recorded_by=recorded_by)

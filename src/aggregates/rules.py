@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from datetime import date
 from typing import Any, TypeVar
 
@@ -35,6 +36,47 @@ def must_have_text(field: str, value: str | None) -> str:
     if value is None or not value.strip():
         raise InvalidInput(field, f"{field} must not be empty")
     return value.strip()
+
+
+# Text that others are shown may not hide what it says (the hardening issue's text rule):
+# no C0 control but tab, line feed and carriage return, no DEL, no C1 control (U+0080-U+009F) ...
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# ... no bidirectional formatting (marks, embeddings, overrides, isolates), which shows text in an
+# order other than it was typed: U+202E makes "Amira" read as "arimA" in a colleague's list ...
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# ... and a name is one line.
+_LINE_BREAKS = re.compile("[\t\n\r\u2028\u2029]")
+
+
+def text_fault(value: str, *, one_line: bool = False) -> str | None:
+    """What makes ``value`` unfit to record and show to others, or None: the one rule the
+    API applies to every string it is sent and the aggregates to names from anywhere.
+
+    Such text is refused, never stripped: the person typing is told which field holds
+    what, where stripping would record something other than they sent, unseen."""
+    checks = [
+        (_CONTROLS, "control characters are not allowed"),
+        (_BIDI, "bidirectional formatting characters are not allowed"),
+    ]
+    if one_line:
+        checks.append((_LINE_BREAKS, "a name is one line: tabs and line breaks are not allowed"))
+    for pattern, what in checks:
+        if found := pattern.search(value):
+            return f"{what} (found U+{ord(found.group()):04X})"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "not valid Unicode text"  # an unpaired surrogate: no database can store it
+    return None
+
+
+def must_be_a_name(field: str, value: str | None) -> str:
+    """A name (a pupil's, a member of staff's, a class's), trimmed: not empty, and one line
+    of text that shows as it was typed."""
+    name = must_have_text(field, value)
+    if fault := text_fault(name, one_line=True):
+        raise InvalidInput(field, f"{field}: {fault}")
+    return name
 
 
 def copy_one_level(aggregate: T, memo: dict[int, Any] | None = None) -> T:

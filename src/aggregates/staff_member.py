@@ -9,7 +9,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from apdr.aggregates.rules import must_be_after, must_have_happened, must_have_text
+from apdr.aggregates.rules import must_be_a_name, must_be_after, must_have_happened, must_have_text
 from apdr.errors import InvalidInput
 
 
@@ -35,7 +35,7 @@ class StaffMember(Aggregate):
     ) -> StaffMember:
         return cls(
             setting_id=setting_id,
-            name=must_have_text("name", name),
+            name=must_be_a_name("name", name),
             role=role,
             email=(email or "").strip().lower() or None,
             recorded_by=recorded_by,

@@ -1,4 +1,4 @@
-"""The HTTP API: JSON under /api/v1, documented at /openapi.json."""
+"""The HTTP API: JSON under /api/v1, documented at /openapi.json and, for people, at /docs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from apdr.api import access_log, problems
+from apdr import token_keys
+from apdr.api import access_log, docs, problems
+from apdr.api.headers import SecurityHeaders
 from apdr.api.routes import (
     admin,
     alerts,
@@ -25,6 +27,7 @@ from apdr.api.routes import (
     setting,
     staff,
     thresholds,
+    users,
 )
 from apdr.api.throttle import SignInThrottle
 from apdr.config import Settings
@@ -44,6 +47,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = apdr is None
+        token_keys.check_at_start(settings)
         running = apdr or Apdr.open(settings)
         app.state.apdr = running
         if worker:
@@ -59,6 +63,8 @@ def create_app(
         summary="The SEN-support record of a school: assess, plan, do, review.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served by apdr.api.docs, from the package rather than a CDN
+        redoc_url=None,
     )
     if apdr is not None:
         app.state.apdr = apdr
@@ -68,10 +74,13 @@ def create_app(
         settings.sign_in_failures_per_username, settings.sign_in_failures_per_address
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(SecurityHeaders)  # added last, so outermost: a 413 gets the headers too
+    docs.install(app)
     app.include_router(auth.router, prefix=API, responses=problems.documented(401, 422, 429, 503))
     app.include_router(me.router, prefix=API, responses=problems.documented(401, 403, 422, 503))
     for router in (
         admin.router,
+        users.router,
         setting.router,
         pupils.router,
         plans.router,

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import copy
+import json
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
-import eventsourcing.persistence as es
-import psycopg
-import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -17,10 +16,13 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from apdr.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
+from apdr.persistence import UNREACHABLE
 
 log = logging.getLogger(__name__)
 
 PROBLEM = "application/problem+json"
+
+SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 TITLES = {
     400: "Bad request",
@@ -83,7 +85,17 @@ def problem(
         body["errors"] = list(errors)
     if conflicts_with:
         body["conflicts_with"] = conflicts_with
-    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+    return ProblemResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+class ProblemResponse(JSONResponse):
+    """A problem names what the client sent (a field, a threshold), and what a client sends may
+    hold a lone surrogate (JSON's ``"\\ud800"``), which UTF-8 cannot encode: written as U+FFFD,
+    the answer is still the 4xx it should be, not an error while reporting one."""
+
+    def render(self, content: Any) -> bytes:
+        text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return SURROGATE.sub("\ufffd", text).encode("utf-8")
 
 
 def field_name(loc: Sequence[Any]) -> str:
@@ -153,16 +165,9 @@ def install(app: FastAPI) -> None:
             error.status_code, detail, headers=getattr(error, "headers", None), instance=request.url.path
         )
 
-    unreachable = (
-        es.OperationalError,
-        es.InterfaceError,
-        es.ConnectionUnavailableError,
-        sqlalchemy.exc.OperationalError,
-        sqlalchemy.exc.InterfaceError,
-        psycopg.OperationalError,
-        TimeoutError,
-    )
-    for error_class in unreachable:
+    # A database error is a 503 with Retry-After wherever it is raised, in a route or
+    # a dependency (the token check): the client keeps its token and tries again.
+    for error_class in UNREACHABLE:
         app.add_exception_handler(error_class, _database_unavailable)
 
 

@@ -1,6 +1,6 @@
-"""Bearer tokens: signed with the key kept in the event store, so every worker
-shares it and it survives restarts; checked against the user's current record,
-so a disabled account's tokens stop working at once."""
+"""Bearer tokens: signed with a key every worker shares and that survives
+restarts, never in the database's plain text (see ``apdr.token_keys``); checked
+against the user's current record, so a disabled account's tokens stop working at once."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import jwt
 
 from apdr.aggregates import SigningKey, User
 from apdr.application import Actor, SenRecord
-from apdr.errors import NotAuthenticated
+from apdr.errors import NotAuthenticated, NotFound
+from apdr.token_keys import TokenKeys
 
 ALGORITHM = "HS256"
 
@@ -38,17 +39,21 @@ def actor_for(record: SenRecord, token: str) -> Actor:
     if claims is None:
         raise NotAuthenticated("the access token is not valid: sign in again")
     try:
-        user = record.user(UUID(claims["sub"]))
-    except Exception:
+        user_id = UUID(str(claims["sub"]))
+    except ValueError:
         raise NotAuthenticated("the access token is not valid: sign in again") from None
+    try:
+        user = record.user(user_id)
+    except NotFound:
+        raise NotAuthenticated("the access token is not valid: sign in again") from None
+    # Any other error (the database is unreachable) is not the token's fault: it
+    # propagates, to be a 503, and the client keeps its token and tries again.
     if user.disabled:
         raise NotAuthenticated("this account is disabled")
-    return Actor(
-        email=user.email, role=user.role, setting_id=user.setting_id, staff_id=user.staff_id, user_id=user.id
-    )
+    return Actor.of(user)
 
 
-def _claims(token: str, key: SigningKey) -> dict[str, Any] | None:
+def _claims(token: str, key: TokenKeys | SigningKey) -> dict[str, Any] | None:
     for secret in (key.key, *key.previous):
         try:
             claims: dict[str, Any] = jwt.decode(

@@ -1,5 +1,6 @@
 """Read models, each built from the notification log by its own projection."""
 
+from apdr.projections.accounts import Accounts
 from apdr.projections.alerts import Alerts
 from apdr.projections.audit import AuditTrail
 from apdr.projections.chronology import Chronology
@@ -21,6 +22,7 @@ def all_projections() -> list[Projection]:
         Chronology(),
         SenRegister(),
         AuditTrail(),
+        Accounts(),
     ]
 
 

@@ -106,6 +106,11 @@ sen_status = sa.Table(
 )
 
 
+def registered_urns(conn: sa.Connection) -> list[str]:
+    """The URN of every setting registered, in order."""
+    return list(conn.execute(sa.select(settings.c.urn).order_by(settings.c.urn)).scalars())
+
+
 def programme_key(programme: str) -> str:
     return programme.strip().casefold()
 

@@ -118,13 +118,12 @@ def find_pupils(
     """A page of the setting's pupils, by family name, and how many match in all."""
     where = [pupils.c.setting_id == setting_id]
     if search:
-        pattern = f"%{search.strip().lower()}%"
-        where.append(
-            sa.or_(
-                sa.func.lower(pupils.c.given_name + " " + pupils.c.family_name).like(pattern),
-                sa.func.lower(pupils.c.upn).like(pattern),
-            )
-        )
+        # The text is taken literally (autoescape escapes "%", "_" and the escape character
+        # "/" in it): a search for "%" finds only a name holding a "%", not every pupil.
+        text = search.strip().lower()
+        name = sa.func.lower(pupils.c.given_name + " " + pupils.c.family_name)
+        upn = sa.func.lower(pupils.c.upn)
+        where.append(sa.or_(name.contains(text, autoescape=True), upn.contains(text, autoescape=True)))
     if sen_status:
         where.append(pupils.c.sen_status == sen_status)
     if class_name:

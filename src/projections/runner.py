@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from apdr.application import SenRecord
+from apdr.persistence import UNREACHABLE
 from apdr.projections.projection import Batch, Projection, drop_and_create, metadata
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,49 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+MAX_BACKOFF_SECONDS = 5.0
+"""The longest the follower waits before trying again while the database is
+unreachable: it catches up within seconds of the database coming back."""
+
+
+def backoff_seconds(failures: int, poll_seconds: float) -> float:
+    """How long to wait after ``failures`` failures in a row: doubling from the
+    poll interval, up to ``MAX_BACKOFF_SECONDS``."""
+    return min(MAX_BACKOFF_SECONDS, poll_seconds * 2 ** min(failures, 16))
+
+
+class Doorbell:
+    """Rings ``bell`` when the library's subscription sees new events.
+
+    The subscription runs in its own thread and holds a connection that LISTENs.
+    When that connection is lost the subscription ends with the error; the thread
+    then rings once more and ends, and ``alive`` turns false, so that the follower
+    wakes and subscribes again rather than waiting on a bell that is gone."""
+
+    def __init__(self, subscription: Any, bell: threading.Event) -> None:
+        self._subscription = subscription
+        self._bell = bell
+        self._thread = threading.Thread(target=self._listen, name="apdr-subscription", daemon=True)
+        self._thread.start()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def _listen(self) -> None:
+        try:
+            with self._subscription:
+                for _ in self._subscription:
+                    self._bell.set()
+        except Exception:
+            log.warning("the subscription to new events ended; subscribing again", exc_info=True)
+        finally:
+            self._bell.set()
+
+    def stop(self) -> None:
+        self._subscription.stop()
+
+
 class StalePosition(Exception):
     """Another process moved the position while this one held the batch."""
 
@@ -81,6 +125,7 @@ class ReadModels:
         self.batch_size = batch_size
         self._stopping = threading.Event()
         self._new_events = threading.Event()
+        self._subscribes = True
 
     # -- setting up -------------------------------------------------------
 
@@ -156,6 +201,8 @@ class ReadModels:
         """
         try:
             return self._together(names, upto)
+        except UNREACHABLE:
+            raise  # the database, not a read model: one by one would only wait for it again
         except Exception:
             log.warning("read models could not catch up together; catching up one by one", exc_info=True)
             return sum(self._catch_up(self.projections[n], upto, None) for n in names)
@@ -275,38 +322,45 @@ class ReadModels:
         On PostgreSQL the library's subscription to the notification log says
         when new events arrive; SQLite has no subscription, so the log is polled.
         A failing projection is retried, never skipped: an event it cannot apply
-        stops it, visibly, until the fault is fixed.
+        stops it, visibly, until the fault is fixed. Nothing ends the loop but
+        ``stop()``: while the database is unreachable it backs off and tries
+        again, and a subscription that lost its connection is made again.
         """
-        doorbell = self._ring_on_new_events()
+        doorbell: Doorbell | None = None
+        failures = 0
         try:
             while not self._stopping.is_set():
                 try:
+                    doorbell = self._ringing(doorbell)
                     self.catch_up()
                 except Exception as error:
-                    log.exception("read models could not catch up; retrying")
+                    failures += 1
+                    log.warning(
+                        "read models could not catch up (%s failures in a row); retrying",
+                        failures,
+                        exc_info=failures == 1,
+                    )
                     if on_error:
                         on_error(error)
-                    self._stopping.wait(min(30, poll_seconds * 10))
+                    self._stopping.wait(backoff_seconds(failures, poll_seconds))
                     continue
+                failures = 0
                 self._new_events.wait(poll_seconds)
                 self._new_events.clear()
         finally:
             if doorbell is not None:
                 doorbell.stop()
 
-    def _ring_on_new_events(self) -> Any:
+    def _ringing(self, doorbell: Doorbell | None) -> Doorbell | None:
+        """The doorbell, subscribed again if it lost its connection; None on SQLite."""
+        if (doorbell is not None and doorbell.alive) or not self._subscribes:
+            return doorbell
         try:
             subscription = self.app.recorder.subscribe(gt=self.last_notification_id())
         except NotImplementedError:
-            return None  # SQLite: poll instead.
-
-        def listen() -> None:
-            with subscription:
-                for _ in subscription:
-                    self._new_events.set()
-
-        threading.Thread(target=listen, name="apdr-subscription", daemon=True).start()
-        return subscription
+            self._subscribes = False  # SQLite: poll instead.
+            return None
+        return Doorbell(subscription, self._new_events)
 
     def stop(self) -> None:
         self._stopping.set()

@@ -168,6 +168,23 @@ def test_given_nothing_when_a_pupil_is_registered_without_a_name_or_class_then_i
     invalid(field, lambda: register(**{field: "  "}))
 
 
+@pytest.mark.parametrize("field", ["given_name", "family_name", "class_name"])
+@pytest.mark.parametrize(
+    "hidden", ["\u202e", "\u2067", "\u200f", "\x85", "\x9b", "\x1b", "\n", "\t", "\u2028", "\ud800"]
+)
+def test_given_nothing_when_a_name_hides_what_it_says_then_it_is_refused(field: str, hidden: str) -> None:
+    """Whoever registers the pupil (the API, the command line, the demo), the pupil refuses it."""
+    refused = invalid(field, lambda: register(**{field: f"Am{hidden}ira"}))
+
+    assert field in refused.message
+
+
+def test_given_nothing_when_names_are_in_any_script_then_registered_trimmed_as_typed() -> None:
+    (event,) = then(register(given_name=" محمد ", family_name="Ó Briain-Петрова", class_name="4 Ash\n"))
+
+    assert (event.given_name, event.family_name, event.class_name) == ("محمد", "Ó Briain-Петрова", "4 Ash")
+
+
 # -- needs ------------------------------------------------------------------------
 
 
@@ -685,6 +702,8 @@ def test_given_a_pupil_when_a_correction_breaks_a_rule_then_the_field_is_named()
     invalid("upn", lambda: correct(pupil, upn="A801200005001"))
     invalid("date_of_birth", lambda: correct(pupil, date_of_birth=date(2026, 1, 1)))
     invalid("family_name", lambda: correct(pupil, family_name=" "))
+    invalid("given_name", lambda: correct(pupil, given_name="Amira\u202eKhan"))
+    invalid("class_name", lambda: correct(pupil, class_name="5\nC"))
     invalid("reason", lambda: correct(pupil, reason="", class_name="5C"))
     assert then(pupil) == []
 
@@ -713,6 +732,21 @@ def test_given_a_pupil_in_4b_when_moved_to_the_same_class_then_it_is_refused_and
 
     (event,) = then(pupil)
     assert isinstance(event, Pupil.MovedClass) and event.class_name == "5C"
+
+
+@pytest.mark.parametrize("class_name", ["5\x85C", "5\u202eC", "5\nC"])
+def test_given_a_pupil_when_moved_to_a_class_whose_name_hides_what_it_says_then_it_is_refused(
+    class_name: str,
+) -> None:
+    pupil = pupil_after()
+
+    invalid(
+        "class_name",
+        lambda: pupil.move_class(
+            class_name=class_name, moved_on=date(2026, 9, 1), recorded_by=BY, today=TODAY
+        ),
+    )
+    assert then(pupil) == []
 
 
 # -- the person behind the record --------------------------------------------------------

@@ -49,6 +49,11 @@ def test_given_nothing_when_staff_have_no_name_then_it_is_refused() -> None:
     invalid("name", lambda: register(name=" "))
 
 
+@pytest.mark.parametrize("name", ["Grace\u202eOkafor", "Grace \u2066Okafor", "Gr\x85ace", "Grace\nOkafor"])
+def test_given_nothing_when_a_staff_name_hides_what_it_says_then_it_is_refused(name: str) -> None:
+    invalid("name", lambda: register(name=name))
+
+
 def test_given_a_member_of_staff_when_training_is_recorded_then_training_recorded() -> None:
     staff = staff_after()
 

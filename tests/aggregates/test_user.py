@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from uuid import UUID, uuid4
 
 import pytest
@@ -15,9 +15,22 @@ from tests.aggregates.conftest import BY, given, history, names, then
 SETTING = uuid4()
 
 
-def add(email: str = "grace@school.example", role: Role = Role.ta, setting_id: UUID | None = SETTING) -> User:
+def add(
+    email: str = "grace@school.example",
+    role: Role = Role.ta,
+    setting_id: UUID | None = SETTING,
+    admin_of: Iterable[UUID] = (),
+    all_settings: bool = False,
+) -> User:
     return User.add(
-        email=email, role=role, setting_id=setting_id, staff_id=None, password_hash="h", recorded_by=BY
+        email=email,
+        role=role,
+        setting_id=setting_id,
+        staff_id=None,
+        password_hash="h",
+        recorded_by=BY,
+        admin_of=admin_of,
+        all_settings=all_settings,
     )
 
 
@@ -51,7 +64,50 @@ def test_given_nothing_when_the_email_is_not_an_address_then_it_is_refused(email
 def test_given_nothing_when_an_admin_has_a_setting_then_it_is_refused() -> None:
     error = invalid("setting", lambda: add(role=Role.admin, setting_id=SETTING))
     assert "belongs to no setting" in error.message
-    assert then(add(role=Role.admin, setting_id=None))[0].setting_id is None
+    assert then(add(role=Role.admin, setting_id=None, admin_of=[SETTING]))[0].setting_id is None
+
+
+def test_given_nothing_when_an_admin_is_added_then_they_manage_the_settings_given_and_no_other() -> None:
+    trust = [SETTING, uuid4(), SETTING]
+
+    admin = add(email="it@trust.example", role=Role.admin, setting_id=None, admin_of=trust)
+
+    (event,) = then(admin)
+    assert (event.admin_of, event.all_settings) == (trust[:2], False)
+    assert admin.administers(SETTING) and admin.administers(trust[1]) and not admin.administers(uuid4())
+    everywhere = add(email="ops@la.example", role=Role.admin, setting_id=None, all_settings=True)
+    assert everywhere.administers(uuid4())
+
+
+def test_given_nothing_when_an_admin_has_no_settings_or_both_kinds_then_it_is_refused() -> None:
+    assert "one setting" in invalid("settings", lambda: add(role=Role.admin, setting_id=None)).message
+    invalid("settings", lambda: add(role=Role.admin, setting_id=None, admin_of=[SETTING], all_settings=True))
+    invalid("settings", lambda: add(role=Role.senco, admin_of=[SETTING]))
+    invalid("settings", lambda: add(role=Role.teacher, all_settings=True))
+
+
+def test_given_an_admin_when_their_scope_changes_then_scope_changed_and_only_if_it_differs() -> None:
+    admin = given(*history(add(role=Role.admin, setting_id=None, admin_of=[SETTING])))
+    other = uuid4()
+
+    admin.change_scope(admin_of=[other], all_settings=False, recorded_by=BY)
+    admin.change_scope(admin_of=[other], all_settings=False, recorded_by=BY)
+
+    (event,) = then(admin)
+    assert isinstance(event, User.ScopeChanged) and event.admin_of == [other]
+    assert admin.administers(other) and not admin.administers(SETTING)
+    invalid("settings", lambda: admin.change_scope(admin_of=[], all_settings=False, recorded_by=BY))
+    invalid(
+        "settings", lambda: user_after().change_scope(admin_of=[other], all_settings=False, recorded_by=BY)
+    )
+
+
+def test_given_an_admin_added_before_scopes_when_read_then_they_manage_no_setting() -> None:
+    state: dict[str, object] = {"admin_of": [SETTING], "all_settings": True}
+
+    User.Added.upcast_v1_v2(state)
+
+    assert state == {"admin_of": [], "all_settings": False}
 
 
 @pytest.mark.parametrize("role", [Role.senco, Role.teacher, Role.ta, Role.leader])

@@ -12,8 +12,10 @@ from tests.support.fixtures import PASSWORD, School, random_urn
 school, served = support.school, support.served
 
 
-def test_given_an_admin_when_they_register_a_setting_then_201_and_it_can_be_read_back(school: School) -> None:
-    admin = school.user(Role.admin)
+def test_given_an_admin_of_every_setting_when_they_register_a_setting_then_201_and_it_can_be_read_back(
+    school: School,
+) -> None:
+    admin = school.user(Role.admin, all_settings=True)
     urn = random_urn()
 
     created = admin.post("/settings", {"urn": urn, "name": " Hillside Infants "})
@@ -26,7 +28,7 @@ def test_given_an_admin_when_they_register_a_setting_then_201_and_it_can_be_read
 
 
 def test_given_a_registered_urn_when_it_is_registered_again_then_409(school: School) -> None:
-    admin = school.user(Role.admin)
+    admin = school.user(Role.admin, all_settings=True)
 
     again = admin.post("/settings", {"urn": school.urn, "name": "Another"})
 
@@ -34,7 +36,7 @@ def test_given_a_registered_urn_when_it_is_registered_again_then_409(school: Sch
 
 
 def test_given_an_admin_when_a_setting_is_wrong_or_unknown_then_422_or_404(school: School) -> None:
-    admin = school.user(Role.admin)
+    admin = school.user(Role.admin, all_settings=True)
 
     invalid(admin.post("/settings", {"urn": "12345", "name": "X"}), "urn")
     invalid(admin.post("/settings", {"urn": "123456"}), "name")
@@ -87,23 +89,31 @@ def test_given_an_admin_when_a_user_is_wrong_then_the_field_is_named(school: Sch
     invalid(admin.post("/users", user | {"role": "governor"}), "role")
     invalid(admin.post("/users", user | {"password": "short"}), "password")
     invalid(admin.post("/users", user | {"role": "admin"}), "setting")
+    invalid(admin.post("/users", user | {"role": "admin", "setting": None}), "settings")
+    invalid(admin.post("/users", user | {"settings": [school.urn]}), "settings")
     invalid(admin.post("/users", user | {"setting": None}), "setting")
     invalid(admin.post("/users", user | {"staff_id": their_staff}), "staff_id")
     invalid(admin.post("/users", user | {"staff_id": NOBODY}), "staff_id")
     # An unknown URN is a mistake in the request, not a missing resource.
-    assert "no setting has URN 000000" in invalid(
+    assert "no setting you manage has URN 000000" in invalid(
         admin.post("/users", user | {"setting": "000000"}), "setting"
     )
     assert school.sign_in("new@school.example").status_code == 401
 
 
-def test_given_an_admin_when_they_add_another_admin_then_it_belongs_to_no_setting(school: School) -> None:
+def test_given_an_admin_when_they_add_another_admin_then_it_manages_their_setting_and_belongs_to_none(
+    school: School,
+) -> None:
     admin = school.user(Role.admin)
 
-    created = admin.post("/users", {"email": "it@trust.example", "role": "admin", "password": PASSWORD})
+    created = admin.post(
+        "/users",
+        {"email": "it@trust.example", "role": "admin", "settings": [school.urn], "password": PASSWORD},
+    )
 
     assert created.status_code == 201
-    assert school.apdr.record.user(User.create_id("it@trust.example")).setting_id is None
+    it = school.apdr.record.user(User.create_id("it@trust.example"))
+    assert (it.setting_id, it.admin_of, it.all_settings) == (None, {school.setting_id}, False)
 
 
 def test_given_users_of_a_setting_when_they_ask_for_it_then_they_see_their_own(school: School) -> None:

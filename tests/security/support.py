@@ -19,6 +19,9 @@ class Seeded:
     ids: dict[str, str]
     ta: Client
     admin: Client
+    """An admin of every setting."""
+    admin_alone: Client
+    """An admin of this setting alone."""
 
     def path(self, template: str) -> str:
         """A route's path with each {name} filled by a record of that kind."""
@@ -71,4 +74,5 @@ def seed(school: School) -> Seeded:
         "user_id": str(User.create_id(spare.email)),
         "need_type": "SPLD",
     }
-    return Seeded(school, ids, ta, school.user(Role.admin))
+    # An admin of every setting, so that registering a setting is theirs to do.
+    return Seeded(school, ids, ta, school.user(Role.admin, all_settings=True), school.user(Role.admin))

@@ -96,7 +96,10 @@ def test_given_the_audit_trail_when_others_ask_for_it_then_only_the_settings_sen
     for role in (Role.teacher, Role.leader, Role.ta, Role.admin):
         problem(school.user(role).get("/audit", params={"pupil_id": pupil}), 403)
     problem(other_setting(school).get("/audit", params={"pupil_id": pupil}), 404)
-    support.invalid(school.senco.get("/audit"), "pupil_id")
+    support.invalid(school.senco.get("/audit", params={"pupil_id": "not-an-id"}), "pupil_id")
+    # Without a pupil, the setting's own trail of accounts: the SENCO's too.
+    for role in (Role.teacher, Role.leader, Role.ta, Role.admin):
+        problem(school.user(role).get("/audit"), 403)
 
 
 def test_given_reads_when_recorded_then_each_is_one_event_of_an_aggregate_of_its_own(school: School) -> None:
@@ -120,3 +123,63 @@ def test_given_reads_when_recorded_then_each_is_one_event_of_an_aggregate_of_its
         "read",
         [UUID(pupil)],
     )
+
+
+def _accesses_since(school: School, before: int) -> list[RecordAccess.Recorded]:
+    record = school.apdr.record
+    notifications = record.recorder.select_notifications(
+        start=before, limit=100, topics=[get_topic(RecordAccess.Recorded)], inclusive_of_start=False
+    )
+    return [record.mapper.to_domain_event(n) for n in notifications]
+
+
+def test_given_pupils_when_pages_of_the_list_are_read_then_each_is_one_read_of_the_pupils_on_it(
+    school: School,
+) -> None:
+    ahmed = school.pupil(given_name="Zara", family_name="Ahmed")
+    khan = school.pupil()
+    smith = school.pupil(given_name="Oliver", family_name="Smith", class_name="5C")
+    teacher = school.user(Role.teacher)
+    before = school.apdr.record.recorder.max_notification_id() or 0
+
+    page = teacher.get("/pupils", params={"limit": 2}).json()
+    searched = teacher.get(
+        "/pupils", params={"search": "smi\n", "class_name": "5C", "sen_status": "N", "include_left": True}
+    ).json()
+    nobody = teacher.get("/pupils", params={"search": "Nobody"}).json()
+
+    assert [p["id"] for p in page["pupils"]] == [ahmed, khan]
+    assert [p["id"] for p in searched["pupils"]] == [smith]
+    assert nobody["pupils"] == []
+    # One event a page, naming only the pupils on it; an empty page records nothing.
+    assert [(e.by, e.kind, e.pupil_ids) for e in _accesses_since(school, before)] == [
+        (teacher.email, "read", sorted([UUID(ahmed), UUID(khan)])),
+        (teacher.email, "read", [UUID(smith)]),
+    ]
+    assert [(e["by"], e["role"], e["kind"], e["what"]) for e in _trail(school, khan)["entries"]] == [
+        (teacher.email, "teacher", "read", "pupil list"),
+    ]
+    # The filters are in the entry, the text searched for quoted: a new line cannot start another.
+    assert [e["what"] for e in _trail(school, smith)["entries"]] == [
+        'pupil list (search "smi\\n", sen_status N, class_name "5C", including leavers)'
+    ]
+
+
+def test_given_a_ta_when_they_list_pupils_then_the_read_names_only_the_pupils_in_their_reach(
+    school: School,
+) -> None:
+    running = group(school)
+    zara = school.pupil(given_name="Zara", family_name="Ahmed")  # in no intervention
+    ta_staff = school.staff("Grace Okafor")
+    school.senco.post(f"/interventions/{running.intervention}/staff", {"staff_id": ta_staff})
+    ta = school.user(Role.ta, staff_id=UUID(ta_staff))
+
+    listed = ta.get("/pupils")
+
+    assert listed.status_code == 200, listed.text
+    assert {p["id"] for p in listed.json()["pupils"]} == {running.amira, running.oliver}
+    for pupil in (running.amira, running.oliver):
+        assert [(e["by"], e["role"], e["what"]) for e in _trail(school, pupil)["entries"]] == [
+            (ta.email, "ta", "pupil list")
+        ]
+    assert _trail(school, zara)["entries"] == []

@@ -4,7 +4,10 @@ and nothing personal in the access log."""
 from __future__ import annotations
 
 import logging
+import re
 import time
+from collections.abc import Iterator
+from typing import Any
 
 import httpx
 
@@ -12,8 +15,8 @@ from apdr.aggregates.codes import Role
 from apdr.api import create_app
 from apdr.runtime import Apdr
 from tests.api import support
-from tests.api.support import group, invalid
-from tests.support.fixtures import School, upn
+from tests.api.support import NOBODY, group, invalid, problem
+from tests.support.fixtures import Client, School, upn
 from tests.support.server import LiveServer
 
 school, served = support.school, support.served
@@ -98,6 +101,89 @@ def test_given_control_characters_or_broken_unicode_when_sent_then_422_and_the_r
     assert notes.status_code == 201, notes.text
     assert school.senco.get("/provision-map").status_code == 200
     assert school.senco.get("/impact").status_code == 200
+
+
+LONE_SURROGATE = "\\ud800"
+"""A lone surrogate as JSON writes it: Python cannot encode one to send it, so bodies are raw bytes."""
+IN_A_URL = "%ED%A0%80"
+"""The same, as a URL carries it: the bytes UTF-8 would have for it, which are not UTF-8."""
+
+
+def test_given_a_lone_surrogate_as_a_threshold_name_when_put_then_422_naming_it(school: School) -> None:
+    response = school.senco.put(
+        "/setting/thresholds",
+        content=b'{"\\ud800": 1}',
+        headers={"Content-Type": "application/json"},
+    )
+
+    # The name is written back as U+FFFD: what UTF-8 can carry of it.
+    assert "there is no threshold" in invalid(response, "\ufffd")
+
+
+def surrogate_requests(
+    path: str, operation: dict[str, Any], components: dict[str, Any]
+) -> Iterator[dict[str, Any]]:
+    """A lone surrogate in each place a client can put one: path segments, query parameters,
+    JSON keys and values (nested too), form fields."""
+    parameters = operation.get("parameters", [])
+    named = path
+    for parameter in parameters:
+        if parameter["in"] == "path":
+            named = named.replace(f"{{{parameter['name']}}}", NOBODY)
+    if "{" in path:
+        yield {"url": re.sub(r"\{[^}]+\}", IN_A_URL, path)}
+    query = "&".join(f"{p['name']}={IN_A_URL}" for p in parameters if p["in"] == "query")
+    if query:
+        yield {"url": f"{named}?{query}"}
+    content = operation.get("requestBody", {}).get("content", {})
+    if "application/x-www-form-urlencoded" in content:
+        for form in (f"username={IN_A_URL}&password={IN_A_URL}", "username=\xed\xa0\x80&password=x"):
+            yield {
+                "url": named,
+                "content": form.encode("latin-1"),
+                "type": "application/x-www-form-urlencoded",
+            }
+    if "application/json" in content:
+        s = LONE_SURROGATE
+        bodies = [f'{{"{s}": 1}}', f'"{s}"', f'["{s}"]']
+        fields = fields_of(content["application/json"]["schema"], components)
+        for value in (f'"{s}"', f'[{{"{s}": "{s}"}}]', f'{{"{s}": "{s}"}}'):
+            bodies.append("{" + ", ".join(f'"{name}": {value}' for name in fields) + "}")
+        for body in bodies:
+            yield {"url": named, "content": body.encode(), "type": "application/json"}
+
+
+def fields_of(schema: dict[str, Any], components: dict[str, Any]) -> list[str]:
+    if "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+    return list(schema.get("properties", {}))
+
+
+def test_given_lone_surrogates_anywhere_a_client_can_put_them_when_sent_to_every_route_then_never_a_500(
+    school: School,
+) -> None:
+    schema = school.http.get("/openapi.json").json()
+    admin = school.user(Role.admin)
+    answered: list[tuple[str, str, int]] = []
+
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            for request in surrogate_requests(path, operation, schema["components"]["schemas"]):
+                response = send(school.senco, method, request)
+                if response.status_code == 403:
+                    response = send(admin, method, request)
+                answered.append((method, request["url"], response.status_code))
+                if 400 <= response.status_code < 500:
+                    problem(response, response.status_code)
+
+    assert [a for a in answered if a[2] >= 500] == []
+    assert len(answered) > 200
+    assert {status for *_, status in answered} >= {401, 422}
+
+
+def send(client: Client, method: str, request: dict[str, Any]) -> httpx.Response:
+    headers = client.headers | ({"Content-Type": request["type"]} if "type" in request else {})
+    return client.http.request(method, request["url"], content=request.get("content"), headers=headers)
 
 
 def test_given_numbers_as_strings_or_out_of_range_when_sent_then_422(school: School) -> None:

@@ -31,6 +31,7 @@ ROLES: dict[tuple[str, str], set[Role]] = {
     ("GET", "/me"): SIGNED_IN,
     ("POST", "/settings"): SETTING_ADMIN,
     ("GET", "/settings/{setting_id}"): SETTING_ADMIN,
+    ("GET", "/users"): {ADMIN, SENCO},
     ("POST", "/users"): SETTING_ADMIN,
     ("POST", "/users/{user_id}/disable"): SETTING_ADMIN,
     ("GET", "/setting"): MEMBERS,

@@ -30,6 +30,12 @@ def _absent(a: Seeded, text: str) -> None:
     assert "Amira" not in text
 
 
+def _no_account_of(a: Seeded, text: str) -> None:
+    """None of setting A's accounts: its SENCO, its TA, the admin who manages A alone."""
+    for email in (a.school.senco.email, a.ta.email, a.admin_alone.email):
+        assert email not in text, email
+
+
 Check = Callable[[Seeded, Client, dict[str, str]], None]
 
 # Each query route, and how setting B's SENCO is kept out of setting A's records.
@@ -70,7 +76,15 @@ ISOLATION: dict[str, Check] = {
         _assert(b.get("/staff").json()["staff"] != []),
     ),
     "/me": lambda a, b, own: _assert(b.get("/me").json()["setting_id"] == own["setting_id"]),
-    "/audit": lambda a, b, own: problem(b.get("/audit", params={"pupil_id": a.ids["pupil_id"]}), 404),
+    "/audit": lambda a, b, own: (
+        problem(b.get("/audit", params={"pupil_id": a.ids["pupil_id"]}), 404),
+        _no_account_of(a, text := _text(b.get("/audit"))),
+        _assert(b.email in text),
+    ),
+    "/users": lambda a, b, own: (
+        _no_account_of(a, text := _text(b.get("/users"))),
+        _assert(b.email in text and a.admin.email in text),  # an admin of every setting manages B too
+    ),
     "/provision-map": lambda a, b, own: (
         _absent(a, text := _text(b.get("/provision-map"))),
         _absent(a, csv := _text(b.get("/provision-map", params={"format": "csv"}))),
@@ -141,8 +155,8 @@ def test_given_two_settings_when_b_asks_every_query_route_then_it_never_sees_a(s
     for role in (Role.senco, Role.teacher, Role.leader):
         user = b if role is Role.senco else b_school.user(role)
         for path, check in ISOLATION.items():
-            if path == "/audit" and role is not Role.senco:
-                continue  # only a SENCO reads the audit trail
+            if path in ("/audit", "/users") and role is not Role.senco:
+                continue  # only a SENCO reads the audit trail and the accounts
             check(a, user, own)
 
     # And A still sees its own, so the checks above were asked of real records.

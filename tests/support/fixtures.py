@@ -86,9 +86,19 @@ class School:
     def sign_in(self, email: str, password: str = PASSWORD) -> httpx.Response:
         return self.http.post("/api/v1/auth/token", data={"username": email, "password": password})
 
-    def user(self, role: Role, *, staff_id: UUID | None = None, setting_id: UUID | None = None) -> Client:
+    def user(
+        self,
+        role: Role,
+        *,
+        staff_id: UUID | None = None,
+        setting_id: UUID | None = None,
+        all_settings: bool = False,
+    ) -> Client:
+        """A new user signed in: of this setting (or the one named); an admin manages it alone,
+        or with ``all_settings`` every setting, as only the command line can make."""
         email = f"{role.value}-{uuid4().hex[:8]}@school.example"
         setting = None if role is Role.admin else (setting_id or self.setting_id)
+        admin_of = [setting_id or self.setting_id] if role is Role.admin and not all_settings else []
         self.apdr.record.add_user(
             Actor.system("test"),
             email=email,
@@ -96,6 +106,8 @@ class School:
             password=PASSWORD,
             setting_id=setting,
             staff_id=staff_id,
+            admin_of=admin_of,
+            all_settings=all_settings,
         )
         token = self.sign_in(email).json()["access_token"]
         return Client(self.http, email, role, setting, {"Authorization": f"Bearer {token}"})

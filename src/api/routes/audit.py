@@ -1,4 +1,5 @@
-"""Who has seen a pupil's record: every read, export and disclosure, for the SENCO to account for."""
+"""Who has seen a pupil's record: every read, export and disclosure, for the SENCO to account for;
+and the setting's own trail: every account that can reach its pupils, made, changed or disabled."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Query
 
 from apdr.api.deps import Record, Senco, Views
 from apdr.api.schemas.audit import AuditEntryOut, AuditOut
+from apdr.projections.accounts import account_changes
 from apdr.projections.audit import audit_entries
 
 router = APIRouter(tags=["audit"])
@@ -16,19 +18,25 @@ router = APIRouter(tags=["audit"])
 
 @router.get("/audit", response_model=AuditOut)
 def audit_trail(
-    pupil_id: UUID,
     actor: Senco,
     record: Record,
     views: Views,
+    pupil_id: UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> AuditOut:
-    """Who read or exported the pupil's record, or disclosed it outside the school, and when:
-    newest first. Reading the trail is not itself an entry in it."""
-    record.pupil(actor, pupil_id)  # a pupil of another setting is not there: 404
-    views.ensure_current(["audit"])
-    with views.engine.connect() as conn:
-        entries, total = audit_entries(conn, pupil_id, limit=limit, offset=offset)
+    """With ``pupil_id``: who read or exported the pupil's record, or disclosed it outside the
+    school, and when. Without: who made, changed or disabled each account that can reach the
+    setting's pupils. Newest first. Reading the trail is not itself an entry in it."""
+    if pupil_id is None:
+        views.ensure_current(["accounts"])
+        with views.engine.connect() as conn:
+            entries, total = account_changes(conn, record.setting_id_of(actor), limit=limit, offset=offset)
+    else:
+        record.pupil(actor, pupil_id)  # a pupil of another setting is not there: 404
+        views.ensure_current(["audit"])
+        with views.engine.connect() as conn:
+            entries, total = audit_entries(conn, pupil_id, limit=limit, offset=offset)
     return AuditOut(
         pupil_id=pupil_id,
         total=total,

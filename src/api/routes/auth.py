@@ -10,8 +10,7 @@ from pydantic import BaseModel
 from apdr.aggregates.user import normalise_email
 from apdr.api import problems, tokens
 from apdr.api.deps import ApdrDep
-from apdr.api.throttle import SignInThrottle
-from apdr.errors import NotAuthenticated
+from apdr.api.throttle import SignInThrottle, TooManySignIns
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -38,17 +37,15 @@ def sign_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], apdr: ApdrDep
     throttle: SignInThrottle = request.app.state.sign_in_throttle
     username = normalise_email(form.username)[:254]
     address = request.client.host if request.client else ""
-    wait = throttle.retry_after(username, address)
-    if wait is not None:
+    try:
+        attempt = throttle.attempt(apdr.engine, username, address)
+    except TooManySignIns as refused:
+        wait = refused.retry_after
         raise HTTPException(
             429, f"too many failed sign-ins: try again in {wait} seconds", headers={"Retry-After": str(wait)}
-        )
-    try:
-        user = apdr.record.authenticate(form.username, form.password)
-    except NotAuthenticated:
-        throttle.failed(username, address)
-        raise
-    throttle.succeeded(username)
+        ) from None
+    user = apdr.record.authenticate(form.username, form.password)  # a wrong password stays counted
+    attempt.succeeded()
     minutes = apdr.settings.token_minutes
     token = tokens.issue(apdr.record, user, datetime.now(UTC), minutes)
     return Token(access_token=token, expires_in=minutes * 60)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
@@ -63,6 +64,7 @@ def register_pupil(body: PupilIn, actor: Senco, record: Record, today: Today) ->
 @router.get("", response_model=PupilList)
 def list_pupils(
     actor: PlanReader,
+    record: Record,
     views: Views,
     today: Today,
     search: Annotated[QueryText | None, Query(max_length=100)] = None,
@@ -85,6 +87,9 @@ def list_pupils(
             limit=limit,
             offset=offset,
         )
+    # The list shows UPN, date of birth, SEN status and need: a read of each pupil on the page.
+    what = _list_read(search=search, sen_status=sen_status, class_name=class_name, include_left=include_left)
+    record.record_access(actor, kind=READ, what=what, pupil_ids=[r["pupil_id"] for r in rows])
     return PupilList(
         total=total,
         limit=limit,
@@ -94,6 +99,27 @@ def list_pupils(
             for r in rows
         ],
     )
+
+
+def _list_read(
+    *, search: str | None, sen_status: SenProvision | None, class_name: str | None, include_left: bool
+) -> str:
+    """What the audit trail says was read: the pupil list and the filters asked for, text
+    quoted as JSON so nothing in it can pass for another filter or break a line."""
+    filters = []
+    if search:
+        filters.append(f"search {_quoted(search)}")
+    if sen_status:
+        filters.append(f"sen_status {sen_status.value}")
+    if class_name:
+        filters.append(f"class_name {_quoted(class_name)}")
+    if include_left:
+        filters.append("including leavers")
+    return "pupil list" + (f" ({', '.join(filters)})" if filters else "")
+
+
+def _quoted(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
 
 
 def pupil_out(pupil: Pupil, today: date) -> PupilOut:

@@ -4,9 +4,8 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import EmailStr, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from apdr.aggregates.codes import Role
 from apdr.api.schemas.common import Body, Day, Name, Out
 
 Urn = Annotated[str, StringConstraints(min_length=6, max_length=6, pattern=r"^\d{6}$")]
@@ -21,18 +20,6 @@ class SettingOut(Out):
     id: UUID
     urn: str
     name: str
-
-
-class UserIn(Body):
-    email: EmailStr
-    role: Role
-    setting: Urn | None = Field(None, description="URN of the user's setting (none for an admin)")
-    password: Annotated[str, StringConstraints(min_length=10, max_length=200)]
-    staff_id: UUID | None = Field(None, description="The member of staff this user is (for a TA)")
-
-
-class UserDisableIn(Body):
-    reason: Annotated[str, StringConstraints(max_length=500)] = ""
 
 
 class TermIn(Body):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -19,20 +18,19 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from apdr.aggregates.rules import text_fault
 
 
 def plain_text(value: Any) -> Any:
-    """Refuse control characters (but tab and newlines) and unpaired surrogates in any
-    string, however deep: PostgreSQL cannot store a NUL, and a string that cannot be
-    encoded would be recorded in the log and then stop every read model that reads it."""
+    """Refuse, in any string however deep, what ``text_fault`` refuses: control characters
+    (but tab and newlines), bidirectional formatting and unpaired surrogates. PostgreSQL
+    cannot store a NUL; a string that cannot be encoded would be recorded in the log and
+    then stop every read model that reads it; and an override (U+202E) or a C1 control
+    would show other users something other than what was typed. Refused, not stripped,
+    so the 422 tells the person typing which field to put right."""
     if isinstance(value, str):
-        if CONTROL.search(value):
-            raise PydanticCustomError("plain_text", "control characters are not allowed")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise PydanticCustomError("plain_text", "not valid Unicode text") from None
+        if fault := text_fault(value):
+            raise PydanticCustomError("plain_text", fault)
     elif isinstance(value, list | tuple):
         for item in value:
             plain_text(item)
@@ -64,7 +62,17 @@ Day = Annotated[
 ]
 """Every date a client sends: wide enough for any pupil's record, narrow enough that
 no date sum overflows and no calendar is built for millennia."""
-Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+def one_line(value: str) -> str:
+    """A name is one line as well (``text_fault``'s rule for names, which the aggregates apply too)."""
+    if fault := text_fault(value, one_line=True):
+        raise PydanticCustomError("plain_text", fault)
+    return value
+
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(one_line)]
+"""A person's, an intervention's or a setting's name: one line, after surrounding whitespace is trimmed."""
 Short = Annotated[str, StringConstraints(max_length=200)]
 Text = Annotated[str, StringConstraints(max_length=4000)]
 Money = Annotated[
