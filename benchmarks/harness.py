@@ -36,8 +36,8 @@ import psycopg
 from psycopg import sql
 
 from apdr.config import Settings
+from apdr.demo.synthetic import SYNTHETIC_PASSWORD, SYNTHETIC_TODAY, GeneratedHistory, Plan, generate
 from apdr.runtime import Apdr
-from apdr.synthetic import SYNTHETIC_PASSWORD, SYNTHETIC_TODAY, GeneratedHistory, Plan, generate
 
 HERE = Path(__file__).resolve().parent
 RESULTS = Path(os.environ.get("APDR_BENCHMARK_RESULTS") or HERE / "results")
@@ -173,7 +173,8 @@ def _checkpoint(path: Path) -> None:
 
 
 def _cache_key(plan: Plan, seed: int) -> str:
-    generator = (Path(__file__).resolve().parent.parent / "src" / "synthetic.py").read_bytes()
+    package = Path(__file__).resolve().parent.parent / "src" / "demo" / "synthetic"
+    generator = b"".join(path.read_bytes() for path in sorted(package.glob("*.py")))
     text = repr((plan, seed, TODAY)) + hashlib.sha256(generator).hexdigest()
     return f"{plan.name}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
 
@@ -199,7 +200,7 @@ def _plain(value: Any) -> Any:
 
 def _revive(obj: dict[str, Any]) -> Any:
     from apdr.aggregates.codes import Delivery
-    from apdr.synthetic import GeneratedSetting, RunningIntervention
+    from apdr.demo.synthetic import GeneratedSetting, RunningIntervention
 
     if "__uuid__" in obj:
         return uuid.UUID(obj["__uuid__"])

@@ -36,8 +36,8 @@ from typing import Any
 import httpx
 
 from apdr.aggregates.school_year import academic_year_of
+from apdr.demo.synthetic import Plan, SettingSpec, plan_for
 from apdr.persistence import SQLITE_PAGE_CACHE_KIB
-from apdr.synthetic import Plan, SettingSpec, plan_for
 from harness import TODAY, Report, arguments, database, fast_settings, load, served, sign_in
 
 ALLOWANCE_MB = 16.0

@@ -26,7 +26,7 @@ import httpx
 import sqlalchemy as sa
 
 from apdr.aggregates.school_year import academic_year_of
-from apdr.synthetic import Plan, SettingSpec, plan_for
+from apdr.demo.synthetic import Plan, SettingSpec, plan_for
 from harness import (
     TODAY,
     Report,

@@ -22,7 +22,7 @@ import sys
 import time
 from typing import Any
 
-from apdr.synthetic import Plan, SettingSpec, plan_for
+from apdr.demo.synthetic import Plan, SettingSpec, plan_for
 from harness import Report, arguments, database, load, timed
 
 BAR_RATIO = 0.5

@@ -40,8 +40,8 @@ from eventsourcing.domain import Aggregate, event
 from apdr.aggregates.codes import AttendanceStatus, Delivery, Role
 from apdr.aggregates.intervention import session_fingerprint
 from apdr.application import Actor
+from apdr.demo.synthetic import Plan, RunningIntervention, SettingSpec, plan_for
 from apdr.persistence import event_store_env, register_transcodings
-from apdr.synthetic import Plan, RunningIntervention, SettingSpec, plan_for
 from harness import TODAY, Report, arguments, database, load, ms, percentile, serving, sign_in, timed
 
 BAR_RATIO = 2.0

@@ -176,9 +176,7 @@ def list_users(
     """Every account (or those that can reach one setting's pupils): who made it, when, whether disabled."""
     with running() as apdr:
         setting_ids = [apdr.record.setting_by_urn(setting).id] if setting else None
-        apdr.read_models.ensure_current(["accounts"])
-        with apdr.engine.connect() as conn:
-            users = accounts_reaching(conn, setting_ids)
+        users = apdr.read_models.ask(accounts_reaching, setting_ids)
     table = Table("email", "role", "setting", "created by", "created", "disabled")
     for user in users:
         table.add_row(
@@ -215,8 +213,8 @@ def demo(
 ) -> None:
     """Load a demo school (a few dozen pupils on the register, a term of support) to look around;
     with --scale, years of synthetic history for a school, a trust or a local authority."""
-    from apdr.demo import DEMO_PASSWORD, DEMO_URN, load_demo_school
-    from apdr.synthetic import SCALES, plan_for
+    from apdr.demo.school import DEMO_PASSWORD, DEMO_URN, load_demo_school
+    from apdr.demo.synthetic import SCALES, plan_for
 
     day = _parse_date(as_of) if as_of else Settings().current_date()
     with running() as apdr:
@@ -243,9 +241,7 @@ def demo(
 
 def _refuse_beside_real_settings(apdr: Apdr, demo_urns: set[str], alongside: bool) -> None:
     """A demo's passwords are published: its data goes into a real school's database only when asked."""
-    apdr.read_models.ensure_current(["monitoring"])
-    with apdr.engine.connect() as conn:
-        others = [urn for urn in registered_urns(conn) if urn not in demo_urns]
+    others = [urn for urn in apdr.read_models.ask(registered_urns) if urn not in demo_urns]
     if others and not alongside:
         console.print(
             f"[red]this database holds {len(others)} other setting(s) ({', '.join(others[:3])}"
@@ -258,8 +254,8 @@ def _refuse_beside_real_settings(apdr: Apdr, demo_urns: set[str], alongside: boo
 
 def _demo_at_scale(scale: str, seed: int, day: date) -> None:
     """``apdr demo --scale``: years of synthetic history written in batches, then the read models."""
+    from apdr.demo.synthetic import SYNTHETIC_PASSWORD, generate, plan_for
     from apdr.errors import NotFound
-    from apdr.synthetic import SYNTHETIC_PASSWORD, generate, plan_for
 
     with running() as apdr:
         plan = plan_for(scale, seed)
@@ -300,7 +296,7 @@ def _demo_at_scale(scale: str, seed: int, day: date) -> None:
 
 
 def _demo_emails() -> list[str]:
-    from apdr.demo import DEMO_USERS
+    from apdr.demo.school import DEMO_USERS
 
     return [email for email, *_ in DEMO_USERS]
 

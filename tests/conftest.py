@@ -1,80 +1,33 @@
-"""Fixtures: every test that touches storage runs on SQLite and on PostgreSQL.
+"""Fixtures: every test that touches storage runs on SQLite and on PostgreSQL (see tests/support/database.py).
 
-PostgreSQL is found at APDR_TEST_POSTGRES_URL (default: the local server
-these machines run). Where it is not reachable those tests skip, saying why;
-with APDR_REQUIRE_POSTGRES=1 (as CI sets it) they fail instead.
+A test that needs a database to itself asks for ``database`` (or ``apdr`` on it). The HTTP tests
+ask for ``school``: the tests of a module share one database and one running API (``served``),
+each test in a setting of its own. A setting sees nothing of another's (which those tests check),
+so the tests cannot disturb each other, and the module pays once for the database's tables and the
+server instead of once per test. A module whose tests need the database to themselves defines its
+own ``school`` on ``apdr`` (``school_of_its_own``).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-import uuid
 from collections.abc import Iterator
-from pathlib import Path
+from datetime import date
 
-import psycopg
+import httpx
 import pytest
-from psycopg import sql
 
 from apdr.config import Settings
 from apdr.runtime import Apdr
-
-POSTGRES_URL = os.environ.get("APDR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-REQUIRE_POSTGRES = os.environ.get("APDR_REQUIRE_POSTGRES", "") not in ("", "0", "false", "no")
-
-pytest_plugins = ["tests.support.fixtures"]
+from tests.support.database import KINDS, new_database
+from tests.support.history import History
+from tests.support.school import TODAY, School, http_to, new_school
 
 
-def _postgres_problem() -> str | None:
-    try:
-        with psycopg.connect(POSTGRES_URL, connect_timeout=3):
-            return None
-    except psycopg.Error as error:
-        return (
-            f"PostgreSQL not reachable at {POSTGRES_URL} ({type(error).__name__}: {str(error).strip()[:120]})"
-        )
-
-
-_POSTGRES_PROBLEM: list[str | None] = []
-
-
-def postgres_problem() -> str | None:
-    if not _POSTGRES_PROBLEM:
-        _POSTGRES_PROBLEM.append(_postgres_problem())
-    return _POSTGRES_PROBLEM[0]
-
-
-def fast_settings(**overrides: object) -> Settings:
-    """Settings for tests: a cheap password hash, quick polling."""
-    values = {"password_hash_memory_kib": 64, "password_hash_iterations": 1, "projection_poll_seconds": 0.05}
-    values.update(overrides)
-    if str(values.get("database_url", "")).startswith("postgresql"):
-        # The token key's file, outside the working tree (SQLite keeps it beside its database).
-        values.setdefault("token_key_file", Path(tempfile.gettempdir()) / "apdr-tests-token.key")
-    return Settings(**values)  # type: ignore[arg-type]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=KINDS)
 def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """Settings pointing at a new, empty database of each kind."""
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("db") / "apdr.sqlite3"
-        yield fast_settings(database_url=f"sqlite:///{path}")
-        return
-    problem = postgres_problem()
-    if problem:
-        if REQUIRE_POSTGRES:
-            pytest.fail(f"{problem}; APDR_REQUIRE_POSTGRES is set, so this is a failure, not a skip")
-        pytest.skip(problem)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    try:
-        yield fast_settings(database_url=POSTGRES_URL, database_schema=schema)
-    finally:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+    with new_database(request.param, tmp_path_factory.mktemp("db")) as settings:
+        yield settings
 
 
 @pytest.fixture
@@ -84,3 +37,35 @@ def apdr(database: Settings) -> Iterator[Apdr]:
         yield running
     finally:
         running.close()
+
+
+@pytest.fixture
+def today() -> date:
+    """The day the ``history`` records are made on; a module may move it."""
+    return TODAY
+
+
+@pytest.fixture
+def history(apdr: Apdr, today: date) -> History:
+    """A setting whose history is built through the service layer."""
+    return History(apdr.record, today=today)
+
+
+@pytest.fixture(scope="module", params=KINDS)
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Apdr, httpx.Client]]:
+    """One apdr on a new database of each kind, served over HTTP, for a whole test module."""
+    with new_database(request.param, tmp_path_factory.mktemp("db")) as settings:
+        running = Apdr.open(settings)
+        try:
+            with http_to(running) as http:
+                yield running, http
+        finally:
+            running.close()
+
+
+@pytest.fixture
+def school(served: tuple[Apdr, httpx.Client]) -> School:
+    """A new setting with its SENCO signed in, on the module's running apdr, with 'today' fixed at TODAY."""
+    return new_school(*served)

@@ -156,22 +156,15 @@ def test_given_a_pupil_with_an_assessment_when_a_copy_is_changed_then_the_origin
         recorded_by="t",
         today=TODAY,
     )
-    pupil.identify_need(
-        need_type=NeedType.SPLD,
-        rank=1,
-        identified_on=date(2026, 9, 1),
-        description="",
-        recorded_by="t",
-        today=TODAY,
-    )
-    pupil.identify_need(
-        need_type=NeedType.SLCN,
-        rank=2,
-        identified_on=date(2026, 9, 1),
-        description="",
-        recorded_by="t",
-        today=TODAY,
-    )
+    for rank, need_type in enumerate((NeedType.SPLD, NeedType.SLCN), start=1):
+        pupil.identify_need(
+            need_type=need_type,
+            rank=rank,
+            identified_on=date(2026, 9, 1),
+            description="",
+            recorded_by="t",
+            today=TODAY,
+        )
     assessment = uuid4()
     pupil.record_assessment(
         assessment_id=assessment,

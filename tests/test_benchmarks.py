@@ -11,18 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REQUIRE_POSTGRES, postgres_problem
+from tests.support.database import KINDS, require_postgres
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 SCRIPTS = ("queries", "rebuild", "sessions", "memory")
 
 
-@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("database", KINDS)
 def test_every_benchmark_runs_at_its_small_size(database: str, tmp_path: Path) -> None:
-    if database == "postgresql" and (problem := postgres_problem()):
-        if REQUIRE_POSTGRES:
-            pytest.fail(f"{problem}; APDR_REQUIRE_POSTGRES is set, so this is a failure, not a skip")
-        pytest.skip(problem)
+    if database == "postgresql":
+        require_postgres()
     env = {**os.environ, "APDR_BENCHMARK_RESULTS": str(tmp_path)}
     # The scripts run side by side: this checks that they work, not how fast.
     running = {

@@ -12,7 +12,7 @@ from apdr.aggregates import User
 from apdr.aggregates.codes import Role
 from apdr.cli import app
 from apdr.config import Settings
-from apdr.demo import DEMO_PASSWORD, DEMO_URN
+from apdr.demo.school import DEMO_PASSWORD, DEMO_URN
 from apdr.errors import NotAuthenticated
 from apdr.projections.pupils import find_pupils
 from apdr.runtime import Apdr

@@ -15,7 +15,7 @@ from apdr.api import create_app
 from apdr.application import Actor
 from apdr.config import Settings
 from apdr.runtime import Apdr
-from tests.support.opening import open_at_once
+from tests.support.processes import open_at_once
 from tests.support.server import LiveServer
 
 SPAWN = multiprocessing.get_context("spawn")

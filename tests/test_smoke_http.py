@@ -1,4 +1,4 @@
-from tests.support.fixtures import School
+from tests.support.school import School
 
 
 def test_given_a_senco_when_they_register_a_pupil_then_the_pupil_is_listed(school: School) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from apdr.synthetic import Plan, SettingSpec, generate
+from apdr.demo.synthetic import Plan, SettingSpec, generate
 
 PLAN = Plan("tiny", (SettingSpec("709901", "Tiny Primary School", "primary", 70),), years=2)
 TODAY = date(2026, 3, 20)

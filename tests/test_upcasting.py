@@ -20,8 +20,8 @@ from apdr.projections.accounts import accounts_reaching
 from apdr.projections.provision_map import schedules
 from apdr.projections.pupils import pupils
 from apdr.runtime import Apdr
-from tests.support.fixtures import TODAY, upn
 from tests.support.history import History
+from tests.support.school import TODAY, upn
 
 
 def as_version_1(apdr: Apdr, event: object, dropped: str) -> StoredEvent:

@@ -8,6 +8,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from apdr.aggregates.codes import AlertStatus
 from apdr.errors import InvalidInput
 
 
@@ -60,22 +61,22 @@ class Alert(Aggregate):
         self.intervention_id = intervention_id
         self.plan_id = plan_id
         self.details = details
-        self.status = "open"
+        self.status = AlertStatus.open
         self.cause_present = True
         self.policy_dated_on = raised_on
 
     @property
     def is_open(self) -> bool:
-        return self.status != "resolved"
+        return self.status is not AlertStatus.resolved
 
     def acknowledge(self, *, acknowledged_on: date, note: str, recorded_by: str) -> None:
-        if self.status != "open":
-            raise InvalidInput("status", f"the alert is {self.status}, not open")
+        if self.status is not AlertStatus.open:
+            raise InvalidInput("status", f"the alert is {self.status.value}, not open")
         self._acknowledged(acknowledged_on=acknowledged_on, note=note.strip(), recorded_by=recorded_by)
 
     @event("Acknowledged")
     def _acknowledged(self, acknowledged_on: date, note: str, recorded_by: str) -> None:
-        self.status = "acknowledged"
+        self.status = AlertStatus.acknowledged
 
     def is_older_than_recorded(self, as_of: date) -> bool:
         """Whether a policy change dated ``as_of`` comes before the latest
@@ -92,7 +93,7 @@ class Alert(Aggregate):
 
     def resolve(self, *, resolved_on: date, reason: str, recorded_by: str, by_policy: bool = False) -> None:
         """Resolved by a SENCO, or ``by_policy`` because its cause has gone."""
-        if self.status == "resolved":
+        if self.status is AlertStatus.resolved:
             raise InvalidInput("status", "the alert is already resolved")
         if by_policy:
             self._refuse_older(resolved_on)
@@ -102,7 +103,7 @@ class Alert(Aggregate):
 
     @event("Resolved")
     def _resolved(self, resolved_on: date, reason: str, recorded_by: str, by_policy: bool = False) -> None:
-        self.status = "resolved"
+        self.status = AlertStatus.resolved
         # Resolved by hand, the cause is still there as far as the policy last knew.
         self.cause_present = not by_policy
         if by_policy:
@@ -111,7 +112,7 @@ class Alert(Aggregate):
     def clear_cause(self, *, cleared_on: date, recorded_by: str) -> None:
         """The cause of an alert a SENCO resolved by hand has gone: if it comes
         back, the alert is raised again."""
-        if self.status != "resolved" or not self.cause_present:
+        if self.status is not AlertStatus.resolved or not self.cause_present:
             raise InvalidInput("status", "only a resolved alert whose cause persisted can be cleared")
         self._refuse_older(cleared_on)
         self._cause_cleared(cleared_on=cleared_on, recorded_by=recorded_by)
@@ -125,7 +126,7 @@ class Alert(Aggregate):
         self, *, raised_on: date, summary: str, details: dict[str, Any], recorded_by: str = "apdr"
     ) -> None:
         """The cause came back after the alert was resolved."""
-        if self.status != "resolved":
+        if self.status is not AlertStatus.resolved:
             raise InvalidInput("status", "only a resolved alert can be raised again")
         self._refuse_older(raised_on)
         self._reraised(raised_on=raised_on, summary=summary, details=details, recorded_by=recorded_by)
@@ -134,7 +135,7 @@ class Alert(Aggregate):
     def _reraised(
         self, raised_on: date, summary: str, details: dict[str, Any], recorded_by: str = "apdr"
     ) -> None:
-        self.status = "open"
+        self.status = AlertStatus.open
         self.cause_present = True
         self.raised_on = raised_on
         self.summary = summary

@@ -224,6 +224,15 @@ def strategy_code(code: str) -> str:
     return code.strip().upper()
 
 
+class AlertStatus(Enum):
+    """Where an alert stands: open until someone acknowledges it, resolved when its cause goes
+    (or a SENCO resolves it)."""
+
+    open = "open"
+    acknowledged = "acknowledged"
+    resolved = "resolved"
+
+
 ALL_ENUMS: tuple[type[Enum], ...] = (
     SenProvision,
     AreaOfNeed,

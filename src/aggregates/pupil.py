@@ -87,6 +87,19 @@ class UpnClaim(Aggregate):
         self.pupil_id = None
 
 
+def claim_upn(*, setting_id: UUID, upn: str, pupil_id: UUID, held: UpnClaim | None = None) -> UpnClaim:
+    """The pupil's claim on ``upn``, which the DfE allocates to one pupil: so one
+    pupil per UPN in a setting. ``held`` is the claim already recorded on the UPN,
+    if any: one released (its pupil's UPN was corrected) is taken back; one
+    another pupil holds is a Conflict. Save the claim with the pupil."""
+    if held is None:
+        return UpnClaim(setting_id=setting_id, upn=upn, pupil_id=pupil_id)
+    if held.pupil_id not in (None, pupil_id):
+        raise Conflict(f"a pupil with UPN {upn} is already registered in this setting")
+    held.claim(pupil_id)
+    return held
+
+
 class Pupil(Aggregate):
     __deepcopy__ = copy_one_level
 

@@ -98,10 +98,6 @@ class SchoolCalendar:
     def term_of(self, day: date) -> Term | None:
         return next((t for t in self.terms if t.starts_on <= day <= t.ends_on), None)
 
-    def covers(self, day: date) -> bool:
-        """Whether ``day`` falls within the years this calendar describes."""
-        return bool(self.terms) and self.terms[0].starts_on <= day <= self.terms[-1].ends_on
-
     def scheduled_days(self, weekdays: Iterable[int], first: date, last: date) -> list[date]:
         """The teaching days from ``first`` to ``last`` on the given ISO weekdays."""
         wanted = set(weekdays)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -11,6 +11,9 @@ from eventsourcing.domain import Aggregate, event
 from apdr.aggregates.codes import STRATEGY_CODES, Decision, Rating, strategy_code
 from apdr.aggregates.rules import copy_one_level, must_be_after, must_have_happened, must_have_text
 from apdr.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from apdr.aggregates.pupil import Pupil
 
 
 def _outcome(where: str, raw: dict[str, Any], plan_id: UUID, n: int) -> dict:
@@ -325,3 +328,109 @@ class SupportPlan(Aggregate):
     def _closed(self, closed_on: date, reason: str, recorded_by: str) -> None:
         self.closed_on = closed_on
         self.closed_reason = reason
+
+
+# -- steps that change the pupil as well as their plans -------------------------
+# Each changes both; the caller saves every aggregate it changed in one transaction.
+
+
+def draft_next_plan(
+    pupil: Pupil,
+    previous: SupportPlan | None,
+    *,
+    plan_id: UUID,
+    starts_on: date,
+    review_due_on: date,
+    outcomes: list[dict[str, Any]],
+    strategies: list[dict[str, Any]],
+    expected_impact: str,
+    pupil_views: str,
+    parent_views: str,
+    home_actions: str,
+    recorded_by: str,
+    today: date,
+) -> SupportPlan:
+    """The pupil's next assess-plan-do-review cycle: a new plan, which becomes the
+    pupil's current plan and follows the one before, closing it if still open
+    (the next cycle is a new plan that follows the last). ``previous`` is the
+    pupil's plan before this one, needed when it is still their current plan."""
+    follows = pupil.current_plan_id
+    if follows is not None and (previous is None or previous.id != follows):
+        raise ValueError(f"give the pupil's current plan {follows}: the new plan closes it")
+    pupil.start_plan(plan_id=plan_id, starts_on=starts_on, recorded_by=recorded_by)
+    plan = SupportPlan.draft(
+        plan_id=plan_id,
+        pupil_id=pupil.id,
+        setting_id=pupil.setting_id,
+        starts_on=starts_on,
+        review_due_on=review_due_on,
+        outcomes=outcomes,
+        strategies=strategies,
+        expected_impact=expected_impact,
+        pupil_views=pupil_views,
+        parent_views=parent_views,
+        home_actions=home_actions,
+        follows_plan_id=follows,
+        recorded_by=recorded_by,
+    )
+    if previous is not None and previous.id == follows and previous.is_open:
+        previous.close(
+            closed_on=min(today, plan.starts_on),
+            reason="followed by the next plan",
+            recorded_by=recorded_by,
+            today=today,
+        )
+    return plan
+
+
+def review_plan(
+    pupil: Pupil,
+    plan: SupportPlan,
+    *,
+    reviewed_on: date,
+    outcomes: list[dict[str, Any]],
+    tried: str,
+    learned: str,
+    pleased: str,
+    concerned: str,
+    pupil_views: str,
+    parent_views: str,
+    decision: Decision,
+    next_review_due_on: date | None,
+    recorded_by: str,
+    today: date,
+) -> UUID:
+    """Review the pupil's plan (``SupportPlan.review``); a review that ends
+    support closes the plan, and the pupil then has no current plan."""
+    _must_be_the_pupils(pupil, plan)
+    review_id = plan.review(
+        reviewed_on=reviewed_on,
+        outcomes=outcomes,
+        tried=tried,
+        learned=learned,
+        pleased=pleased,
+        concerned=concerned,
+        pupil_views=pupil_views,
+        parent_views=parent_views,
+        decision=decision,
+        next_review_due_on=next_review_due_on,
+        recorded_by=recorded_by,
+        today=today,
+    )
+    if not plan.is_open:
+        pupil.plan_closed(plan.id)
+    return review_id
+
+
+def close_plan(
+    pupil: Pupil, plan: SupportPlan, *, closed_on: date, reason: str, recorded_by: str, today: date
+) -> None:
+    """Close the pupil's plan with no plan to follow it: the pupil then has no current plan."""
+    _must_be_the_pupils(pupil, plan)
+    plan.close(closed_on=closed_on, reason=reason, recorded_by=recorded_by, today=today)
+    pupil.plan_closed(plan.id)
+
+
+def _must_be_the_pupils(pupil: Pupil, plan: SupportPlan) -> None:
+    if plan.pupil_id != pupil.id:
+        raise ValueError(f"plan {plan.id} is not a plan of pupil {pupil.id}")

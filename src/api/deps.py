@@ -49,8 +49,8 @@ def today(apdr: Annotated[Apdr, Depends(get_apdr)]) -> date:
 
 
 ApdrDep = Annotated[Apdr, Depends(get_apdr)]
-Record = Annotated[SenRecord, Depends(get_record)]
-Views = Annotated[ReadModels, Depends(get_read_models)]
+SenRecordDep = Annotated[SenRecord, Depends(get_record)]
+ReadModelsDep = Annotated[ReadModels, Depends(get_read_models)]
 CurrentActor = Annotated[Actor, Depends(get_actor)]
 Today = Annotated[date, Depends(today)]
 
@@ -80,15 +80,15 @@ READERS = Allow(Role.senco, Role.teacher, Role.leader)
 MEMBERS = Allow(Role.senco, Role.teacher, Role.leader, Role.ta)
 
 
-def within_reach(actor: Annotated[Actor, Depends(MEMBERS)], views: Views, today: Today) -> Actor:
+def within_reach(
+    actor: Annotated[Actor, Depends(MEMBERS)], read_models: ReadModelsDep, today: Today
+) -> Actor:
     """The one place a teaching assistant's reach is worked out: the pupils of the
     interventions they are assigned to. ``SenRecord`` refuses them any other pupil
     or plan, and the pupil list shows them only these."""
     if actor.role is not Role.ta:
         return actor
-    views.ensure_current(["provision_map"])
-    with views.engine.connect() as conn:
-        return replace(actor, pupils_in_reach=pupils_in_reach(conn, actor.staff_id, today))
+    return replace(actor, pupils_in_reach=read_models.ask(pupils_in_reach, actor.staff_id, today))
 
 
 AdminActor = Annotated[Actor, Depends(ADMIN)]

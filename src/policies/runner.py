@@ -33,11 +33,13 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from apdr.aggregates import Alert
+from apdr.aggregates.codes import AlertStatus
 from apdr.aggregates.school_year import SchoolCalendar
 from apdr.policies.catalogue import POLICIES, READ_MODELS, thresholds_for
 from apdr.policies.policy import Cause, Context
 from apdr.projections.alerts import alert_rows, alerts_of_kind
-from apdr.projections.monitoring import settings
+from apdr.projections.monitoring import setting_ids
+from apdr.projections.projection import reads
 from apdr.projections.provision_map import interventions
 
 if TYPE_CHECKING:
@@ -45,6 +47,10 @@ if TYPE_CHECKING:
     from apdr.projections.runner import ReadModels
 
 log = logging.getLogger(__name__)
+
+RUN_READS: tuple[str, ...] = tuple(sorted({*READ_MODELS, "provision_map"}))
+"""What a run reads: what the policies read and the alerts compared with their causes (the
+catalogue's ``READ_MODELS``), and the interventions' start dates its calendar spans."""
 
 
 @dataclass
@@ -76,9 +82,7 @@ class PolicyRunner:
         self.read_models = read_models
 
     def setting_ids(self) -> list[UUID]:
-        self.read_models.ensure_current(["monitoring"])
-        with self.read_models.engine.connect() as conn:
-            return list(conn.execute(sa.select(settings.c.setting_id).order_by(settings.c.urn)).scalars())
+        return self.read_models.ask(setting_ids)
 
     def run_all(self, actor: Actor, as_of: date) -> list[RunResult]:
         return [self.run(actor, setting_id, as_of) for setting_id in self.setting_ids()]
@@ -97,28 +101,35 @@ class PolicyRunner:
         for f in found:
             raised += self._raise(actor, setting_id, as_of, f)
             resolved += self._resolve(actor, as_of, f)
-        self.read_models.ensure_current(["alerts"])
-        with self.read_models.engine.connect() as conn:
-            result.raised = [alert_out(r) for r in alert_rows(conn, raised)]
-            result.resolved = [alert_out(r) for r in alert_rows(conn, resolved)]
+        result.raised = [alert_out(r) for r in self.read_models.ask(alert_rows, raised)]
+        result.resolved = [alert_out(r) for r in self.read_models.ask(alert_rows, resolved)]
         return result
 
     def _find(self, setting_id: UUID, as_of: date, result: RunResult) -> list[_Found]:
         """Each policy's causes, and the alerts of its kind, read in one go."""
-        self.read_models.ensure_current(READ_MODELS)
         thresholds = thresholds_for(self.record.setting(setting_id).thresholds)
+        return self.read_models.ask(self._causes_and_alerts, setting_id, as_of, thresholds, result)
+
+    @reads(*RUN_READS)
+    def _causes_and_alerts(
+        self,
+        conn: sa.Connection,
+        setting_id: UUID,
+        as_of: date,
+        thresholds: dict[str, int],
+        result: RunResult,
+    ) -> list[_Found]:
+        context = Context(conn, setting_id, self._calendar(conn, setting_id, as_of), thresholds, as_of)
         found = []
-        with self.read_models.engine.connect() as conn:
-            context = Context(conn, setting_id, self._calendar(conn, setting_id, as_of), thresholds, as_of)
-            for policy in POLICIES:
-                try:
-                    causes = {c.subject: c for c in policy.causes(context)}
-                except Exception:
-                    # One faulty policy must not stop the others watching.
-                    log.exception("policy %s failed for setting %s as of %s", policy.KIND, setting_id, as_of)
-                    result.failed.append(policy.KIND)
-                    continue
-                found.append(_Found(policy.KIND, causes, alerts_of_kind(conn, setting_id, policy.KIND)))
+        for policy in POLICIES:
+            try:
+                causes = {c.subject: c for c in policy.causes(context)}
+            except Exception:
+                # One faulty policy must not stop the others watching.
+                log.exception("policy %s failed for setting %s as of %s", policy.KIND, setting_id, as_of)
+                result.failed.append(policy.KIND)
+                continue
+            found.append(_Found(policy.KIND, causes, alerts_of_kind(conn, setting_id, policy.KIND)))
         return found
 
     def _calendar(self, conn: sa.Connection, setting_id: UUID, as_of: date) -> SchoolCalendar:
@@ -137,7 +148,7 @@ class PolicyRunner:
         raised = []
         for subject, cause in found.causes.items():
             known = found.alerts.get(subject)
-            if known and (known["status"] != "resolved" or known["cause_present"]):
+            if known and (known["status"] != AlertStatus.resolved.value or known["cause_present"]):
                 continue  # open, or resolved by hand while the cause persists
             if self.record.raise_alert(
                 actor,
@@ -157,7 +168,9 @@ class PolicyRunner:
     def _resolve(self, actor: Actor, as_of: date, found: _Found) -> list[UUID]:
         resolved = []
         for subject, known in found.alerts.items():
-            if subject in found.causes or (known["status"] == "resolved" and not known["cause_present"]):
+            if subject in found.causes or (
+                known["status"] == AlertStatus.resolved.value and not known["cause_present"]
+            ):
                 continue
             if self.record.cause_gone(actor, known["alert_id"], on=as_of):
                 resolved.append(known["alert_id"])
@@ -169,7 +182,7 @@ def _found_out(kind: str, cause: Cause, as_of: date) -> dict[str, Any]:
     return {
         "id": Alert.create_id(kind, cause.subject),
         "kind": kind,
-        "status": "open",
+        "status": AlertStatus.open.value,
         "raised_on": as_of,
         "summary": cause.summary,
         "pupil_id": cause.pupil_id,

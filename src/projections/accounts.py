@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from apdr.aggregates import User
 from apdr.aggregates.codes import Role
 from apdr.config import SCHOOL_TIME
-from apdr.projections.projection import Batch, Projection, handles, metadata
+from apdr.projections.projection import Batch, Projection, handles, metadata, reads
 
 accounts = sa.Table(
     "accounts",
@@ -135,6 +135,7 @@ def _reaching(setting_ids: Collection[UUID] | None) -> sa.ColumnElement[bool]:
     )
 
 
+@reads("accounts")
 def accounts_reaching(conn: sa.Connection, setting_ids: Collection[UUID] | None) -> list[dict[str, Any]]:
     """Every account that can read these settings' pupils, or make one that can: by role, then email."""
     rows = conn.execute(
@@ -155,6 +156,7 @@ def accounts_reaching(conn: sa.Connection, setting_ids: Collection[UUID] | None)
     ]
 
 
+@reads("accounts")
 def account_changes(
     conn: sa.Connection, setting_id: UUID, *, limit: int, offset: int
 ) -> tuple[list[dict[str, Any]], int]:

@@ -9,9 +9,8 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from apdr.aggregates import Alert
-from apdr.projections.projection import Batch, Projection, handles, metadata
-
-STATUSES = ("open", "acknowledged", "resolved")
+from apdr.aggregates.codes import AlertStatus
+from apdr.projections.projection import Batch, Projection, handles, metadata, reads
 
 alerts = sa.Table(
     "alerts",
@@ -44,7 +43,7 @@ _reraise = (
     alerts.update()
     .where(alerts.c.alert_id == sa.bindparam("w_alert_id"))
     .values(
-        status="open",
+        status=AlertStatus.open.value,
         raised_on=sa.bindparam("v_raised_on"),
         summary=sa.bindparam("v_summary"),
         raised_by=sa.bindparam("v_raised_by"),
@@ -74,7 +73,7 @@ class Alerts(Projection):
                 "setting_id": e.setting_id,
                 "kind": e.kind,
                 "subject": e.subject,
-                "status": "open",
+                "status": AlertStatus.open.value,
                 "raised_on": e.raised_on,
                 "first_raised_on": e.raised_on,
                 "times_raised": 1,
@@ -100,7 +99,7 @@ class Alerts(Projection):
             alerts,
             {"alert_id": e.originator_id},
             {
-                "status": "acknowledged",
+                "status": AlertStatus.acknowledged.value,
                 "acknowledged_on": e.acknowledged_on,
                 "acknowledged_by": e.recorded_by,
                 "acknowledgement": e.note,
@@ -113,7 +112,7 @@ class Alerts(Projection):
             alerts,
             {"alert_id": e.originator_id},
             {
-                "status": "resolved",
+                "status": AlertStatus.resolved.value,
                 "resolved_on": e.resolved_on,
                 "resolved_by": e.recorded_by,
                 "resolution": e.reason,
@@ -142,6 +141,7 @@ class Alerts(Projection):
 # -- queries ------------------------------------------------------------------
 
 
+@reads("alerts")
 def find_alerts(
     conn: sa.Connection,
     setting_id: UUID,
@@ -167,6 +167,7 @@ def find_alerts(
     return [dict(r) for r in rows.mappings()]
 
 
+@reads("alerts")
 def alert_rows(conn: sa.Connection, alert_ids: list[UUID]) -> list[dict[str, Any]]:
     if not alert_ids:
         return []
@@ -175,6 +176,7 @@ def alert_rows(conn: sa.Connection, alert_ids: list[UUID]) -> list[dict[str, Any
     return [by_id[i] for i in alert_ids if i in by_id]
 
 
+@reads("alerts")
 def alerts_of_kind(conn: sa.Connection, setting_id: UUID, kind: str) -> dict[str, dict[str, Any]]:
     """subject -> the alert, for the runner to compare a run's causes with."""
     rows = conn.execute(

@@ -15,7 +15,7 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from apdr.aggregates import Pupil, RecordAccess, User
-from apdr.projections.projection import Batch, Projection, handles, metadata
+from apdr.projections.projection import Batch, Projection, handles, metadata, reads
 
 entries = sa.Table(
     "audit_entries",
@@ -87,6 +87,7 @@ class AuditTrail(Projection):
         )
 
 
+@reads("audit")
 def audit_entries(
     conn: sa.Connection, pupil_id: UUID, *, limit: int, offset: int
 ) -> tuple[list[dict[str, Any]], int]:

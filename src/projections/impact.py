@@ -35,7 +35,7 @@ import sqlalchemy as sa
 
 from apdr.aggregates import Pupil
 from apdr.aggregates.school_year import year_group
-from apdr.projections.projection import Batch, Projection, handles, metadata
+from apdr.projections.projection import Batch, Projection, handles, metadata, reads
 from apdr.projections.provision_map import (
     attendance_counts,
     enrolments,
@@ -273,6 +273,7 @@ class _Tally:
         }
 
 
+@reads("pupils", "provision_map", "impact")
 def impact_report(conn: sa.Connection, setting_id: UUID, today: date) -> dict[str, Any]:
     intervention_rows = {
         r.intervention_id: r
@@ -339,6 +340,7 @@ def impact_report(conn: sa.Connection, setting_id: UUID, today: date) -> dict[st
     }
 
 
+@reads("impact")
 def pupil_assessments(conn: sa.Connection, pupil_id: UUID) -> list[dict[str, Any]]:
     """The pupil's assessments in the order they were taken, each as corrections
     have left it."""

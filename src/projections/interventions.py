@@ -10,6 +10,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
+from apdr.projections.projection import reads
 from apdr.projections.provision_map import (
     MARK,
     assignments,
@@ -22,6 +23,7 @@ from apdr.projections.provision_map import (
 from apdr.projections.pupils import pupils
 
 
+@reads("provision_map", "pupils")
 def intervention_list(
     conn: sa.Connection, setting_id: UUID, *, status: str, today: date, staff_id: UUID | None = None
 ) -> list[dict[str, Any]]:
@@ -103,6 +105,7 @@ def intervention_list(
 STATUS_OF_MARK = {code: status.value for status, code in MARK.items()}
 
 
+@reads("provision_map")
 def session_register(
     conn: sa.Connection, intervention_id: UUID, first: date | None = None, last: date | None = None
 ) -> dict[str, list[dict[str, Any]]]:

@@ -22,7 +22,7 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from apdr.aggregates import Pupil, Setting, StaffMember, SupportPlan
-from apdr.projections.projection import Batch, Projection, handles, metadata
+from apdr.projections.projection import Batch, Projection, handles, metadata, reads
 
 settings = sa.Table(
     "monitoring_settings",
@@ -106,9 +106,16 @@ sen_status = sa.Table(
 )
 
 
+@reads("monitoring")
 def registered_urns(conn: sa.Connection) -> list[str]:
     """The URN of every setting registered, in order."""
     return list(conn.execute(sa.select(settings.c.urn).order_by(settings.c.urn)).scalars())
+
+
+@reads("monitoring")
+def setting_ids(conn: sa.Connection) -> list[UUID]:
+    """Every setting, by URN: the ones a scheduled run visits."""
+    return list(conn.execute(sa.select(settings.c.setting_id).order_by(settings.c.urn)).scalars())
 
 
 def programme_key(programme: str) -> str:
@@ -256,6 +263,7 @@ class Monitoring(Projection):
 # -- queries ---------------------------------------------------------------------
 
 
+@reads("monitoring")
 def pupil_plans(conn: sa.Connection, setting_id: UUID, pupil_id: UUID) -> list[dict[str, Any]]:
     """The pupil's support plans, by start date (then as drafted): each with the plan
     it follows, its review date as it stands, when it was last reviewed, and when it
@@ -273,6 +281,7 @@ def pupil_plans(conn: sa.Connection, setting_id: UUID, pupil_id: UUID) -> list[d
     return [dict(row._mapping) for row in rows]
 
 
+@reads("monitoring")
 def training_of(conn: sa.Connection, staff_ids: Iterable[UUID]) -> dict[UUID, list[dict[str, Any]]]:
     """These staff's training, each's by date completed:
     staff id -> [{"programme", "completed_on", "expires_on"}]."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
 from eventsourcing.utils import get_topic
@@ -27,6 +27,21 @@ def handles(*event_classes: type) -> Callable[[Handler], Handler]:
     def mark(method: Handler) -> Handler:
         method.__handles__ = event_classes  # type: ignore[attr-defined]
         return method
+
+    return mark
+
+
+Q = TypeVar("Q", bound=Callable[..., Any])
+
+
+def reads(*read_models: str) -> Callable[[Q], Q]:
+    """Declare the read models a query joins. ``ReadModels.ask`` catches each of them
+    up before running it: a query that joins a read model behind the log would show
+    a pupil's new session in one table and not yet in another."""
+
+    def mark(query: Q) -> Q:
+        query.READ_MODELS = read_models  # type: ignore[attr-defined]
+        return query
 
     return mark
 

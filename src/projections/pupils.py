@@ -8,7 +8,7 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from apdr.aggregates import Pupil
-from apdr.projections.projection import Batch, Projection, handles, metadata
+from apdr.projections.projection import Batch, Projection, handles, metadata, reads
 
 pupils = sa.Table(
     "pupils",
@@ -103,6 +103,7 @@ class PupilDirectory(Projection):
         batch.update(pupils, {"pupil_id": e.originator_id}, {"left_on": e.left_on})
 
 
+@reads("pupils")
 def find_pupils(
     conn: sa.Connection,
     setting_id: UUID,

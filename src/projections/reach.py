@@ -7,9 +7,11 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
+from apdr.projections.projection import reads
 from apdr.projections.provision_map import assignments, enrolments
 
 
+@reads("provision_map")
 def pupils_in_reach(conn: sa.Connection, staff_id: UUID | None, on: date) -> frozenset[UUID]:
     """The pupils enrolled, on ``on`` or from a later date, in an intervention
     ``staff_id`` is assigned to: the pupils a teaching assistant works with."""

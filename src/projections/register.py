@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from apdr.aggregates import Pupil
 from apdr.aggregates.codes import NeedType
 from apdr.aggregates.school_year import year_group
-from apdr.projections.projection import Batch, Projection, handles, metadata
+from apdr.projections.projection import Batch, Projection, handles, metadata, reads
 
 roll = sa.Table(
     "register_pupils",
@@ -310,6 +310,7 @@ def _need(code: str | None) -> tuple[str | None, str | None]:
     return code, area.value if area else None
 
 
+@reads("register")
 def register_rows(
     conn: sa.Connection, setting_id: UUID, as_of: date, *, include_no_sen: bool = False
 ) -> list[dict[str, Any]]:

@@ -1,6 +1,24 @@
 """Keeps the read models up to date with the notification log, exactly once.
 
-Each projection has a row in ``projection_positions``: the last notification
+A *read model* is a set of tables that queries read (the pupil directory, the
+provision map, the register…); its ``Projection`` is the code that builds it
+from events; ``ReadModels`` runs every projection and answers queries.
+
+Why by hand, beside the library's ``eventsourcing.projection``: its runner
+follows the log through the recorder's subscription, which SQLite does not
+have, and runs one projection per subscription, each reading and decoding
+every event again. Here one pass reads and decodes a batch of events once and
+applies it to every read model behind, in one transaction that also moves each
+one's position (as the library's tracking does).
+
+Read-your-writes: a query sees every event recorded before it was asked, in
+every read model it joins. Each query therefore declares the read models it
+reads (``@reads``, as a policy declares ``READ_MODELS``), and is run through
+``ReadModels.ask``, which catches exactly those up first. A query that joined a
+read model still behind the log would show a pupil's new session in one table
+and not yet in another.
+
+Each read model has a row in ``projection_positions``: the last notification
 it has taken into account. A batch of events is applied in one transaction
 that also moves that position, with the row locked for the transaction
 (``SELECT … FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite). A
@@ -14,9 +32,9 @@ from __future__ import annotations
 import gc
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -42,6 +60,8 @@ _MOVE_POSITIONS = (
     .where(positions.c.name.in_(sa.bindparam("names", expanding=True)))
     .values(position=sa.bindparam("reached"))
 )
+
+R = TypeVar("R")
 
 Progress = Callable[[int], None]
 """Told the position in the log reached so far."""
@@ -114,7 +134,8 @@ class StalePosition(Exception):
 
 
 class ReadModels:
-    """Every projection, the engine their tables live in, and the log they follow."""
+    """Every read model: the projections that build them, the engine their tables live in,
+    and the log they follow. Queries are run through ``ask`` (or ``stream``)."""
 
     def __init__(
         self, app: SenRecord, engine: sa.Engine, projections: Sequence[Projection], batch_size: int = 1000
@@ -184,6 +205,29 @@ class ReadModels:
         if name is not None:
             return self._catch_up(self.projections[name], upto, progress)
         return self._catch_up_together(list(self.projections), upto)
+
+    def ask(self, query: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+        """Run a query (declared with ``@reads``) on read models caught up with
+        every event recorded before it was asked: read-your-writes."""
+        self.ensure_current(query.READ_MODELS)  # type: ignore[attr-defined]
+        with self.engine.connect() as conn:
+            return query(conn, *args, **kwargs)
+
+    def stream(
+        self, query: Callable[..., Iterable[R]], *args: Any, **kwargs: Any
+    ) -> Generator[R, None, None]:
+        """``ask`` for a query that yields its rows as it reads them (a response that
+        streams): the read models are caught up now, so that a failure is an error
+        response rather than a broken stream, and the connection is held while the
+        rows are read."""
+        self.ensure_current(query.READ_MODELS)  # type: ignore[attr-defined]
+        return self._rows(query, args, kwargs)
+
+    def _rows(
+        self, query: Callable[..., Iterable[R]], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Generator[R, None, None]:
+        with self.engine.connect() as conn:
+            yield from query(conn, *args, **kwargs)
 
     def ensure_current(self, names: Iterable[str]) -> None:
         """Read-your-writes: before a query, take in every event recorded

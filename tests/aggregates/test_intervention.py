@@ -12,7 +12,6 @@ import pytest
 
 from apdr.aggregates import Intervention
 from apdr.aggregates.codes import (
-    AreaOfNeed,
     AttendanceStatus,
     Delivery,
     InterventionDecision,
@@ -20,8 +19,9 @@ from apdr.aggregates.codes import (
     Weekday,
 )
 from apdr.aggregates.school_year import SchoolCalendar, default_calendar
-from apdr.errors import Conflict, InvalidInput
-from tests.aggregates.conftest import BY, TODAY, given, history, names, then
+from apdr.errors import Conflict
+from tests.support.aggregates import BY, TODAY, given, history, invalid, names, then
+from tests.support.history import INTERVENTION
 
 STARTS = date(2026, 9, 21)  # a Monday
 MON, TUE, WED = date(2026, 9, 28), date(2026, 9, 29), date(2026, 9, 30)
@@ -30,26 +30,7 @@ CALENDAR = default_calendar(2026, 2026)
 STAFF = uuid4()
 AMIRA, OLIVER, ZAINAB, HARRY = (uuid4() for _ in range(4))
 PRESENT, ABSENT = AttendanceStatus.present, AttendanceStatus.absent
-PLANNED: dict[str, Any] = {
-    "setting_id": uuid4(),
-    "name": "Precision teaching: HFW",
-    "programme": "Precision teaching",
-    "area_of_need": AreaOfNeed.cognition_learning,
-    "strategy_codes": ["CL5"],
-    "aim": "Read the first 100 high-frequency words",
-    "delivery": Delivery.small_group,
-    "ratio": "1:3",
-    "location": "Library room",
-    "weekdays": [Weekday.mon, Weekday.wed, Weekday.fri],
-    "minutes_per_session": 20,
-    "withdrawn_from": "guided reading",
-    "starts_on": STARTS,
-    "planned_weeks": 10,
-    "review_due_on": date(2026, 11, 30),
-    "cost_per_year": Decimal("1200.00"),
-    "staff_ids": [STAFF],
-    "recorded_by": BY,
-}
+PLANNED: dict[str, Any] = {"setting_id": uuid4(), **INTERVENTION, "staff_ids": [STAFF], "recorded_by": BY}
 Command = Callable[[Intervention], object]
 
 
@@ -112,13 +93,6 @@ def missed(on: date, reason: MissedReason = MissedReason.staff_absence) -> Comma
 
 def ended(on: date) -> Command:
     return lambda i: i.end(ended_on=on, reason="Finished", recorded_by=BY, today=TODAY)
-
-
-def invalid(field: str, command: Callable[[], object]) -> InvalidInput:
-    with pytest.raises(InvalidInput) as raised:
-        command()
-    assert raised.value.field == field, raised.value.message
-    return raised.value
 
 
 # -- planning ----------------------------------------------------------------------------
@@ -436,6 +410,14 @@ def correct(
     )
 
 
+def corrected_to_15_minutes() -> tuple[UUID, Intervention]:
+    """Given: Amira enrolled, and a session delivered and then corrected to 15 minutes."""
+    session_id = uuid4()
+    return session_id, intervention_after(
+        enrolled(AMIRA), delivered(session_id), lambda i: correct(i, session_id, minutes=15)
+    )
+
+
 def test_given_a_session_when_it_is_corrected_then_session_corrected_holds_the_whole_session() -> None:
     session_id = uuid4()
     intervention = intervention_after(enrolled(AMIRA), delivered(session_id))
@@ -468,10 +450,7 @@ def test_given_a_session_when_a_correction_changes_nothing_or_breaks_a_rule_then
 def test_given_a_corrected_session_when_it_is_corrected_back_to_what_was_first_recorded_then_it_is_recorded() -> (
     None
 ):
-    session_id = uuid4()
-    intervention = intervention_after(
-        enrolled(AMIRA), delivered(session_id), lambda i: correct(i, session_id, minutes=15)
-    )
+    session_id, intervention = corrected_to_15_minutes()
 
     correct(intervention, session_id, minutes=20, reason="The first record was right after all")
 
@@ -482,10 +461,7 @@ def test_given_a_corrected_session_when_it_is_corrected_back_to_what_was_first_r
 def test_given_a_corrected_session_when_the_same_correction_is_sent_again_then_it_answers_as_before_and_records_nothing() -> (
     None
 ):
-    session_id = uuid4()
-    intervention = intervention_after(
-        enrolled(AMIRA), delivered(session_id), lambda i: correct(i, session_id, minutes=15)
-    )
+    session_id, intervention = corrected_to_15_minutes()
 
     assert correct(intervention, session_id, minutes=15) is False
     assert then(intervention) == []
@@ -494,10 +470,7 @@ def test_given_a_corrected_session_when_the_same_correction_is_sent_again_then_i
 def test_given_a_corrected_session_when_another_correction_changes_nothing_then_there_is_nothing_to_correct() -> (
     None
 ):
-    session_id = uuid4()
-    intervention = intervention_after(
-        enrolled(AMIRA), delivered(session_id), lambda i: correct(i, session_id, minutes=15)
-    )
+    session_id, intervention = corrected_to_15_minutes()
 
     invalid("body", lambda: correct(intervention, session_id, reason="Checked the log", minutes=15))
 
@@ -505,10 +478,7 @@ def test_given_a_corrected_session_when_another_correction_changes_nothing_then_
 def test_given_a_corrected_session_when_the_original_request_is_retried_then_it_still_answers_as_before() -> (
     None
 ):
-    session_id = uuid4()
-    intervention = intervention_after(
-        enrolled(AMIRA), delivered(session_id), lambda i: correct(i, session_id, minutes=15)
-    )
+    session_id, intervention = corrected_to_15_minutes()
 
     assert deliver(intervention, session_id=session_id) is False
     assert then(intervention) == []

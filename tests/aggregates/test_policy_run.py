@@ -9,7 +9,7 @@ import pytest
 
 from apdr.aggregates.policy_run import LivePolicyRuns
 from apdr.errors import InvalidInput
-from tests.aggregates.conftest import given, history, names, then
+from tests.support.aggregates import given, history, names, then
 
 RUN = "scheduler"
 NOVEMBER_20, OCTOBER_20 = date(2026, 11, 20), date(2026, 10, 20)

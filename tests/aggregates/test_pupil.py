@@ -21,8 +21,8 @@ from apdr.aggregates.codes import (
     Scale,
     SenProvision,
 )
-from apdr.errors import Conflict, InvalidInput
-from tests.aggregates.conftest import BY, TODAY, given, history, names, past, then
+from apdr.errors import Conflict
+from tests.support.aggregates import BY, TODAY, given, history, invalid, names, past, then
 
 SETTING = UUID("00000000-0000-4000-8000-000000000001")
 BORN = date(2017, 3, 14)
@@ -91,13 +91,6 @@ def milestone(m: EhcpMilestone, on: date) -> Command:
     return lambda p: p.record_ehcp_milestone(
         milestone=m, reached_on=on, notes="", recorded_by=BY, today=TODAY
     )
-
-
-def invalid(field: str, command: Callable[[], object]) -> InvalidInput:
-    with pytest.raises(InvalidInput) as raised:
-        command()
-    assert raised.value.field == field, raised.value.message
-    return raised.value
 
 
 # -- registration and the UPN ---------------------------------------------------
@@ -288,29 +281,24 @@ def test_given_a_primary_and_a_secondary_need_when_the_primary_ends_then_the_sec
 def test_given_the_events_of_a_promotion_when_replayed_then_a_new_secondary_need_can_follow() -> None:
     pupil_id = uuid4()
     registration = {k: v for k, v in REGISTRATION.items() if k != "today"}
-    common = {"description": "", "recorded_by": BY}
+
+    def identified(version: int, need_type: NeedType, rank: int, on: date) -> Any:
+        return past(
+            Pupil.NeedIdentified,
+            pupil_id,
+            version,
+            need_id=uuid4(),
+            need_type=need_type,
+            rank=rank,
+            identified_on=on,
+            description="",
+            recorded_by=BY,
+        )
+
     pupil = given(
         past(Pupil.Registered, pupil_id, 1, **registration),
-        past(
-            Pupil.NeedIdentified,
-            pupil_id,
-            2,
-            need_id=uuid4(),
-            need_type=NeedType.SPLD,
-            rank=1,
-            identified_on=date(2026, 9, 1),
-            **common,
-        ),
-        past(
-            Pupil.NeedIdentified,
-            pupil_id,
-            3,
-            need_id=uuid4(),
-            need_type=NeedType.SLCN,
-            rank=2,
-            identified_on=date(2026, 9, 2),
-            **common,
-        ),
+        identified(2, NeedType.SPLD, 1, date(2026, 9, 1)),
+        identified(3, NeedType.SLCN, 2, date(2026, 9, 2)),
         past(
             Pupil.NeedEnded,
             pupil_id,

@@ -10,8 +10,7 @@ import pytest
 
 from apdr.aggregates import Setting
 from apdr.aggregates.school_year import Term
-from apdr.errors import InvalidInput
-from tests.aggregates.conftest import BY, given, history, then
+from tests.support.aggregates import BY, given, history, invalid, then
 
 AUTUMN = {
     "name": "autumn",
@@ -32,13 +31,6 @@ def set_terms(
     setting: Setting, terms: list[dict[str, Any]], closures: list[date] | None = None, year: int = 2026
 ) -> None:
     setting.set_term_dates(academic_year=year, terms=terms, closures=closures or [], recorded_by=BY)
-
-
-def invalid(field: str, command: Callable[[], object]) -> InvalidInput:
-    with pytest.raises(InvalidInput) as raised:
-        command()
-    assert raised.value.field == field, raised.value.message
-    return raised.value
 
 
 def test_given_nothing_when_a_setting_is_registered_then_its_id_comes_from_its_urn() -> None:

@@ -10,8 +10,7 @@ import pytest
 
 from apdr.aggregates import StaffMember
 from apdr.aggregates.staff_member import StaffRole
-from apdr.errors import InvalidInput
-from tests.aggregates.conftest import BY, TODAY, given, history, then
+from tests.support.aggregates import BY, TODAY, given, history, invalid, then
 
 
 def register(name: str = "Grace Okafor", email: str | None = None) -> StaffMember:
@@ -28,13 +27,6 @@ def trained(
 
 def staff_after(*commands: Callable[[StaffMember], object]) -> StaffMember:
     return given(*history(register(), *commands))
-
-
-def invalid(field: str, command: Callable[[], object]) -> InvalidInput:
-    with pytest.raises(InvalidInput) as raised:
-        command()
-    assert raised.value.field == field, raised.value.message
-    return raised.value
 
 
 def test_given_nothing_when_staff_are_registered_then_registered_with_a_tidy_email() -> None:

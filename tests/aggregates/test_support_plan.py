@@ -11,8 +11,7 @@ import pytest
 
 from apdr.aggregates import SupportPlan
 from apdr.aggregates.codes import Decision, Rating
-from apdr.errors import InvalidInput
-from tests.aggregates.conftest import BY, TODAY, given, history, then
+from tests.support.aggregates import BY, TODAY, given, history, invalid, then
 
 STARTS = date(2026, 9, 21)
 REVIEW_DUE = date(2026, 12, 11)
@@ -80,13 +79,6 @@ def reviewed(**kwargs: Any) -> Command:
 
 def closed(on: date = date(2026, 11, 20)) -> Command:
     return lambda p: p.close(closed_on=on, reason="Moved school", recorded_by=BY, today=TODAY)
-
-
-def invalid(field: str, command: Callable[[], object]) -> InvalidInput:
-    with pytest.raises(InvalidInput) as raised:
-        command()
-    assert raised.value.field == field, raised.value.message
-    return raised.value
 
 
 # -- drafting ------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 
 from apdr.aggregates import UpnClaim
 from apdr.errors import InvalidInput
-from tests.aggregates.conftest import given, history, names, then
+from tests.support.aggregates import given, history, names, then
 
 SETTING = uuid4()
 UPN = "B801200005001"

@@ -9,8 +9,7 @@ import pytest
 
 from apdr.aggregates import User
 from apdr.aggregates.codes import Role
-from apdr.errors import InvalidInput
-from tests.aggregates.conftest import BY, given, history, names, then
+from tests.support.aggregates import BY, given, history, invalid, names, then
 
 SETTING = uuid4()
 
@@ -36,13 +35,6 @@ def add(
 
 def user_after(*commands: Callable[[User], object]) -> User:
     return given(*history(add(), *commands))
-
-
-def invalid(field: str, command: Callable[[], object]) -> InvalidInput:
-    with pytest.raises(InvalidInput) as raised:
-        command()
-    assert raised.value.field == field, raised.value.message
-    return raised.value
 
 
 def test_given_nothing_when_a_user_is_added_then_added_with_the_email_lowercased_and_its_id_from_it() -> None:

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from apdr.aggregates import Setting, User
 from apdr.aggregates.codes import Role
-from tests.api import support
-from tests.api.support import NOBODY, invalid, other_setting, problem
-from tests.support.fixtures import PASSWORD, School, random_urn
-
-# One running apdr per module and database, each test in a setting of its own: see support.py.
-school, served = support.school, support.served
+from tests.support.school import NOBODY, PASSWORD, School, invalid, other_setting, problem, random_urn
 
 
 def test_given_an_admin_of_every_setting_when_they_register_a_setting_then_201_and_it_can_be_read_back(

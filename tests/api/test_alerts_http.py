@@ -9,7 +9,7 @@ from apdr.aggregates import Alert
 from apdr.aggregates.codes import Role
 from apdr.aggregates.policy_run import LivePolicyRuns
 from apdr.application import Actor
-from tests.support.fixtures import School, random_urn
+from tests.support.school import School, random_urn
 
 ALERT_FIELDS = {"id", "kind", "status", "raised_on", "summary", "pupil_id", "intervention_id", "plan_id"}
 

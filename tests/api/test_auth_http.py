@@ -14,12 +14,7 @@ from apdr.aggregates.codes import Role
 from apdr.api import create_app, tokens
 from apdr.api.deps import Allow
 from apdr.config import Settings
-from tests.api import support
-from tests.api.support import group, invalid, problem
-from tests.support.fixtures import School, upn
-
-# One running apdr per module and database, each test in a setting of its own: see support.py.
-school, served = support.school, support.served
+from tests.support.school import BASELINE, School, group, invalid, problem, upn
 
 
 def test_given_a_user_when_they_sign_in_then_a_bearer_token_lets_them_in(school: School) -> None:
@@ -96,14 +91,7 @@ def test_given_roles_when_they_do_what_their_role_does_not_allow_then_403(school
         "class_name": "4B",
     }
     need = {"need_type": "SPLD", "rank": 1, "identified_on": "2026-09-15"}
-    assessment = {
-        "instrument": "Reading test",
-        "measure": "reading age",
-        "scale": "age_equivalent_months",
-        "value": 84,
-        "assessed_on": "2026-09-07",
-        "kind": "baseline",
-    }
+    assessment = BASELINE | {"instrument": "Reading test"}
 
     forbidden = {
         "teacher registers a pupil": teacher.post("/pupils", body),

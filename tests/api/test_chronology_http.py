@@ -7,7 +7,7 @@ from typing import Any
 
 from apdr.aggregates.codes import Role
 from apdr.application import Actor
-from tests.support.fixtures import School, random_urn
+from tests.support.school import BASELINE, School, random_urn
 
 ENTRY_FIELDS = {"occurred_on", "recorded_at", "recorded_by", "kind", "summary", "data"}
 
@@ -23,14 +23,7 @@ def _record(school: School) -> str:
     )
     school.senco.create(
         f"/pupils/{pupil}/assessments",
-        {
-            "instrument": "Single word reading test",
-            "measure": "reading age",
-            "scale": "age_equivalent_months",
-            "value": 84,
-            "assessed_on": "2026-09-07",
-            "kind": "baseline",
-        },
+        BASELINE,
     )
     return pupil
 
@@ -68,10 +61,7 @@ def test_given_a_pupils_record_when_the_chronology_is_asked_for_then_it_has_the_
 def test_given_a_session_corrected_when_the_chronology_is_read_then_the_correction_stands_beside_it(
     school: School,
 ) -> None:
-    jo = school.staff()
-    pupil = school.pupil()
-    intervention = school.intervention([jo])
-    school.enrol(intervention, pupil)
+    jo, pupil, intervention = school.enrolled_pupil()
     session = school.session(intervention, jo, {pupil: "present"}).json()["id"]
     corrected = school.senco.post(
         f"/interventions/{intervention}/sessions/{session}/corrections",

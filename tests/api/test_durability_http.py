@@ -27,12 +27,7 @@ from apdr.aggregates.staff_member import StaffRole
 from apdr.application import Actor, SenRecord
 from apdr.config import Settings
 from apdr.runtime import Apdr
-from tests.api import support
-from tests.api.support import group, problem, serve
-from tests.support.fixtures import School, random_urn, upn
-
-# One running apdr per module and database, each test in a setting of its own: see support.py.
-school, served = support.school, support.served
+from tests.support.school import School, group, problem, random_urn, serve, upn
 
 
 def _history(school: School) -> dict[str, str]:

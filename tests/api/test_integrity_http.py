@@ -13,11 +13,7 @@ from uuid import UUID, uuid4
 import httpx
 
 from apdr.aggregates.codes import Role
-from tests.api import support
-from tests.api.support import NOBODY, Group, group, invalid, problem
-from tests.support.fixtures import Client, School
-
-school, served = support.school, support.served
+from tests.support.school import BASELINE, NOBODY, Client, Group, School, group, invalid, problem
 
 
 def session(client: Client, g: Group, on: str, **extra: Any) -> httpx.Response:
@@ -157,16 +153,11 @@ def test_given_an_assessment_with_a_client_id_when_it_is_sent_twice_then_one_is_
 ) -> None:
     g = group(school)
     url = f"/pupils/{g.amira}/assessments"
-    body = {
-        "assessment_id": str(uuid4()),
-        "instrument": "Single word reading test",
-        "measure": "reading age",
-        "scale": "age_equivalent_months",
-        "value": 84,
-        "assessed_on": "2026-09-18",
-        "kind": "baseline",
-        "intervention_id": g.intervention,
-    }
+    body = (
+        {"assessment_id": str(uuid4())}
+        | BASELINE
+        | {"assessed_on": "2026-09-18", "intervention_id": g.intervention}
+    )
 
     first = school.senco.post(url, body)
     again = school.senco.post(url, body)
@@ -187,15 +178,7 @@ def test_given_a_pupil_not_in_an_intervention_when_an_assessment_is_linked_to_it
 ) -> None:
     g = group(school)
     stranger = school.pupil(given_name="Zainab", family_name="Ali")
-    body = {
-        "instrument": "Single word reading test",
-        "measure": "reading age",
-        "scale": "age_equivalent_months",
-        "value": 84,
-        "assessed_on": "2026-09-18",
-        "kind": "baseline",
-        "intervention_id": g.intervention,
-    }
+    body = BASELINE | {"assessed_on": "2026-09-18", "intervention_id": g.intervention}
 
     message = invalid(school.senco.post(f"/pupils/{stranger}/assessments", body), "intervention_id")
 
@@ -482,7 +465,7 @@ def test_given_the_app_when_its_command_routes_are_read_then_each_answers_by_the
 
     from apdr.api import create_app
     from apdr.config import Settings
-    from tests.security.test_roles import api_routes
+    from tests.support.seeded import api_routes
 
     # Commands that answer with what they computed, not a record they made or changed.
     answers_a_result = {("POST", "/policies/run")}

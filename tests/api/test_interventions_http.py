@@ -6,12 +6,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from apdr.aggregates.codes import Role
-from tests.api import support
-from tests.api.support import NOBODY, Group, group, invalid, other_setting, problem
-from tests.support.fixtures import School
-
-# One running apdr per module and database, each test in a setting of its own: see support.py.
-school, served = support.school, support.served
+from tests.support.school import NOBODY, Group, School, group, invalid, other_setting, problem
 
 
 def session_body(g: Group, **overrides: Any) -> dict[str, Any]:

@@ -5,12 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from apdr.aggregates.codes import Role
-from tests.api import support
-from tests.api.support import NOBODY, invalid, other_setting, problem
-from tests.support.fixtures import School
-
-# One running apdr per module and database, each test in a setting of its own: see support.py.
-school, served = support.school, support.served
+from tests.support.school import NOBODY, School, invalid, other_setting, problem
 
 OUTCOME = {"description": "Reads 100 high-frequency words", "measure": "words in one minute", "target": "100"}
 PLAN = {

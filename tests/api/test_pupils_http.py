@@ -8,26 +8,13 @@ from uuid import UUID
 
 from apdr.aggregates.codes import Role
 from apdr.application import Actor
-from tests.api import support
-from tests.api.support import NOBODY, invalid, other_setting, problem
-from tests.support.fixtures import School, upn
-
-# One running apdr per module and database, each test in a setting of its own: see support.py.
-school, served = support.school, support.served
+from tests.support.school import BASELINE, NOBODY, School, invalid, other_setting, problem, upn
 
 AMIRA = {
     "given_name": "Amira",
     "family_name": "Khan",
     "date_of_birth": "2017-03-14",
     "class_name": "4B",
-}
-BASELINE = {
-    "instrument": "Single word reading test",
-    "measure": "reading age",
-    "scale": "age_equivalent_months",
-    "value": 84,
-    "assessed_on": "2026-09-07",
-    "kind": "baseline",
 }
 
 

@@ -4,17 +4,19 @@ assessments, one-page profile, advice and concerns, each exactly as it was writt
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from apdr.aggregates import User
 from apdr.aggregates.codes import Role
 from apdr.aggregates.pupil import PROFILE_SECTIONS
-from tests.api import support
-from tests.api.support import NOBODY, group, other_setting, problem
-from tests.support.fixtures import Client, School, upn
-
-# One running apdr per module and database, each test in a setting of its own: see support.py.
-school, served = support.school, support.served
+from tests.support.school import (
+    BASELINE,
+    NOBODY,
+    School,
+    group,
+    other_setting,
+    outsider_pupil,
+    problem,
+)
 
 PUPIL_READS = ("plans", "assessments", "profile", "advice", "concerns")
 EMPTY_PROFILE = dict.fromkeys(PROFILE_SECTIONS, "") | {"updated_on": None}
@@ -23,33 +25,6 @@ EMPTY_PROFILE = dict.fromkeys(PROFILE_SECTIONS, "") | {"updated_on": None}
 def _ok(response: Any) -> Any:
     assert response.status_code == 200, response.text
     return response.json()
-
-
-def _ta_of(school: School, intervention: str) -> tuple[str, Client]:
-    """A TA with a staff record, assigned to ``intervention``."""
-    staff_id = school.staff("Grace Okafor")
-    assigned = school.senco.post(f"/interventions/{intervention}/staff", {"staff_id": staff_id})
-    assert assigned.status_code < 300, assigned.text
-    return staff_id, school.user(Role.ta, staff_id=UUID(staff_id))
-
-
-def _outsider_pupil(school: School) -> tuple[Client, str]:
-    """A SENCO of another setting, and a pupil of theirs."""
-    theirs = other_setting(school)
-    pupil = theirs.create(
-        "/pupils",
-        {
-            "upn": upn(),
-            "given_name": "Ola",
-            "family_name": "Nowak",
-            "date_of_birth": "2017-01-01",
-            "class_name": "4A",
-        },
-    )
-    return theirs, pupil
-
-
-# -- /me --------------------------------------------------------------------------------------
 
 
 def test_given_signed_in_users_when_they_ask_for_me_then_each_learns_who_they_are(school: School) -> None:
@@ -71,7 +46,7 @@ def test_given_a_ta_with_a_staff_record_when_they_ask_for_me_then_their_staff_id
     school: School,
 ) -> None:
     running = group(school)
-    staff_id, ta = _ta_of(school, running.intervention)
+    staff_id, ta = school.ta_of(running.intervention)
 
     me = _ok(ta.get("/me"))
 
@@ -217,24 +192,9 @@ def test_given_assessments_and_a_correction_when_listed_then_in_date_order_with_
             "kind": "standalone",
             "intervention_id": None,
         },
-        {
-            "instrument": "Single word reading test",
-            "measure": "reading age",
-            "scale": "age_equivalent_months",
-            "value": 84,
-            "assessed_on": "2026-09-07",
-            "kind": "baseline",
-            "intervention_id": running.intervention,
-        },
-        {
-            "instrument": "Single word reading test",
-            "measure": "reading age",
-            "scale": "age_equivalent_months",
-            "value": 91,
-            "assessed_on": "2026-11-20",
-            "kind": "exit",
-            "intervention_id": running.intervention,
-        },
+        BASELINE | {"intervention_id": running.intervention},
+        BASELINE
+        | {"value": 91, "assessed_on": "2026-11-20", "kind": "exit", "intervention_id": running.intervention},
     ]
     ids = [school.user(Role.teacher).create(url, body) for body in written]
     corrected = school.senco.post(
@@ -339,7 +299,7 @@ def test_given_advice_and_concerns_when_listed_then_oldest_first_exactly_as_writ
 
 
 def test_given_another_settings_pupil_or_an_unknown_one_when_read_back_then_404(school: School) -> None:
-    theirs, outsider = _outsider_pupil(school)
+    theirs, outsider = outsider_pupil(school)
     theirs.create(
         f"/pupils/{outsider}/concerns", {"raised_on": "2026-09-10", "raised_by": "parent", "concern": "x"}
     )
@@ -356,11 +316,11 @@ def test_given_a_ta_when_they_read_back_then_plans_assessments_and_profile_of_th
     school: School,
 ) -> None:
     theirs, others = group(school), group(school)
-    _, ta = _ta_of(school, theirs.intervention)
+    _, ta = school.ta_of(theirs.intervention)
     for pupil in (theirs.amira, others.amira):
         school.plan(pupil)
         school.senco.put(f"/pupils/{pupil}/profile", {"what_helps": "Visual timetable"})
-    _, outsider = _outsider_pupil(school)
+    _, outsider = outsider_pupil(school)
 
     for what in ("plans", "assessments", "profile"):
         assert ta.get(f"/pupils/{theirs.amira}/{what}").status_code == 200, what

@@ -6,7 +6,7 @@ from typing import Any
 
 from apdr.aggregates.codes import Role
 from apdr.application import Actor
-from tests.support.fixtures import School, random_urn
+from tests.support.school import School, random_urn
 
 ROW_FIELDS = {
     "pupil_id",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from apdr.aggregates.codes import Role
 from apdr.application import Actor
-from tests.support.fixtures import School, random_urn
+from tests.support.school import BASELINE, School, random_urn
 
 ROW_FIELDS = {
     "pupil_id",
@@ -33,10 +33,7 @@ ROW_FIELDS = {
 
 
 def _group(school: School) -> tuple[str, str, str]:
-    jo = school.staff()
-    pupil = school.pupil()
-    intervention = school.intervention([jo])
-    school.enrol(intervention, pupil)
+    jo, pupil, intervention = school.enrolled_pupil()
     assert school.session(intervention, jo, {pupil: "present"}).status_code == 201
     return intervention, pupil, jo
 
@@ -85,10 +82,7 @@ def test_given_bad_dates_when_the_map_is_asked_for_then_a_422_names_the_field(sc
 def test_given_a_command_answered_when_the_map_is_read_at_once_then_it_reflects_the_command(
     school: School,
 ) -> None:
-    jo = school.staff()
-    pupil = school.pupil()
-    intervention = school.intervention([jo])
-    school.enrol(intervention, pupil)
+    jo, pupil, intervention = school.enrolled_pupil()
     for delivered, day in enumerate(("2026-09-21", "2026-09-23", "2026-09-25"), start=1):
         school.session(intervention, jo, {pupil: "present"}, delivered_on=day)
         (row,) = school.senco.get("/provision-map", params={"as_of": "2026-09-25"}).json()["rows"]
@@ -100,15 +94,7 @@ def test_given_impact_asked_for_when_answered_then_it_has_the_contract_shape(sch
     for kind, value, on in (("baseline", 84, "2026-09-21"), ("exit", 90, "2026-11-20")):
         school.senco.create(
             f"/pupils/{pupil}/assessments",
-            {
-                "instrument": "Single word reading test",
-                "measure": "reading age",
-                "scale": "age_equivalent_months",
-                "value": value,
-                "assessed_on": on,
-                "kind": kind,
-                "intervention_id": intervention,
-            },
+            BASELINE | {"value": value, "assessed_on": on, "kind": kind, "intervention_id": intervention},
         )
 
     body = school.senco.get("/impact").json()

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 from apdr.aggregates.codes import Role
-from tests.api import support
-from tests.api.support import NOBODY, invalid, other_setting, problem
-from tests.support.fixtures import School
-
-# One running apdr per module and database, each test in a setting of its own: see support.py.
-school, served = support.school, support.served
+from tests.support.school import NOBODY, School, invalid, other_setting, problem
 
 
 def test_given_a_senco_when_staff_are_registered_and_trained_then_201s_and_it_reads_back(

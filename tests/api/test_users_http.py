@@ -10,12 +10,7 @@ from apdr.aggregates import User
 from apdr.aggregates.codes import Role
 from apdr.application import Actor
 from apdr.config import SCHOOL_TIME
-from tests.api import support
-from tests.api.support import other_setting, problem
-from tests.support.fixtures import PASSWORD, Client, School, random_urn
-
-# One running apdr per module and database, each test in a setting of its own: see support.py.
-school, served = support.school, support.served
+from tests.support.school import PASSWORD, Client, School, invalid, other_setting, problem, random_urn
 
 
 def _account(email: str, role: str, setting: str | list[str]) -> dict[str, object]:
@@ -40,8 +35,8 @@ def test_given_an_admin_of_one_school_when_they_open_a_senco_account_in_another_
     registered = admin.post("/settings", {"urn": random_urn(), "name": "Mine Now"})
 
     # Their URN is answered exactly as an unknown one: the admin does not learn it exists.
-    assert support.invalid(senco, "setting") == f"no setting you manage has URN {their_urn}"
-    support.invalid(widened, "settings[1]")
+    assert invalid(senco, "setting") == f"no setting you manage has URN {their_urn}"
+    invalid(widened, "settings[1]")
     problem(read, 404)
     problem(registered, 403)
     assert school.sign_in("spy@elsewhere.example").status_code == 401
@@ -71,8 +66,8 @@ def test_given_a_trust_admin_when_they_add_users_then_only_in_their_schools_and_
     everywhere = trust.post("/users", _account("root@trust.example", "admin", []))
 
     assert (in_first.status_code, in_second.status_code, their_admin.status_code) == (201, 201, 201)
-    support.invalid(elsewhere, "setting")
-    support.invalid(everywhere, "settings")
+    invalid(elsewhere, "setting")
+    invalid(everywhere, "settings")
     it = school.apdr.record.user(User.create_id("it@second.example"))
     assert it.admin_of == {second.setting_id}
     # Their own settings are read back to them; another is not there.

@@ -10,8 +10,8 @@ from apdr.aggregates.codes import Rating
 from apdr.cli import app
 from apdr.config import Settings
 from apdr.runtime import Apdr
-from tests.policies.support import alerts, plan, review
 from tests.support.history import History
+from tests.support.policies import alerts
 
 
 def _apdr(database: Settings, *args: str) -> str:
@@ -25,15 +25,13 @@ def test_given_an_overdue_plan_when_the_policies_are_run_from_the_command_line_t
     apdr: Apdr, database: Settings, history: History
 ) -> None:
     other = History(apdr.record)  # a second setting, with nothing wrong
-    plan_id = plan(
-        history, history.pupil("Amira", "Khan"), date(2026, 9, 21), review_due_on=date(2026, 11, 2)
-    )
+    plan_id = history.plan(history.pupil("Amira", "Khan"), date(2026, 9, 21), review_due_on=date(2026, 11, 2))
     urn = apdr.record.setting(history.setting_id).urn
     other_urn = apdr.record.setting(other.setting_id).urn
 
     first = _apdr(database, "policies", "run", "--as-of", "2026-11-16")
     second = _apdr(database, "policies", "run", "--as-of", "2026-11-16", "--setting", urn)
-    review(history, plan_id, date(2026, 11, 17), Rating.met, next_due=date(2027, 2, 12))
+    history.review(plan_id, date(2026, 11, 17), Rating.met, next_due=date(2027, 2, 12))
     third = _apdr(database, "policies", "run", "--as-of", "2026-11-17", "--setting", urn)
 
     assert f"setting {urn}, as of 2026-11-16: 1 raised, 0 resolved" in first
@@ -63,10 +61,10 @@ def test_given_a_bad_date_or_urn_when_the_policies_are_run_then_the_command_says
 def test_given_a_live_run_as_of_late_november_when_the_policies_are_run_from_the_command_line_as_of_october_then_it_says_it_is_a_preview(
     apdr: Apdr, database: Settings, history: History
 ) -> None:
-    plan(history, history.pupil("Amira", "Khan"), date(2026, 9, 21), review_due_on=date(2026, 11, 2))
+    history.plan(history.pupil("Amira", "Khan"), date(2026, 9, 21), review_due_on=date(2026, 11, 2))
     cara = history.pupil("Cara", "Jones")
-    late = plan(history, cara, date(2026, 9, 7), review_due_on=date(2026, 10, 5))
-    review(history, late, date(2026, 10, 30), Rating.partly_met, next_due=date(2027, 2, 12))
+    late = history.plan(cara, date(2026, 9, 7), review_due_on=date(2026, 10, 5))
+    history.review(late, date(2026, 10, 30), Rating.partly_met, next_due=date(2027, 2, 12))
     urn = apdr.record.setting(history.setting_id).urn
     live = _apdr(database, "policies", "run", "--as-of", "2026-11-20", "--setting", urn)
     (before,) = alerts(apdr, history, "overdue_review")

@@ -6,8 +6,8 @@ from datetime import date
 
 from apdr.aggregates.codes import Delivery, Weekday
 from apdr.runtime import Apdr
-from tests.policies.support import alerts, assert_resolved_by_policy, run, run_twice_and_find_one
 from tests.support.history import History
+from tests.support.policies import alerts, assert_resolved_by_policy, run, run_twice_and_find_one
 
 KIND = "curriculum_narrowing"
 EVERY_DAY = list(Weekday)
@@ -18,8 +18,7 @@ def test_given_a_pupil_out_of_class_over_a_fifth_of_the_week_when_the_policy_run
     apdr: Apdr, history: History
 ) -> None:
     amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
-    jo = history.staff()
-    pt = history.intervention([jo], name="Precision teaching")  # Mon, Wed, Fri x 20 min, from guided reading
+    jo, pt = history.group(name="Precision teaching")  # Mon, Wed, Fri x 20 min, from guided reading
     toe = history.intervention([jo], name="Toe by Toe", weekdays=EVERY_DAY, minutes_per_session=30)
     lego = history.intervention(
         [jo],
@@ -44,14 +43,7 @@ def test_given_a_pupil_out_of_class_over_a_fifth_of_the_week_when_the_policy_run
     )
 
     for intervention in (toe, lego):
-        history.record.withdraw_pupil(
-            history.senco,
-            intervention,
-            amira,
-            today=history.today,
-            withdrawn_on=AS_OF,
-            reason="Timetable review",
-        )
+        history.withdraw(intervention, amira, AS_OF, "Timetable review")
     assert_resolved_by_policy(apdr, history, AS_OF, alert)
 
 
@@ -59,9 +51,7 @@ def test_given_whole_class_support_and_support_that_misses_no_lesson_when_the_po
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    jo = history.staff()
-    in_class = history.intervention(
-        [jo],
+    jo, in_class = history.group(
         name="Colourful semantics",
         delivery=Delivery.class_,
         ratio="1:30",
@@ -88,11 +78,7 @@ def test_given_an_intervention_with_no_lesson_recorded_when_the_policy_runs_then
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    jo = history.staff()
-    daily = history.intervention(
-        [jo], name="Nurture group", weekdays=EVERY_DAY, minutes_per_session=90, withdrawn_from=""
-    )
-    history.enrol(daily, amira)
+    history.group(amira, name="Nurture group", weekdays=EVERY_DAY, minutes_per_session=90, withdrawn_from="")
 
     result = run(apdr, history, AS_OF)
 
@@ -111,14 +97,12 @@ def test_given_a_pupil_taken_from_the_same_lesson_four_times_a_week_when_the_pol
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    jo = history.staff()
-    daily = history.intervention(
-        [jo],
+    history.group(
+        amira,
         name="Phonics catch-up",
         weekdays=[Weekday.mon, Weekday.tue, Weekday.wed, Weekday.thu],
         withdrawn_from="Phonics",
     )
-    history.enrol(daily, amira)
 
     result = run(apdr, history, AS_OF)
 

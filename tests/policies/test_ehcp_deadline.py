@@ -10,25 +10,19 @@ from hypothesis import strategies as st
 from apdr.aggregates.codes import EhcpMilestone
 from apdr.policies.ehcp_deadline import add_months, next_deadline
 from apdr.runtime import Apdr
-from tests.policies.support import alerts, assert_resolved_by_policy, of_kind, run, run_twice_and_find_one
 from tests.support.history import History
+from tests.support.policies import alerts, assert_resolved_by_policy, of_kind, run, run_twice_and_find_one
 
 KIND = "ehcp_deadline"
-
-
-def milestone(history: History, pupil_id: object, which: EhcpMilestone, on: date) -> None:
-    history.record.record_ehcp_milestone(
-        history.senco, pupil_id, today=history.today, milestone=which, reached_on=on, notes=""
-    )
 
 
 def test_given_a_request_for_assessment_when_the_decision_is_two_weeks_off_then_one_alert_until_it_is_recorded(
     apdr: Apdr, history: History
 ) -> None:
     amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
-    milestone(history, amira, EhcpMilestone.requested, date(2026, 9, 1))  # decision due 13 October
-    milestone(history, ben, EhcpMilestone.requested, date(2026, 9, 1))
-    milestone(history, ben, EhcpMilestone.decision_to_assess, date(2026, 9, 28))  # plan due 19 January
+    history.milestone(amira, EhcpMilestone.requested, date(2026, 9, 1))  # decision due 13 October
+    history.milestone(ben, EhcpMilestone.requested, date(2026, 9, 1))
+    history.milestone(ben, EhcpMilestone.decision_to_assess, date(2026, 9, 28))  # plan due 19 January
 
     early = run(apdr, history, date(2026, 9, 28))  # fifteen days left: not yet
     alert = run_twice_and_find_one(apdr, history, date(2026, 9, 29), KIND)
@@ -43,7 +37,7 @@ def test_given_a_request_for_assessment_when_the_decision_is_two_weeks_off_then_
     overdue = run(apdr, history, date(2026, 10, 20))  # still the same deadline, now missed
     assert of_kind(overdue.raised, KIND) == [] and len(alerts(apdr, history, KIND)) == 1
 
-    milestone(history, amira, EhcpMilestone.decision_to_assess, date(2026, 10, 20))
+    history.milestone(amira, EhcpMilestone.decision_to_assess, date(2026, 10, 20))
     assert_resolved_by_policy(apdr, history, date(2026, 10, 20), alert)
 
 
@@ -57,7 +51,7 @@ def test_given_a_plan_issued_when_eleven_and_a_half_months_pass_then_the_annual_
         (EhcpMilestone.decision_to_assess, date(2026, 7, 10)),
         (EhcpMilestone.plan_issued, date(2026, 10, 19)),
     ]:
-        milestone(history, amira, which, on)
+        history.milestone(amira, which, on)
 
     alert = run_twice_and_find_one(apdr, history, date(2027, 10, 5), KIND)
 
@@ -65,7 +59,7 @@ def test_given_a_plan_issued_when_eleven_and_a_half_months_pass_then_the_annual_
     assert "the EHC plan's annual review is due by 19 Oct 2027" in alert["summary"]
     assert alert["summary"].endswith("14 days left. Arrange the review meeting.")
 
-    milestone(history, amira, EhcpMilestone.annual_review, date(2027, 10, 12))
+    history.milestone(amira, EhcpMilestone.annual_review, date(2027, 10, 12))
     assert_resolved_by_policy(apdr, history, date(2027, 10, 12), alert)
 
 

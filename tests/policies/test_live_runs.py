@@ -13,8 +13,8 @@ from apdr.aggregates.codes import Rating
 from apdr.aggregates.policy_run import DailyPolicyRun, LivePolicyRuns
 from apdr.policies.scheduler import run_daily
 from apdr.runtime import Apdr
-from tests.policies.support import POLICY_RUN, alerts, of_kind, plan, review, run
 from tests.support.history import History
+from tests.support.policies import POLICY_RUN, alerts, of_kind, run
 
 LATE_NOVEMBER = date(2026, 11, 20)
 OCTOBER = date(2026, 10, 20)
@@ -27,14 +27,14 @@ def _recorded(apdr: Apdr, aggregate_id: UUID) -> list[str]:
 def _overdue_in_november(history: History) -> tuple[UUID, UUID]:
     """Due for review on 2 November, unreviewed: overdue in late November, not in October."""
     amira = history.pupil("Amira", "Khan")
-    return amira, plan(history, amira, date(2026, 9, 21), review_due_on=date(2026, 11, 2))
+    return amira, history.plan(amira, date(2026, 9, 21), review_due_on=date(2026, 11, 2))
 
 
 def _overdue_in_october(history: History) -> tuple[UUID, UUID]:
     """Due for review on 5 October, reviewed on 30 October: overdue on 20 October only."""
     cara = history.pupil("Cara", "Jones")
-    plan_id = plan(history, cara, date(2026, 9, 7), review_due_on=date(2026, 10, 5))
-    review(history, plan_id, date(2026, 10, 30), Rating.partly_met, next_due=date(2027, 2, 12))
+    plan_id = history.plan(cara, date(2026, 9, 7), review_due_on=date(2026, 10, 5))
+    history.review(plan_id, date(2026, 10, 30), Rating.partly_met, next_due=date(2027, 2, 12))
     return cara, plan_id
 
 
@@ -122,7 +122,7 @@ def test_given_an_acknowledged_alert_when_its_cause_persists_then_goes_and_comes
 
     persisting = run(apdr, history, LATE_NOVEMBER)
     (kept,) = alerts(apdr, history, "overdue_review")
-    review(history, plan_id, date(2026, 11, 24), Rating.partly_met, next_due=date(2026, 12, 4))
+    history.review(plan_id, date(2026, 11, 24), Rating.partly_met, next_due=date(2026, 12, 4))
     gone = run(apdr, history, date(2026, 11, 24))
     back = run(apdr, history, date(2026, 12, 14))
 
@@ -150,7 +150,7 @@ def test_given_an_alert_a_newer_run_resolved_when_an_older_run_still_finds_its_c
 ) -> None:
     amira, plan_id = _overdue_in_november(history)
     (raised,) = run(apdr, history, date(2026, 11, 16)).raised
-    review(history, plan_id, LATE_NOVEMBER, Rating.met, next_due=date(2027, 2, 12))
+    history.review(plan_id, LATE_NOVEMBER, Rating.met, next_due=date(2027, 2, 12))
     run(apdr, history, LATE_NOVEMBER)  # resolved by policy as of 20 November
 
     # What an older live run, overlapping the newer one, would try next.

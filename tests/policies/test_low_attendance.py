@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from apdr.aggregates.codes import AttendanceStatus
 from apdr.policies.low_attendance import attends_too_little
 from apdr.runtime import Apdr
-from tests.policies.support import alerts, assert_resolved_by_policy, run, run_twice_and_find_one
 from tests.support.history import History
+from tests.support.policies import alerts, assert_resolved_by_policy, run, run_twice_and_find_one
 
 PRESENT, ABSENT, LATE = AttendanceStatus.present, AttendanceStatus.absent, AttendanceStatus.late
 # Six Mon/Wed/Fri sessions from 21 September to 2 October 2026.
@@ -24,10 +24,7 @@ def test_given_a_pupil_absent_from_half_the_sessions_when_the_policy_runs_twice_
     apdr: Apdr, history: History
 ) -> None:
     amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
-    jo = history.staff()
-    pt = history.intervention([jo])
-    history.enrol(pt, amira)
-    history.enrol(pt, ben)
+    jo, pt = history.group(amira, ben)
     sessions = [
         history.session(pt, jo, day, {amira: ABSENT if n % 2 else PRESENT, ben: LATE if n == 0 else PRESENT})
         for n, day in enumerate(DAYS)
@@ -43,14 +40,7 @@ def test_given_a_pupil_absent_from_half_the_sessions_when_the_policy_runs_twice_
 
     # Two of the absences were marked in error: 5 of 6 is over 80%.
     for session_id in sessions[1:4:2]:
-        history.record.correct_session(
-            history.senco,
-            pt,
-            session_id,
-            today=history.today,
-            reason="Marked absent in error",
-            attendance=[{"pupil_id": amira, "status": PRESENT}, {"pupil_id": ben, "status": PRESENT}],
-        )
+        history.correct_session(pt, session_id, {amira: PRESENT, ben: PRESENT}, "Marked absent in error")
     assert_resolved_by_policy(apdr, history, AS_OF, alert)
 
 
@@ -58,9 +48,7 @@ def test_given_too_few_sessions_delivered_when_the_policy_runs_then_attendance_i
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    jo = history.staff()
-    pt = history.intervention([jo])
-    history.enrol(pt, amira)
+    jo, pt = history.group(amira)
     for day in DAYS[:5]:
         history.session(pt, jo, day, {amira: ABSENT})
 
@@ -73,21 +61,12 @@ def test_given_a_pupil_withdrawn_when_the_policy_runs_then_their_attendance_aler
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    jo = history.staff()
-    pt = history.intervention([jo])
-    history.enrol(pt, amira)
+    jo, pt = history.group(amira)
     for day in DAYS:
         history.session(pt, jo, day, {amira: ABSENT})
     alert = run_twice_and_find_one(apdr, history, AS_OF, "low_attendance")
 
-    history.record.withdraw_pupil(
-        history.senco,
-        pt,
-        amira,
-        today=history.today,
-        withdrawn_on=date(2026, 10, 5),
-        reason="Moved to 1:1 support",
-    )
+    history.withdraw(pt, amira, date(2026, 10, 5), "Moved to 1:1 support")
 
     assert_resolved_by_policy(apdr, history, date(2026, 10, 5), alert)
 

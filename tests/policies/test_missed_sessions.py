@@ -13,8 +13,8 @@ from apdr.aggregates.intervention import Schedule, timetabled_spans
 from apdr.aggregates.school_year import default_calendar
 from apdr.policies.missed_sessions import expected_sessions, falls_short
 from apdr.runtime import Apdr
-from tests.policies.support import alerts, assert_resolved_by_policy, of_kind, run, run_twice_and_find_one
 from tests.support.history import History
+from tests.support.policies import alerts, assert_resolved_by_policy, of_kind, run, run_twice_and_find_one
 
 PRESENT = AttendanceStatus.present
 # Mon, Wed and Fri from Monday 21 September 2026 to Friday 9 October: nine timetabled sessions.
@@ -26,21 +26,13 @@ def test_given_an_intervention_delivered_four_times_in_nine_when_the_policy_runs
     apdr: Apdr, history: History
 ) -> None:
     amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
-    jo = history.staff("Jo Bloggs")
-    short = history.intervention([jo], name="Precision teaching: HFW")
+    jo, short = history.group(name="Precision teaching: HFW")
     steady = history.intervention([jo], name="Toe by Toe")
     history.enrol(short, amira)
     history.enrol(steady, ben)
     for day in TIMETABLED[:4]:
         history.session(short, jo, day, {amira: PRESENT})
-    history.record.record_missed_session(
-        history.senco,
-        short,
-        today=history.today,
-        scheduled_on=TIMETABLED[4],
-        reason=MissedReason.staff_absence,
-        notes="",
-    )
+    history.missed(short, TIMETABLED[4], MissedReason.staff_absence)
     for day in TIMETABLED:
         history.session(steady, jo, day, {ben: PRESENT})
 
@@ -66,8 +58,7 @@ def test_given_the_half_term_week_when_sessions_are_expected_then_it_is_not_coun
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    jo = history.staff()
-    pt = history.intervention([jo], starts_on=date(2026, 10, 19))
+    jo, pt = history.group(starts_on=date(2026, 10, 19))
     history.enrol(pt, amira, starts_on=date(2026, 10, 19))
     for day in (date(2026, 10, 19), date(2026, 10, 21), date(2026, 10, 23)):
         history.session(pt, jo, day, {amira: PRESENT})
@@ -190,10 +181,7 @@ def test_given_one_to_one_sessions_for_two_pupils_when_the_policy_runs_then_each
     apdr: Apdr, history: History
 ) -> None:
     amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
-    jo = history.staff()
-    reading = history.intervention([jo], name="1:1 reading", delivery=Delivery.individual, ratio="1:1")
-    history.enrol(reading, amira)
-    history.enrol(reading, ben)
+    jo, reading = history.group(amira, ben, name="1:1 reading", delivery=Delivery.individual, ratio="1:1")
     for day in TIMETABLED:  # Amira has every one of her sessions; Ben none of his
         history.session(reading, jo, day, {amira: PRESENT})
 

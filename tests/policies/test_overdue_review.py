@@ -6,24 +6,22 @@ from datetime import date
 
 from apdr.aggregates.codes import Rating
 from apdr.runtime import Apdr
-from tests.policies.support import (
+from tests.support.history import History
+from tests.support.policies import (
     alerts,
     assert_resolved_by_policy,
     of_kind,
-    plan,
-    review,
     run,
     run_twice_and_find_one,
 )
-from tests.support.history import History
 
 
 def test_given_a_plan_two_weeks_past_its_review_date_when_the_policy_runs_twice_then_one_alert_until_it_is_reviewed(
     apdr: Apdr, history: History
 ) -> None:
     amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
-    late = plan(history, amira, date(2026, 9, 21), review_due_on=date(2026, 11, 2))
-    plan(history, ben, date(2026, 9, 21), review_due_on=date(2026, 12, 11))
+    late = history.plan(amira, date(2026, 9, 21), review_due_on=date(2026, 11, 2))
+    history.plan(ben, date(2026, 9, 21), review_due_on=date(2026, 12, 11))
 
     alert = run_twice_and_find_one(apdr, history, date(2026, 11, 16), "overdue_review")
 
@@ -33,7 +31,7 @@ def test_given_a_plan_two_weeks_past_its_review_date_when_the_policy_runs_twice_
         "Amira Khan's support plan was due for review on 2 Nov 2026, 14 days ago, and has not been reviewed."
     )
 
-    review(history, late, date(2026, 11, 16), Rating.partly_met, next_due=date(2027, 2, 12))
+    history.review(late, date(2026, 11, 16), Rating.partly_met, next_due=date(2027, 2, 12))
     assert_resolved_by_policy(apdr, history, date(2026, 11, 16), alert)
 
 
@@ -41,7 +39,7 @@ def test_given_a_plan_within_a_week_of_its_review_date_when_the_policy_runs_then
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    plan(history, amira, date(2026, 9, 21), review_due_on=date(2026, 11, 2))
+    history.plan(amira, date(2026, 9, 21), review_due_on=date(2026, 11, 2))
 
     run(apdr, history, date(2026, 11, 9))  # seven days: the grace a review needs to be written up
 
@@ -52,8 +50,8 @@ def test_given_a_review_recorded_later_when_the_policy_runs_for_an_earlier_date_
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    plan_id = plan(history, amira, date(2026, 9, 21), review_due_on=date(2026, 10, 19))
-    review(history, plan_id, date(2026, 11, 16), Rating.met, next_due=date(2027, 2, 12))
+    plan_id = history.plan(amira, date(2026, 9, 21), review_due_on=date(2026, 10, 19))
+    history.review(plan_id, date(2026, 11, 16), Rating.met, next_due=date(2027, 2, 12))
 
     back_then = run(apdr, history, date(2026, 11, 2))
     now = run(apdr, history, date(2026, 11, 20))
@@ -66,7 +64,7 @@ def test_given_an_overdue_plan_resolved_by_hand_when_the_cause_persists_then_it_
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    plan_id = plan(history, amira, date(2026, 9, 21), review_due_on=date(2026, 10, 19))
+    plan_id = history.plan(amira, date(2026, 9, 21), review_due_on=date(2026, 10, 19))
     alert = run_twice_and_find_one(apdr, history, date(2026, 11, 2), "overdue_review")
     history.record.resolve_alert(
         history.senco, alert["alert_id"], today=date(2026, 11, 2), note="Review held; notes to follow"

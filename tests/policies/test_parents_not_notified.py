@@ -6,20 +6,18 @@ from datetime import date
 
 from apdr.aggregates.codes import SenProvision
 from apdr.runtime import Apdr
-from tests.policies.support import alerts, assert_resolved_by_policy, of_kind, run, run_twice_and_find_one
 from tests.support.history import History
+from tests.support.policies import alerts, assert_resolved_by_policy, of_kind, run, run_twice_and_find_one
 
 KIND = "parents_not_notified"
 
 
 def on_sen_support(history: History, pupil_id: object, on: date, notified_on: date | None) -> object:
-    return history.record.change_sen_status(
-        history.senco,
+    return history.sen_status(
         pupil_id,
-        today=history.today,
-        status=SenProvision.sen_support,
-        effective_on=on,
-        parents_notified_on=notified_on,
+        SenProvision.sen_support,
+        on,
+        notified_on=notified_on,
         reason="Needs support additional to high-quality teaching",
     )
 
@@ -40,9 +38,7 @@ def test_given_sen_support_for_over_a_week_without_notifying_parents_when_the_po
         "Amira Khan has been on SEN support since 14 Sep 2026 (8 days) and no formal notification of parents"
     )
 
-    history.record.notify_parents(
-        history.senco, amira, today=history.today, notified_on=date(2026, 9, 23), how="Letter home"
-    )
+    history.notify_parents(amira, date(2026, 9, 23), "Letter home")
     assert_resolved_by_policy(apdr, history, date(2026, 9, 23), alert)
 
 
@@ -51,9 +47,7 @@ def test_given_a_pupil_who_left_when_the_policy_runs_then_their_parents_are_not_
 ) -> None:
     amira = history.pupil()
     on_sen_support(history, amira, date(2026, 9, 14), notified_on=None)
-    history.record.record_leaving(
-        history.senco, amira, today=history.today, left_on=date(2026, 9, 18), destination="Moved school"
-    )
+    history.leave(amira, date(2026, 9, 18), "Moved school")
 
     run(apdr, history, date(2026, 9, 30))
 

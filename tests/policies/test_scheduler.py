@@ -11,16 +11,16 @@ from apdr.aggregates.policy_run import DailyPolicyRun
 from apdr.config import Settings
 from apdr.policies.scheduler import JOB_ID, LONDON, start_scheduler
 from apdr.runtime import Apdr
-from tests.policies.processes import run_daily_at_once, schedule_daily_at
-from tests.policies.support import alerts, plan
 from tests.support.history import History
+from tests.support.policies import alerts
+from tests.support.processes import run_daily_at_once, schedule_daily_at
 
 AS_OF = date(2026, 11, 16)
 SPAWN = multiprocessing.get_context("spawn")
 
 
 def _overdue_plan(history: History) -> None:
-    plan(history, history.pupil(), date(2026, 9, 21), review_due_on=date(2026, 11, 2))
+    history.plan(history.pupil(), date(2026, 9, 21), review_due_on=date(2026, 11, 2))
 
 
 def _settings(database: Settings) -> dict[str, Any]:

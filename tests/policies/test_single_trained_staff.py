@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from apdr.runtime import Apdr
-from tests.policies.support import (
+from tests.support.history import History
+from tests.support.policies import (
     alerts,
     assert_resolved_by_policy,
     of_kind,
     run,
     run_twice_and_find_one,
-    train,
 )
-from tests.support.history import History
 
 KIND = "single_trained_staff"
 
@@ -23,9 +22,9 @@ def test_given_only_one_member_of_staff_trained_when_the_policy_runs_twice_then_
 ) -> None:
     jo, sam = history.staff("Jo Bloggs"), history.staff("Sam Green")
     ali, bea = history.staff("Ali Shah"), history.staff("Bea Nowak")
-    train(history, jo, "Precision teaching", date(2026, 9, 1))
-    train(history, ali, "Lego therapy", date(2026, 9, 1))
-    train(history, bea, "Lego therapy", date(2026, 9, 2))
+    history.train(jo, "Precision teaching", date(2026, 9, 1))
+    history.train(ali, "Lego therapy", date(2026, 9, 1))
+    history.train(bea, "Lego therapy", date(2026, 9, 2))
     pt = history.intervention([jo, sam], name="Precision teaching: HFW", programme="Precision teaching")
     history.intervention([ali], name="Lego club", programme="Lego therapy")
 
@@ -37,7 +36,7 @@ def test_given_only_one_member_of_staff_trained_when_the_policy_runs_twice_then_
     )
 
     # Programmes match whatever their case and spacing; Sam's training lapses on 1 November.
-    train(history, sam, " precision TEACHING", date(2026, 10, 1), expires_on=date(2026, 11, 1))
+    history.train(sam, " precision TEACHING", date(2026, 10, 1), expires_on=date(2026, 11, 1))
     assert_resolved_by_policy(apdr, history, date(2026, 10, 1), alert)
 
     lapsed = run(apdr, history, date(2026, 11, 10))

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from apdr.aggregates.codes import AssessmentKind, Rating, Scale
 from apdr.runtime import Apdr
-from tests.policies.support import (
+from tests.support.history import History
+from tests.support.policies import (
     alerts,
     assert_resolved_by_policy,
-    assess,
-    plan,
-    review,
     run,
     run_twice_and_find_one,
 )
-from tests.support.history import History
 
 KIND = "stalled_progress"
 BASELINE, INTERIM, EXIT = AssessmentKind.baseline, AssessmentKind.interim, AssessmentKind.exit
@@ -26,12 +22,12 @@ def test_given_outcomes_not_met_at_two_reviews_in_a_row_when_the_policy_runs_twi
     apdr: Apdr, history: History
 ) -> None:
     amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
-    stalled = plan(history, amira, date(2026, 9, 7), review_due_on=date(2026, 10, 5))
-    recovering = plan(history, ben, date(2026, 9, 7), review_due_on=date(2026, 10, 5))
-    review(history, stalled, date(2026, 10, 5), Rating.not_met, next_due=date(2026, 11, 2))
-    review(history, stalled, date(2026, 11, 2), Rating.not_met, next_due=date(2026, 12, 7))
-    review(history, recovering, date(2026, 10, 5), Rating.not_met, next_due=date(2026, 11, 2))
-    review(history, recovering, date(2026, 11, 2), Rating.met, next_due=date(2026, 12, 7))
+    stalled = history.plan(amira, date(2026, 9, 7), review_due_on=date(2026, 10, 5))
+    recovering = history.plan(ben, date(2026, 9, 7), review_due_on=date(2026, 10, 5))
+    history.review(stalled, date(2026, 10, 5), Rating.not_met, next_due=date(2026, 11, 2))
+    history.review(stalled, date(2026, 11, 2), Rating.not_met, next_due=date(2026, 12, 7))
+    history.review(recovering, date(2026, 10, 5), Rating.not_met, next_due=date(2026, 11, 2))
+    history.review(recovering, date(2026, 11, 2), Rating.met, next_due=date(2026, 12, 7))
 
     alert = run_twice_and_find_one(apdr, history, date(2026, 11, 9), KIND)
 
@@ -42,7 +38,7 @@ def test_given_outcomes_not_met_at_two_reviews_in_a_row_when_the_policy_runs_twi
         "most recently 'Reads 100 high-frequency words'."
     )
 
-    review(history, stalled, date(2026, 11, 16), Rating.partly_met, next_due=date(2027, 1, 11))
+    history.review(stalled, date(2026, 11, 16), Rating.partly_met, next_due=date(2027, 1, 11))
     assert_resolved_by_policy(apdr, history, date(2026, 11, 16), alert)
 
 
@@ -50,8 +46,8 @@ def test_given_one_review_with_outcomes_not_met_when_the_policy_runs_then_it_wai
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    plan_id = plan(history, amira, date(2026, 9, 7), review_due_on=date(2026, 10, 5))
-    review(history, plan_id, date(2026, 10, 5), Rating.not_met, next_due=date(2026, 11, 2))
+    plan_id = history.plan(amira, date(2026, 9, 7), review_due_on=date(2026, 10, 5))
+    history.review(plan_id, date(2026, 10, 5), Rating.not_met, next_due=date(2026, 11, 2))
 
     run(apdr, history, date(2026, 10, 12))
 
@@ -62,10 +58,10 @@ def test_given_no_gain_from_baseline_when_the_policy_runs_twice_then_one_alert_u
     apdr: Apdr, history: History
 ) -> None:
     amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
-    assess(history, amira, date(2026, 9, 7), 84, BASELINE)
-    assess(history, amira, date(2026, 10, 26), 83, INTERIM)  # seven weeks on, a month lower
-    assess(history, ben, date(2026, 9, 7), 84, BASELINE)
-    assess(history, ben, date(2026, 10, 26), 90, INTERIM)
+    history.assess(amira, date(2026, 9, 7), 84, BASELINE)
+    history.assess(amira, date(2026, 10, 26), 83, INTERIM)  # seven weeks on, a month lower
+    history.assess(ben, date(2026, 9, 7), 84, BASELINE)
+    history.assess(ben, date(2026, 10, 26), 90, INTERIM)
 
     alert = run_twice_and_find_one(apdr, history, date(2026, 11, 2), KIND)
 
@@ -76,7 +72,7 @@ def test_given_no_gain_from_baseline_when_the_policy_runs_twice_then_one_alert_u
         "on 7 Sep 2026 to 83 on 26 Oct 2026."
     )
 
-    assess(history, amira, date(2026, 11, 20), 91, EXIT)
+    history.assess(amira, date(2026, 11, 20), 91, EXIT)
     assert_resolved_by_policy(apdr, history, date(2026, 11, 20), alert)
 
 
@@ -84,8 +80,8 @@ def test_given_no_gain_within_the_first_weeks_when_the_policy_runs_then_it_is_to
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    assess(history, amira, date(2026, 9, 7), 84, BASELINE)
-    assess(history, amira, date(2026, 10, 5), 84, INTERIM)  # four weeks: under the six-week minimum
+    history.assess(amira, date(2026, 9, 7), 84, BASELINE)
+    history.assess(amira, date(2026, 10, 5), 84, INTERIM)  # four weeks: under the six-week minimum
 
     run(apdr, history, date(2026, 10, 12))
 
@@ -98,17 +94,14 @@ def test_given_a_questionnaire_score_that_falls_when_the_policy_runs_then_a_fall
     amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
     for pupil, later in ((amira, 14), (ben, 19)):
         for on, value, kind in ((date(2026, 9, 7), 19, BASELINE), (date(2026, 10, 26), later, INTERIM)):
-            history.record.record_assessment(
-                history.senco,
+            history.assess(
                 pupil,
-                today=history.today,
+                on,
+                value,
+                kind,
                 instrument="Strengths and Difficulties Questionnaire",
                 measure="total difficulties",
                 scale=Scale.raw,
-                value=Decimal(value),
-                assessed_on=on,
-                kind=kind,
-                notes="",
             )
 
     run(apdr, history, date(2026, 11, 2))
@@ -123,9 +116,9 @@ def test_given_outcomes_not_met_when_support_then_ends_then_the_alert_resolves(
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    plan_id = plan(history, amira, date(2026, 9, 7), review_due_on=date(2026, 10, 5))
-    review(history, plan_id, date(2026, 10, 5), Rating.not_met, next_due=date(2026, 11, 2))
-    review(history, plan_id, date(2026, 11, 2), Rating.not_met, next_due=date(2026, 12, 7))
+    plan_id = history.plan(amira, date(2026, 9, 7), review_due_on=date(2026, 10, 5))
+    history.review(plan_id, date(2026, 10, 5), Rating.not_met, next_due=date(2026, 11, 2))
+    history.review(plan_id, date(2026, 11, 2), Rating.not_met, next_due=date(2026, 12, 7))
     alert = run_twice_and_find_one(apdr, history, date(2026, 11, 2), KIND)
 
     # Support is replaced by a specialist placement: the plan closes with no successor.
@@ -144,8 +137,8 @@ def test_given_no_gain_when_the_evidence_is_over_a_term_old_then_it_no_longer_ra
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    assess(history, amira, date(2026, 6, 1), 84, BASELINE)
-    assess(history, amira, date(2026, 7, 20), 84, EXIT)
+    history.assess(amira, date(2026, 6, 1), 84, BASELINE)
+    history.assess(amira, date(2026, 7, 20), 84, EXIT)
     alert = run_twice_and_find_one(apdr, history, date(2026, 10, 19), KIND)  # 13 weeks after the exit
 
     assert_resolved_by_policy(apdr, history, date(2026, 10, 20), alert)

@@ -6,8 +6,8 @@ from datetime import date
 
 from apdr.aggregates.codes import AttendanceStatus
 from apdr.runtime import Apdr
-from tests.policies.support import alerts, assert_resolved_by_policy, run, run_twice_and_find_one, train
 from tests.support.history import History
+from tests.support.policies import alerts, assert_resolved_by_policy, run, run_twice_and_find_one
 
 KIND = "untrained_delivery"
 PRESENT = AttendanceStatus.present
@@ -19,7 +19,7 @@ def test_given_sessions_delivered_by_untrained_cover_when_the_policy_runs_twice_
 ) -> None:
     amira = history.pupil()
     jo, sam = history.staff("Jo Bloggs"), history.staff("Sam Green")
-    train(history, jo, "Precision teaching", date(2026, 9, 1))
+    history.train(jo, "Precision teaching", date(2026, 9, 1))
     pt = history.intervention([jo], name="Precision teaching: HFW", programme="Precision teaching")
     history.enrol(pt, amira)
     history.session(pt, jo, date(2026, 9, 21), {amira: PRESENT})
@@ -35,7 +35,7 @@ def test_given_sessions_delivered_by_untrained_cover_when_the_policy_runs_twice_
         "recorded in Precision teaching."
     )
 
-    train(history, sam, "Precision teaching", AS_OF)
+    history.train(sam, "Precision teaching", AS_OF)
     assert_resolved_by_policy(apdr, history, AS_OF, alert)
 
 
@@ -44,7 +44,7 @@ def test_given_training_that_expired_when_its_holder_delivers_then_the_alert_say
 ) -> None:
     amira = history.pupil()
     jo = history.staff("Jo Bloggs")
-    train(history, jo, "Precision teaching", date(2024, 9, 1), expires_on=date(2026, 9, 30))
+    history.train(jo, "Precision teaching", date(2024, 9, 1), expires_on=date(2026, 9, 30))
     pt = history.intervention([jo], programme="Precision teaching")
     history.enrol(pt, amira)
     history.session(pt, jo, date(2026, 9, 21), {amira: PRESENT})
@@ -80,7 +80,7 @@ def test_given_one_cover_session_by_untrained_staff_when_the_policy_runs_then_it
 ) -> None:
     amira = history.pupil()
     jo, sam = history.staff("Jo Bloggs"), history.staff("Sam Green")
-    train(history, jo, "Precision teaching", date(2026, 9, 1))
+    history.train(jo, "Precision teaching", date(2026, 9, 1))
     pt = history.intervention([jo], programme="Precision teaching")
     history.enrol(pt, amira)
     history.session(pt, jo, date(2026, 9, 21), {amira: PRESENT})

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-import pytest
 import sqlalchemy as sa
 
 from apdr.aggregates import Alert
@@ -24,7 +23,6 @@ from apdr.aggregates.codes import (
     MissedReason,
     NeedType,
     Rating,
-    Scale,
     SenProvision,
     Weekday,
 )
@@ -34,11 +32,6 @@ from apdr.runtime import Apdr
 from tests.support.history import History
 
 PRESENT, ABSENT, LATE = AttendanceStatus.present, AttendanceStatus.absent, AttendanceStatus.late
-
-
-@pytest.fixture
-def history(apdr: Apdr) -> History:
-    return History(apdr.record)
 
 
 def chronology(apdr: Apdr, pupil_id: UUID, **page: Any) -> list[dict[str, Any]]:
@@ -64,37 +57,12 @@ def table_rows(apdr: Apdr) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def _reading_baseline(history: History, pupil: UUID, intervention: UUID | None = None) -> UUID:
-    return history.record.record_assessment(
-        history.senco,
-        pupil,
-        today=history.today,
-        instrument="Single word reading test",
-        measure="reading age",
-        scale=Scale.age_equivalent_months,
-        value=Decimal("84"),
-        assessed_on=date(2026, 9, 7),
-        kind=AssessmentKind.baseline,
-        intervention_id=intervention,
-        notes="",
-    )
+    return history.assess(pupil, date(2026, 9, 7), "84", AssessmentKind.baseline, intervention)
 
 
 def _plan(history: History, pupil: UUID) -> UUID:
-    return history.record.draft_plan(
-        history.senco,
-        pupil,
-        today=history.today,
-        starts_on=date(2026, 9, 21),
-        review_due_on=date(2026, 12, 11),
-        outcomes=[
-            {"description": "Reads 100 high-frequency words", "measure": "words read", "target": "100"}
-        ],
-        strategies=[{"code": "CL5", "description": "Precision teaching"}],
-        expected_impact="Reads fluently enough to join guided reading",
-        pupil_views="",
-        parent_views="",
-        home_actions="",
-    )
+    outcome = {"description": "Reads 100 high-frequency words", "measure": "words read", "target": "100"}
+    return history.plan(pupil, date(2026, 9, 21), date(2026, 12, 11), outcomes=[outcome])
 
 
 def test_given_a_pupils_record_when_the_chronology_is_read_then_every_event_is_there_in_the_order_it_happened(
@@ -103,24 +71,8 @@ def test_given_a_pupils_record_when_the_chronology_is_read_then_every_event_is_t
     record, senco, today = history.record, history.senco, history.today
     amira = history.pupil()
     # Recorded out of order: the chronology follows when things happened.
-    record.change_sen_status(
-        senco,
-        amira,
-        today=today,
-        status=SenProvision.sen_support,
-        effective_on=date(2026, 9, 20),
-        parents_notified_on=date(2026, 9, 20),
-        reason="",
-    )
-    record.identify_need(
-        senco,
-        amira,
-        today=today,
-        need_type=NeedType.SPLD,
-        rank=1,
-        identified_on=date(2026, 9, 15),
-        description="",
-    )
+    history.sen_status(amira, SenProvision.sen_support, date(2026, 9, 20), date(2026, 9, 20))
+    history.need(amira, NeedType.SPLD, 1, date(2026, 9, 15))
     record.raise_concern(
         senco,
         amira,
@@ -149,9 +101,7 @@ def test_given_a_pupils_record_when_the_chronology_is_read_then_every_event_is_t
         summary="Phonological processing well below age",
         recommendations=[],
     )
-    record.record_ehcp_milestone(
-        senco, amira, today=today, milestone=EhcpMilestone.requested, reached_on=date(2026, 10, 5), notes=""
-    )
+    history.milestone(amira, EhcpMilestone.requested, date(2026, 10, 5))
     record.share_information(
         senco,
         amira,
@@ -162,9 +112,9 @@ def test_given_a_pupils_record_when_the_chronology_is_read_then_every_event_is_t
         lawful_basis=LawfulBasis.public_task,
         what="SEN support record",
     )
-    record.move_class(senco, amira, today=today, class_name="5B", moved_on=date(2026, 10, 12))
-    record.end_need(senco, amira, today=today, need_type=NeedType.SPLD, ended_on=date(2026, 11, 2), reason="")
-    record.record_leaving(senco, amira, today=today, left_on=date(2026, 11, 20), destination="Oak Academy")
+    history.move_class(amira, "5B", date(2026, 10, 12))
+    history.end_need(amira, NeedType.SPLD, date(2026, 11, 2))
+    history.leave(amira, date(2026, 11, 20), "Oak Academy")
 
     entries = chronology(apdr, amira)
 
@@ -210,10 +160,7 @@ def test_given_a_group_session_when_each_pupils_chronology_is_read_then_each_sho
     apdr: Apdr, history: History
 ) -> None:
     amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
-    jo = history.staff()
-    pt = history.intervention([jo])
-    history.enrol(pt, amira)
-    history.enrol(pt, ben)
+    jo, pt = history.group(amira, ben)
     session = history.session(pt, jo, date(2026, 9, 21), {amira: PRESENT, ben: ABSENT})
 
     amira_sessions = [e for e in chronology(apdr, amira) if e["kind"] == "session"]
@@ -232,13 +179,9 @@ def test_given_events_about_a_whole_intervention_when_read_then_only_pupils_enro
 ) -> None:
     record, senco, today = history.record, history.senco, history.today
     amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
-    jo = history.staff()
-    pt = history.intervention([jo])
-    history.enrol(pt, amira)
+    _, pt = history.group(amira)
     history.enrol(pt, ben, starts_on=date(2026, 10, 5))
-    record.record_missed_session(
-        senco, pt, today=today, scheduled_on=date(2026, 9, 23), reason=MissedReason.staff_absence, notes=""
-    )
+    history.missed(pt, date(2026, 9, 23), MissedReason.staff_absence)
     record.observe_delivery(
         senco,
         pt,
@@ -249,17 +192,9 @@ def test_given_events_about_a_whole_intervention_when_read_then_only_pupils_enro
         notes="",
         actions="",
     )
-    record.withdraw_pupil(
-        senco, pt, amira, today=today, withdrawn_on=date(2026, 10, 9), reason="moved to a 1:1 programme"
-    )
-    record.review_intervention(
-        senco,
-        pt,
-        today=today,
-        reviewed_on=date(2026, 11, 2),
-        summary="Good progress",
-        decision=InterventionDecision.end,
-        next_review_due_on=None,
+    history.withdraw(pt, amira, date(2026, 10, 9), "moved to a 1:1 programme")
+    history.review_intervention(
+        pt, date(2026, 11, 2), "Good progress", None, decision=InterventionDecision.end
     )
 
     amira_kinds = kinds(chronology(apdr, amira))
@@ -286,23 +221,13 @@ def test_given_corrections_when_the_chronology_is_read_then_each_stands_beside_w
 ) -> None:
     record, senco, today = history.record, history.senco, history.today
     amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
-    jo = history.staff()
-    pt = history.intervention([jo])
-    history.enrol(pt, amira)
-    history.enrol(pt, ben)
+    jo, pt = history.group(amira, ben)
     monday = history.session(pt, jo, date(2026, 9, 21), {amira: PRESENT, ben: PRESENT})
     wednesday = history.session(pt, jo, date(2026, 9, 23), {amira: PRESENT, ben: PRESENT})
     friday = history.session(pt, jo, date(2026, 9, 25), {amira: PRESENT, ben: PRESENT})
     assessment = _reading_baseline(history, amira)
     # Recorded weeks later, the corrections are placed at the date of what they correct.
-    record.correct_session(
-        senco,
-        pt,
-        monday,
-        today=today,
-        reason="register marked on the wrong line",
-        attendance=[{"pupil_id": amira, "status": LATE}, {"pupil_id": ben, "status": PRESENT}],
-    )
+    history.correct_session(pt, monday, {amira: LATE, ben: PRESENT}, "register marked on the wrong line")
     record.correct_session(senco, pt, wednesday, today=today, reason="ran short", minutes=15)
     record.void_session(senco, pt, friday, reason="recorded twice")
     record.correct_assessment(
@@ -378,22 +303,7 @@ def test_given_a_support_plan_when_it_is_agreed_reviewed_and_followed_then_its_p
     plan = _plan(history, amira)
     record.agree_plan(senco, plan, today=today, agreed_on=date(2026, 9, 24), agreed_with="Mrs Khan", notes="")
     record.move_review(senco, plan, review_due_on=date(2026, 11, 6), reason="before the EP visit")
-    outcome = record.plan(senco, plan).outcomes
-    record.review_plan(
-        senco,
-        plan,
-        today=today,
-        reviewed_on=date(2026, 11, 6),
-        outcomes=[{"outcome_id": oid, "rating": Rating.partly_met, "evidence": ""} for oid in outcome],
-        tried="",
-        learned="",
-        pleased="",
-        concerned="",
-        pupil_views="",
-        parent_views="",
-        decision=Decision.end_support,
-        next_review_due_on=None,
-    )
+    history.review(plan, date(2026, 11, 6), Rating.partly_met, None, decision=Decision.end_support, tried="")
 
     entries = chronology(apdr, amira)
 
@@ -457,9 +367,7 @@ def test_given_another_setting_when_a_pupils_chronology_is_read_then_it_holds_no
     other = History(apdr.record)
     amira = history.pupil("Amira", "Khan")
     zoe = other.pupil("Zoe", "Other")
-    jo = other.staff()
-    theirs = other.intervention([jo])
-    other.enrol(theirs, zoe)
+    jo, theirs = other.group(zoe)
     other.session(theirs, jo, date(2026, 9, 21), {zoe: PRESENT})
 
     entries = chronology(apdr, amira)
@@ -472,9 +380,7 @@ def test_given_a_long_chronology_when_read_a_page_at_a_time_then_the_pages_make_
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    jo = history.staff()
-    pt = history.intervention([jo])
-    history.enrol(pt, amira)
+    jo, pt = history.group(amira)
     for week in range(4):
         for offset in (0, 2, 4):
             history.session(pt, jo, date(2026, 9, 21) + timedelta(weeks=week, days=offset), {amira: PRESENT})
@@ -506,21 +412,10 @@ def test_given_the_chronology_as_json_text_when_parsed_then_it_is_the_same_entri
 
 
 def test_given_a_rebuild_when_it_finishes_then_every_row_is_identical(apdr: Apdr, history: History) -> None:
-    record, senco, today = history.record, history.senco, history.today
     amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
-    jo = history.staff()
-    pt = history.intervention([jo])
-    history.enrol(pt, amira)
-    history.enrol(pt, ben)
+    jo, pt = history.group(amira, ben)
     monday = history.session(pt, jo, date(2026, 9, 21), {amira: PRESENT, ben: ABSENT})
-    record.correct_session(
-        senco,
-        pt,
-        monday,
-        today=today,
-        reason="wrong line",
-        attendance=[{"pupil_id": amira, "status": ABSENT}, {"pupil_id": ben, "status": PRESENT}],
-    )
+    history.correct_session(pt, monday, {amira: ABSENT, ben: PRESENT}, "wrong line")
     _reading_baseline(history, amira, intervention=pt)
     _plan(history, amira)
     apdr.read_models.catch_up()
@@ -540,9 +435,7 @@ def test_given_what_the_projection_remembered_is_forgotten_when_more_events_come
     """As after a restart, or when another process applied the events that told it."""
     record, senco, today = history.record, history.senco, history.today
     amira = history.pupil()
-    jo = history.staff()
-    pt = history.intervention([jo])
-    history.enrol(pt, amira)
+    jo, pt = history.group(amira)
     plan = _plan(history, amira)
     apdr.read_models.catch_up()
     apdr.read_models.projections["chronology"].reset()
@@ -559,14 +452,10 @@ def test_given_what_the_projection_remembered_is_forgotten_when_more_events_come
 def test_given_a_timetable_changed_and_a_missed_session_voided_when_read_then_enrolled_pupils_see_both(
     apdr: Apdr, history: History
 ) -> None:
-    record, senco, today = history.record, history.senco, history.today
+    record, senco = history.record, history.senco
     amira = history.pupil("Amira", "Khan")
-    jo = history.staff()
-    pt = history.intervention([jo])
-    history.enrol(pt, amira)
-    missed = record.record_missed_session(
-        senco, pt, today=today, scheduled_on=date(2026, 9, 23), reason=MissedReason.staff_absence
-    )
+    _, pt = history.group(amira)
+    missed = history.missed(pt, date(2026, 9, 23), MissedReason.staff_absence)
     record.void_missed_session(senco, pt, missed, reason="it ran after lunch")
     record.change_schedule(
         senco,

@@ -10,10 +10,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from apdr.config import Settings
-from apdr.demo import load_demo_school
+from apdr.demo.school import load_demo_school
 from apdr.projections.runner import positions
 from apdr.runtime import Apdr
-from tests.support.crash import KILLED_AT_COMMIT, KILLED_MID_BATCH, catch_up_until_killed
+from tests.support.processes import KILLED_AT_COMMIT, KILLED_MID_BATCH, catch_up_until_killed
 
 
 def snapshot(apdr: Apdr) -> dict[str, list[Any]]:

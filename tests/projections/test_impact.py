@@ -20,31 +20,6 @@ from tests.support.history import History
 BASELINE_ON, EXIT_ON = date(2026, 9, 21), date(2026, 12, 21)  # 91 days apart
 
 
-def assess(
-    history: History,
-    pupil: UUID,
-    intervention: UUID | None,
-    value: str,
-    on: date,
-    kind: AssessmentKind,
-    scale: Scale = Scale.age_equivalent_months,
-    measure: str = "reading age",
-) -> UUID:
-    return history.record.record_assessment(
-        history.senco,
-        pupil,
-        today=date(2027, 1, 31),
-        instrument="Single word reading test",
-        measure=measure,
-        scale=scale,
-        value=Decimal(value),
-        assessed_on=on,
-        kind=kind,
-        intervention_id=intervention,
-        notes="",
-    )
-
-
 def report(apdr: Apdr, history: History, today: date = date(2027, 1, 31)) -> dict[str, Any]:
     apdr.read_models.catch_up()
     with apdr.engine.connect() as conn:
@@ -52,20 +27,20 @@ def report(apdr: Apdr, history: History, today: date = date(2027, 1, 31)) -> dic
 
 
 @pytest.fixture
-def history(apdr: Apdr) -> History:
-    return History(apdr.record, today=date(2027, 1, 31))
+def today() -> date:
+    """The history is recorded, and the report read, at the end of January."""
+    return date(2027, 1, 31)
 
 
 @pytest.fixture
 def reading_group(history: History) -> tuple[UUID, list[UUID]]:
     """Three pupils in one intervention, with reading ages (months) baseline 84/90/78, exit 90/99/80."""
-    jo = history.staff()
-    pt = history.intervention([jo])
+    _, pt = history.group()
     pupils = [history.pupil(f"P{n}", "Reader") for n in range(3)]
     for pupil, (before, after) in zip(pupils, [("84", "90"), ("90", "99"), ("78", "80")], strict=True):
         history.enrol(pt, pupil)
-        assess(history, pupil, pt, before, BASELINE_ON, AssessmentKind.baseline)
-        assess(history, pupil, pt, after, EXIT_ON, AssessmentKind.exit)
+        history.assess(pupil, BASELINE_ON, before, AssessmentKind.baseline, pt)
+        history.assess(pupil, EXIT_ON, after, AssessmentKind.exit, pt)
     return pt, pupils
 
 
@@ -93,12 +68,10 @@ def test_given_three_pairs_when_impact_is_reported_then_the_figures_match_the_ha
 def test_given_a_corrected_exit_when_impact_is_reported_then_the_correction_counts(
     apdr: Apdr, history: History
 ) -> None:
-    jo = history.staff()
-    pt = history.intervention([jo])
     pupil = history.pupil()
-    history.enrol(pt, pupil)
-    assess(history, pupil, pt, "84", BASELINE_ON, AssessmentKind.baseline)
-    exit_id = assess(history, pupil, pt, "60", EXIT_ON, AssessmentKind.exit)
+    _, pt = history.group(pupil)
+    history.assess(pupil, BASELINE_ON, "84", AssessmentKind.baseline, pt)
+    exit_id = history.assess(pupil, EXIT_ON, "60", AssessmentKind.exit, pt)
     history.record.correct_assessment(
         history.senco,
         pupil,
@@ -121,15 +94,22 @@ def test_given_a_corrected_exit_when_impact_is_reported_then_the_correction_coun
 def test_given_standard_scores_when_impact_is_reported_then_there_is_no_ratio_gain(
     apdr: Apdr, history: History
 ) -> None:
-    jo = history.staff()
-    pt = history.intervention([jo])
+    _, pt = history.group()
     for n, (before, after) in enumerate([("80", "86"), ("75", "79")]):
         pupil = history.pupil(f"S{n}", "Score")
         history.enrol(pt, pupil)
-        assess(
-            history, pupil, pt, before, BASELINE_ON, AssessmentKind.baseline, Scale.standard_score, "maths"
+        history.assess(
+            pupil,
+            BASELINE_ON,
+            before,
+            AssessmentKind.baseline,
+            pt,
+            scale=Scale.standard_score,
+            measure="maths",
         )
-        assess(history, pupil, pt, after, EXIT_ON, AssessmentKind.exit, Scale.standard_score, "maths")
+        history.assess(
+            pupil, EXIT_ON, after, AssessmentKind.exit, pt, scale=Scale.standard_score, measure="maths"
+        )
 
     (maths,) = report(apdr, history)["interventions"][0]["measures"]
 
@@ -141,12 +121,10 @@ def test_given_standard_scores_when_impact_is_reported_then_there_is_no_ratio_ga
 def test_given_a_baseline_without_exit_or_an_interim_when_impact_is_reported_then_they_make_no_pair(
     apdr: Apdr, history: History
 ) -> None:
-    jo = history.staff()
-    pt = history.intervention([jo])
     pupil = history.pupil()
-    history.enrol(pt, pupil)
-    assess(history, pupil, pt, "84", BASELINE_ON, AssessmentKind.baseline)
-    assess(history, pupil, pt, "88", EXIT_ON, AssessmentKind.interim)
+    _, pt = history.group(pupil)
+    history.assess(pupil, BASELINE_ON, "84", AssessmentKind.baseline, pt)
+    history.assess(pupil, EXIT_ON, "88", AssessmentKind.interim, pt)
 
     assert report(apdr, history)["interventions"][0]["measures"] == []
 
@@ -154,8 +132,7 @@ def test_given_a_baseline_without_exit_or_an_interim_when_impact_is_reported_the
 def test_given_pupils_withdrawn_and_completing_when_impact_is_reported_then_completion_and_attendance_add_up(
     apdr: Apdr, history: History
 ) -> None:
-    jo = history.staff()
-    pt = history.intervention([jo])
+    jo, pt = history.group()
     stays, leaves = history.pupil("Stays", "Pupil"), history.pupil("Leaves", "Pupil")
     history.enrol(pt, stays)
     history.enrol(pt, leaves)
@@ -165,19 +142,9 @@ def test_given_pupils_withdrawn_and_completing_when_impact_is_reported_then_comp
     history.session(
         pt, jo, date(2026, 9, 23), {stays: AttendanceStatus.present, leaves: AttendanceStatus.present}
     )
-    history.record.withdraw_pupil(
-        history.senco, pt, leaves, today=history.today, withdrawn_on=date(2026, 9, 24), reason=""
-    )
+    history.withdraw(pt, leaves, date(2026, 9, 24), "")
     history.session(pt, jo, date(2026, 9, 25), {stays: AttendanceStatus.absent})
-    history.record.review_intervention(
-        history.senco,
-        pt,
-        today=history.today,
-        reviewed_on=date(2026, 11, 27),
-        summary="done",
-        decision=InterventionDecision.end,
-        next_review_due_on=None,
-    )
+    history.review_intervention(pt, date(2026, 11, 27), "done", None, decision=InterventionDecision.end)
 
     result = report(apdr, history)
     (intervention,) = result["interventions"]
@@ -197,14 +164,13 @@ def test_given_pupils_withdrawn_and_completing_when_impact_is_reported_then_comp
 def test_given_pupils_in_two_year_groups_when_impact_is_reported_then_each_year_group_has_its_pairs(
     apdr: Apdr, history: History
 ) -> None:
-    jo = history.staff()
-    pt = history.intervention([jo])
+    _, pt = history.group()
     year5 = history.pupil("Five", "Pupil", born=date(2017, 3, 14))
     year2 = history.pupil("Two", "Pupil", born=date(2020, 1, 10))
     for pupil, (before, after) in ((year5, ("84", "90")), (year2, ("50", "51"))):
         history.enrol(pt, pupil)
-        assess(history, pupil, pt, before, BASELINE_ON, AssessmentKind.baseline)
-        assess(history, pupil, pt, after, EXIT_ON, AssessmentKind.exit)
+        history.assess(pupil, BASELINE_ON, before, AssessmentKind.baseline, pt)
+        history.assess(pupil, EXIT_ON, after, AssessmentKind.exit, pt)
 
     by_year = {y["year_group"]: y for y in report(apdr, history)["by_year_group"]}
 

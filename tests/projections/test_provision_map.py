@@ -6,9 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import pytest
-
-from apdr.aggregates.codes import AttendanceStatus, InterventionDecision, Weekday
+from apdr.aggregates.codes import AttendanceStatus, Weekday
 from apdr.aggregates.school_year import default_calendar
 from apdr.projections.provision_map import Totals, Window, csv_lines, provision_rows
 from apdr.runtime import Apdr
@@ -25,19 +23,11 @@ def provision(apdr: Apdr, history: History, as_of: date, first: date | None = No
         return list(provision_rows(conn, history.setting_id, Window(first, as_of), calendar))
 
 
-@pytest.fixture
-def history(apdr: Apdr) -> History:
-    return History(apdr.record)
-
-
 def test_given_sessions_delivered_when_the_map_is_read_then_it_counts_expected_delivered_and_attended(
     apdr: Apdr, history: History
 ) -> None:
     amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
-    jo = history.staff("Jo Bloggs")
-    pt = history.intervention([jo])
-    history.enrol(pt, amira)
-    history.enrol(pt, ben)
+    jo, pt = history.group(amira, ben)
     history.session(pt, jo, date(2026, 9, 21), {amira: PRESENT, ben: ABSENT})
     history.session(pt, jo, date(2026, 9, 23), {amira: LATE, ben: PRESENT})
 
@@ -63,9 +53,7 @@ def test_given_the_half_term_week_when_sessions_are_expected_then_it_is_left_out
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    jo = history.staff()
-    pt = history.intervention([jo])
-    history.enrol(pt, amira)
+    history.group(amira)
     calendar = default_calendar(2026, 2026)
     scheduled = calendar.scheduled_days([1, 3, 5], date(2026, 9, 21), date(2026, 11, 6))
     half_term = [d for d in scheduled if date(2026, 10, 26) <= d <= date(2026, 10, 30)]
@@ -80,9 +68,7 @@ def test_given_term_dates_set_by_the_setting_when_sessions_are_expected_then_the
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    jo = history.staff()
-    pt = history.intervention([jo])
-    history.enrol(pt, amira)
+    history.group(amira)
     history.record.set_term_dates(
         history.senco,
         academic_year=2026,
@@ -108,17 +94,8 @@ def test_given_a_withdrawal_when_the_map_is_read_for_later_then_the_row_is_gone(
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    jo = history.staff()
-    pt = history.intervention([jo])
-    history.enrol(pt, amira)
-    history.record.withdraw_pupil(
-        history.senco,
-        pt,
-        amira,
-        today=history.today,
-        withdrawn_on=date(2026, 10, 2),
-        reason="moved to a 1:1 programme",
-    )
+    _, pt = history.group(amira)
+    history.withdraw(pt, amira, date(2026, 10, 2), "moved to a 1:1 programme")
 
     on_the_day = provision(apdr, history, as_of=date(2026, 10, 2), first=date(2026, 10, 2))
     after = provision(apdr, history, as_of=date(2026, 10, 5), first=date(2026, 10, 5))
@@ -135,19 +112,10 @@ def test_given_corrected_and_voided_sessions_when_the_map_is_read_then_it_counts
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    jo = history.staff()
-    pt = history.intervention([jo])
-    history.enrol(pt, amira)
+    jo, pt = history.group(amira)
     first = history.session(pt, jo, date(2026, 9, 21), {amira: ABSENT})
     second = history.session(pt, jo, date(2026, 9, 23), {amira: PRESENT})
-    history.record.correct_session(
-        history.senco,
-        pt,
-        first,
-        today=history.today,
-        reason="the register was marked on the wrong line",
-        attendance=[{"pupil_id": amira, "status": PRESENT}],
-    )
+    history.correct_session(pt, first, {amira: PRESENT}, "the register was marked on the wrong line")
     history.record.void_session(history.senco, pt, second, reason="recorded against the wrong group")
 
     (row,) = provision(apdr, history, as_of=date(2026, 9, 25))
@@ -159,21 +127,9 @@ def test_given_a_review_and_an_end_when_the_map_is_read_as_of_dates_then_each_da
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    jo = history.staff()
-    pt = history.intervention([jo])
-    history.enrol(pt, amira)
-    history.record.review_intervention(
-        history.senco,
-        pt,
-        today=history.today,
-        reviewed_on=date(2026, 10, 9),
-        summary="Good progress",
-        decision=InterventionDecision.continue_,
-        next_review_due_on=date(2026, 11, 13),
-    )
-    history.record.end_intervention(
-        history.senco, pt, today=history.today, ended_on=date(2026, 11, 13), reason="completed"
-    )
+    _, pt = history.group(amira)
+    history.review_intervention(pt, date(2026, 10, 9), "Good progress", date(2026, 11, 13))
+    history.end_intervention(pt, date(2026, 11, 13), "completed")
 
     (early,) = provision(apdr, history, as_of=date(2026, 10, 1))
     (middle,) = provision(apdr, history, as_of=date(2026, 10, 20))
@@ -192,11 +148,9 @@ def test_given_two_settings_when_one_reads_its_map_then_it_sees_only_its_own(
 ) -> None:
     other = History(apdr.record)
     amira = history.pupil()
-    jo = history.staff()
-    history.enrol(history.intervention([jo]), amira)
+    history.group(amira)
     ola = other.pupil("Ola", "Nowak")
-    other_jo = other.staff()
-    other.enrol(other.intervention([other_jo]), ola)
+    other.group(ola)
 
     assert [r["pupil_name"] for r in provision(apdr, history, date(2026, 10, 1))] == ["Amira Khan"]
     assert [r["pupil_name"] for r in provision(apdr, other, date(2026, 10, 1))] == ["Ola Nowak"]
@@ -206,8 +160,7 @@ def test_given_rows_when_totalled_then_costs_count_each_intervention_once(
     apdr: Apdr, history: History
 ) -> None:
     pupils = [history.pupil(f"P{n}", "Pupil") for n in range(3)]
-    jo = history.staff()
-    pt = history.intervention([jo])
+    jo, pt = history.group()
     talk = history.intervention([jo], name="Talk Boost", cost_per_year=Decimal("900.50"))
     for p in pupils:
         history.enrol(pt, p)
@@ -227,8 +180,7 @@ def test_given_rows_when_written_as_csv_then_excel_opens_them_and_formulas_are_d
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil('=HYPERLINK("x")', "Khan")
-    jo = history.staff()
-    history.enrol(history.intervention([jo]), amira)
+    history.group(amira)
 
     text = "".join(csv_lines(iter(provision(apdr, history, date(2026, 10, 1)))))
 
@@ -240,9 +192,7 @@ def test_given_rows_when_written_as_csv_then_excel_opens_them_and_formulas_are_d
 
 def test_given_a_rebuild_when_it_finishes_then_the_map_is_identical(apdr: Apdr, history: History) -> None:
     amira = history.pupil()
-    jo = history.staff()
-    pt = history.intervention([jo])
-    history.enrol(pt, amira)
+    jo, pt = history.group(amira)
     history.session(pt, jo, date(2026, 9, 21), {amira: PRESENT})
     before = provision(apdr, history, date(2026, 10, 1))
 
@@ -259,9 +209,7 @@ def test_given_a_schedule_changed_from_a_date_when_the_map_is_read_then_each_par
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    jo = history.staff()
-    pt = history.intervention([jo])  # Mon, Wed and Fri from 21 September, ten weeks
-    history.enrol(pt, amira)
+    _, pt = history.group(amira)  # Mon, Wed and Fri from 21 September, ten weeks
     before = provision(apdr, history, as_of=date(2026, 10, 9))
 
     reschedule(history, pt, effective_on=date(2026, 10, 5), weekdays=[Weekday.tue], minutes_per_session=40)
@@ -280,9 +228,7 @@ def test_given_an_intervention_extended_after_its_end_when_the_map_is_read_then_
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    jo = history.staff()
-    pt = history.intervention([jo], planned_weeks=2)  # 21 Sep to 4 Oct
-    history.enrol(pt, amira)
+    _, pt = history.group(amira, planned_weeks=2)  # 21 Sep to 4 Oct
 
     reschedule(history, pt, effective_on=date(2026, 10, 12), planned_weeks=6, review_due_on=date(2026, 11, 2))
 
@@ -304,18 +250,8 @@ def test_given_a_review_and_a_moved_review_date_when_the_map_is_read_then_the_da
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    jo = history.staff()
-    pt = history.intervention([jo], review_due_on=date(2026, 10, 16))
-    history.enrol(pt, amira)
-    history.record.review_intervention(
-        history.senco,
-        pt,
-        today=history.today,
-        reviewed_on=date(2026, 10, 16),
-        summary="On track",
-        decision=InterventionDecision.continue_,
-        next_review_due_on=date(2026, 12, 11),
-    )
+    _, pt = history.group(amira, review_due_on=date(2026, 10, 16))
+    history.review_intervention(pt, date(2026, 10, 16), "On track", date(2026, 12, 11))
     reschedule(history, pt, effective_on=date(2026, 11, 2), review_due_on=date(2026, 11, 27))
 
     due = {as_of: provision(apdr, history, as_of=as_of)[0]["review_due_on"] for as_of in

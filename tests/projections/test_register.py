@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-import pytest
 import sqlalchemy as sa
 
 from apdr.aggregates.codes import EhcpMilestone, NeedType, SenProvision
@@ -15,11 +14,6 @@ from apdr.runtime import Apdr
 from tests.support.history import History
 
 K, E, N = SenProvision.sen_support, SenProvision.ehc_plan, SenProvision.no_sen
-
-
-@pytest.fixture
-def history(apdr: Apdr) -> History:
-    return History(apdr.record)
 
 
 def register(apdr: Apdr, history: History, as_of: date, **options: Any) -> list[dict[str, Any]]:
@@ -33,46 +27,14 @@ def row_of(rows: list[dict[str, Any]], pupil_id: UUID) -> dict[str, Any]:
     return row
 
 
-def status(
-    history: History, pupil: UUID, provision: SenProvision, on: date, notified: date | None = None
-) -> None:
-    history.record.change_sen_status(
-        history.senco,
-        pupil,
-        today=history.today,
-        status=provision,
-        effective_on=on,
-        parents_notified_on=notified,
-        reason="",
-    )
-
-
-def need(history: History, pupil: UUID, need_type: NeedType, rank: int, on: date) -> None:
-    history.record.identify_need(
-        history.senco,
-        pupil,
-        today=history.today,
-        need_type=need_type,
-        rank=rank,
-        identified_on=on,
-        description="",
-    )
-
-
-def end_need(history: History, pupil: UUID, need_type: NeedType, on: date) -> None:
-    history.record.end_need(
-        history.senco, pupil, today=history.today, need_type=need_type, ended_on=on, reason=""
-    )
-
-
 def test_given_a_need_ended_in_march_when_the_register_is_drawn_then_it_is_there_in_february_and_gone_in_april(
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    status(history, amira, K, date(2025, 9, 10), notified=date(2025, 9, 12))
-    need(history, amira, NeedType.SLCN, 1, date(2025, 9, 10))
-    need(history, amira, NeedType.SEMH, 2, date(2025, 11, 3))
-    end_need(history, amira, NeedType.SLCN, date(2026, 3, 16))
+    history.sen_status(amira, K, date(2025, 9, 10), notified_on=date(2025, 9, 12))
+    history.need(amira, NeedType.SLCN, 1, date(2025, 9, 10))
+    history.need(amira, NeedType.SEMH, 2, date(2025, 11, 3))
+    history.end_need(amira, NeedType.SLCN, date(2026, 3, 16))
 
     february = row_of(register(apdr, history, date(2026, 2, 2)), amira)
     april = row_of(register(apdr, history, date(2026, 4, 20)), amira)
@@ -90,13 +52,11 @@ def test_given_a_pupils_status_history_when_the_register_is_drawn_then_each_date
     apdr: Apdr, history: History
 ) -> None:
     amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
-    status(history, amira, K, date(2025, 9, 10), notified=date(2025, 9, 12))
-    status(history, amira, E, date(2026, 3, 2), notified=date(2026, 3, 2))
-    status(history, ben, K, date(2025, 9, 15))
-    history.record.notify_parents(
-        history.senco, ben, today=history.today, notified_on=date(2025, 10, 1), how="letter"
-    )
-    status(history, ben, N, date(2026, 1, 5))
+    history.sen_status(amira, K, date(2025, 9, 10), notified_on=date(2025, 9, 12))
+    history.sen_status(amira, E, date(2026, 3, 2), notified_on=date(2026, 3, 2))
+    history.sen_status(ben, K, date(2025, 9, 15))
+    history.notify_parents(ben, date(2025, 10, 1), "letter")
+    history.sen_status(ben, N, date(2026, 1, 5))
 
     before = register(apdr, history, date(2025, 9, 1))
     autumn = register(apdr, history, date(2025, 9, 20))
@@ -118,8 +78,8 @@ def test_given_no_sen_pupils_when_asked_for_them_too_then_they_are_listed_as_n_f
 ) -> None:
     amira = history.pupil("Amira", "Khan")
     ben = history.pupil("Ben", "Adams", admitted_on=date(2026, 9, 7))
-    status(history, amira, K, date(2025, 9, 10))
-    status(history, amira, N, date(2026, 1, 5))
+    history.sen_status(amira, K, date(2025, 9, 10))
+    history.sen_status(amira, N, date(2026, 1, 5))
 
     rows = register(apdr, history, history.today, include_no_sen=True)
     last_year = register(apdr, history, date(2025, 10, 1), include_no_sen=True)
@@ -137,8 +97,8 @@ def test_given_class_moves_and_birthdays_when_the_register_is_drawn_then_class_a
 ) -> None:
     record, senco, today = history.record, history.senco, history.today
     amira = history.pupil(born=date(2017, 3, 14), class_name="3B")
-    status(history, amira, K, date(2025, 9, 10))
-    record.move_class(senco, amira, today=today, class_name="4B", moved_on=date(2026, 9, 2))
+    history.sen_status(amira, K, date(2025, 9, 10))
+    history.move_class(amira, "4B", date(2026, 9, 2))
     record.correct_pupil_details(senco, amira, today=today, reason="set wrongly", class_name="4C")
 
     july = row_of(register(apdr, history, date(2026, 7, 1)), amira)
@@ -153,15 +113,13 @@ def test_given_ehcp_milestones_when_the_register_is_drawn_then_it_lists_those_re
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil()
-    status(history, amira, K, date(2025, 9, 10))
+    history.sen_status(amira, K, date(2025, 9, 10))
     for milestone, on in (
         (EhcpMilestone.requested, date(2026, 1, 12)),
         (EhcpMilestone.decision_to_assess, date(2026, 2, 20)),
         (EhcpMilestone.plan_issued, date(2026, 6, 1)),
     ):
-        history.record.record_ehcp_milestone(
-            history.senco, amira, today=history.today, milestone=milestone, reached_on=on, notes=""
-        )
+        history.milestone(amira, milestone, on)
 
     march = row_of(register(apdr, history, date(2026, 3, 1)), amira)
 
@@ -175,14 +133,12 @@ def test_given_pupils_who_left_and_another_setting_when_the_register_is_drawn_th
     apdr: Apdr, history: History
 ) -> None:
     amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
-    status(history, amira, K, date(2025, 9, 10))
-    status(history, ben, K, date(2025, 9, 10))
-    history.record.record_leaving(
-        history.senco, ben, today=history.today, left_on=date(2026, 4, 1), destination=""
-    )
+    history.sen_status(amira, K, date(2025, 9, 10))
+    history.sen_status(ben, K, date(2025, 9, 10))
+    history.leave(ben, date(2026, 4, 1), "")
     other = History(apdr.record)
     zoe = other.pupil("Zoe", "Other")
-    status(other, zoe, K, date(2025, 9, 10))
+    other.sen_status(zoe, K, date(2025, 9, 10))
 
     march = register(apdr, history, date(2026, 3, 31))
     april = register(apdr, history, date(2026, 4, 1))
@@ -199,9 +155,9 @@ def test_given_the_register_when_totalled_then_it_counts_each_status_and_each_pr
         pupils, (K, K, E, N), (NeedType.SLCN, NeedType.SLCN, NeedType.ASD, None), strict=True
     ):
         if provision is not N:
-            status(history, pupil, provision, date(2025, 9, 10))
+            history.sen_status(pupil, provision, date(2025, 9, 10))
         if primary:
-            need(history, pupil, primary, 1, date(2025, 9, 10))
+            history.need(pupil, primary, 1, date(2025, 9, 10))
 
     rows = register(apdr, history, history.today, include_no_sen=True)
     totals = register_totals(rows, include_no_sen=True)
@@ -218,8 +174,8 @@ def test_given_the_register_as_csv_when_written_then_it_opens_cleanly_in_a_sprea
     apdr: Apdr, history: History
 ) -> None:
     amira = history.pupil("=HYPERLINK(1)", "Khan")
-    status(history, amira, K, date(2025, 9, 10), notified=date(2025, 9, 12))
-    need(history, amira, NeedType.SPLD, 1, date(2025, 9, 10))
+    history.sen_status(amira, K, date(2025, 9, 10), notified_on=date(2025, 9, 12))
+    history.need(amira, NeedType.SPLD, 1, date(2025, 9, 10))
 
     text = "".join(csv_lines(register(apdr, history, history.today)))
 
@@ -231,15 +187,11 @@ def test_given_the_register_as_csv_when_written_then_it_opens_cleanly_in_a_sprea
 
 def test_given_a_rebuild_when_it_finishes_then_every_row_is_identical(apdr: Apdr, history: History) -> None:
     amira = history.pupil()
-    status(history, amira, K, date(2025, 9, 10))
-    history.record.notify_parents(
-        history.senco, amira, today=history.today, notified_on=date(2025, 9, 20), how=""
-    )
-    need(history, amira, NeedType.SLCN, 1, date(2025, 9, 10))
-    end_need(history, amira, NeedType.SLCN, date(2026, 3, 16))
-    history.record.move_class(
-        history.senco, amira, today=history.today, class_name="5B", moved_on=date(2026, 9, 2)
-    )
+    history.sen_status(amira, K, date(2025, 9, 10))
+    history.notify_parents(amira, date(2025, 9, 20), "")
+    history.need(amira, NeedType.SLCN, 1, date(2025, 9, 10))
+    history.end_need(amira, NeedType.SLCN, date(2026, 3, 16))
+    history.move_class(amira, "5B", date(2026, 9, 2))
     apdr.read_models.catch_up()
 
     def rows() -> dict[str, list[Any]]:

@@ -10,11 +10,7 @@ from eventsourcing.utils import get_topic
 
 from apdr.aggregates import RecordAccess
 from apdr.aggregates.codes import Role
-from tests.api import support
-from tests.api.support import group, other_setting, problem
-from tests.support.fixtures import School
-
-school, served = support.school, support.served
+from tests.support.school import School, group, invalid, other_setting, problem
 
 DISCLOSURE = {
     "shared_on": "2026-11-20",
@@ -36,9 +32,7 @@ def test_given_reads_exports_and_a_disclosure_when_the_senco_asks_then_the_trail
 ) -> None:
     running = group(school)
     plan = school.plan(running.amira)
-    ta_staff = school.staff("Grace Okafor")
-    school.senco.post(f"/interventions/{running.intervention}/staff", {"staff_id": ta_staff})
-    ta = school.user(Role.ta, staff_id=UUID(ta_staff))
+    _, ta = school.ta_of(running.intervention)
     teacher, leader = school.user(Role.teacher), school.user(Role.leader)
     started = datetime.now(UTC) - timedelta(seconds=1)
 
@@ -96,7 +90,7 @@ def test_given_the_audit_trail_when_others_ask_for_it_then_only_the_settings_sen
     for role in (Role.teacher, Role.leader, Role.ta, Role.admin):
         problem(school.user(role).get("/audit", params={"pupil_id": pupil}), 403)
     problem(other_setting(school).get("/audit", params={"pupil_id": pupil}), 404)
-    support.invalid(school.senco.get("/audit", params={"pupil_id": "not-an-id"}), "pupil_id")
+    invalid(school.senco.get("/audit", params={"pupil_id": "not-an-id"}), "pupil_id")
     # Without a pupil, the setting's own trail of accounts: the SENCO's too.
     for role in (Role.teacher, Role.leader, Role.ta, Role.admin):
         problem(school.user(role).get("/audit"), 403)
@@ -170,9 +164,7 @@ def test_given_a_ta_when_they_list_pupils_then_the_read_names_only_the_pupils_in
 ) -> None:
     running = group(school)
     zara = school.pupil(given_name="Zara", family_name="Ahmed")  # in no intervention
-    ta_staff = school.staff("Grace Okafor")
-    school.senco.post(f"/interventions/{running.intervention}/staff", {"staff_id": ta_staff})
-    ta = school.user(Role.ta, staff_id=UUID(ta_staff))
+    _, ta = school.ta_of(running.intervention)
 
     listed = ta.get("/pupils")
 

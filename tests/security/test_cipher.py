@@ -21,8 +21,8 @@ from apdr.application import Actor
 from apdr.config import Settings
 from apdr.projections.pupils import pupils
 from apdr.runtime import Apdr
-from tests.conftest import POSTGRES_URL
-from tests.support.fixtures import upn
+from tests.support.database import POSTGRES_URL
+from tests.support.school import upn
 
 SYSTEM = Actor.system("test")
 KEY_A, KEY_B = AESCipher.create_key(32), AESCipher.create_key(32)

@@ -7,10 +7,7 @@ from html.parser import HTMLParser
 
 import httpx
 
-from tests.api import support
-from tests.support.fixtures import School
-
-school, served = support.school, support.served
+from tests.support.school import School
 
 
 def no_store_and_nosniff(response: httpx.Response) -> None:

@@ -14,12 +14,8 @@ import httpx
 from apdr.aggregates.codes import Role
 from apdr.api import create_app
 from apdr.runtime import Apdr
-from tests.api import support
-from tests.api.support import NOBODY, group, invalid, problem
-from tests.support.fixtures import Client, School, upn
+from tests.support.school import NOBODY, Client, School, group, invalid, problem, upn
 from tests.support.server import LiveServer
-
-school, served = support.school, support.served
 
 
 def test_given_dates_outside_1950_to_2099_when_sent_then_422_naming_them(school: School) -> None:

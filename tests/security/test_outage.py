@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,7 @@ from apdr.application import Actor
 from apdr.config import Settings
 from apdr.persistence import is_postgres
 from apdr.runtime import Apdr
-from tests.api.support import problem
-from tests.conftest import POSTGRES_URL
-from tests.support.fixtures import ADMITTED, School, random_urn, upn
+from tests.support.database import POSTGRES_URL
 from tests.support.outage import (
     DatabaseProxy,
     event_store_connections_taken,
@@ -33,6 +32,7 @@ from tests.support.outage import (
     timed,
     wait_until,
 )
+from tests.support.school import School, problem, pupil_body, random_urn, school_of_its_own
 
 PROMPT = 5.0
 """A 503 answers within this many seconds (the default database timeout is 3)."""
@@ -81,6 +81,13 @@ def apdr(database: Settings, proxy: DatabaseProxy | None) -> Iterator[Apdr]:
         running.close()
 
 
+@pytest.fixture
+def school(apdr: Apdr) -> Iterator[School]:
+    """A school on ``apdr``, its database to itself: an outage here must not reach other tests."""
+    with school_of_its_own(apdr) as school:
+        yield school
+
+
 def unavailable(response: httpx.Response, seconds: float) -> None:
     """A 503 problem with Retry-After, answered promptly."""
     problem(response, 503)
@@ -88,20 +95,20 @@ def unavailable(response: httpx.Response, seconds: float) -> None:
     assert seconds < PROMPT, f"the 503 took {seconds:.1f} s"
 
 
-def pupil_body() -> dict[str, Any]:
-    return {
-        "upn": upn(),
-        "given_name": "Amira",
-        "family_name": "Khan",
-        "date_of_birth": "2017-03-14",
-        "class_name": "4B",
-        "admitted_on": ADMITTED.isoformat(),
-    }
-
-
 def ask(school: School, method: str, path: str, body: Any = None) -> tuple[httpx.Response, float]:
     """The SENCO's request, and how long it took to answer."""
     return timed(lambda: school.senco.request(method, path, json=body, timeout=PATIENCE))
+
+
+def unavailable_while(taken: AbstractContextManager[object], school: School, path: str) -> None:
+    """While ``taken`` holds the connections, the SENCO's GET of ``path`` is a prompt 503;
+    afterwards, 200."""
+    with taken:
+        response, seconds = ask(school, "GET", path)
+        unavailable(response, seconds)
+
+    assert ask(school, "GET", path)[0].status_code == 200
+    print(f"503 in {seconds:.2f} s")
 
 
 def down(proxy: DatabaseProxy) -> None:
@@ -207,20 +214,10 @@ def test_given_sqlite_locked_by_another_connection_when_a_tablet_writes_or_reads
 def test_given_every_event_store_connection_taken_when_a_signed_in_tablet_asks_then_503_not_401_and_the_token_still_works(
     school: School,
 ) -> None:
-    with event_store_connections_taken(school.apdr.record):
-        response, seconds = ask(school, "GET", "/me")
-        unavailable(response, seconds)
-
-    assert ask(school, "GET", "/me")[0].status_code == 200
-    print(f"503 in {seconds:.2f} s")
+    unavailable_while(event_store_connections_taken(school.apdr.record), school, "/me")
 
 
 def test_given_every_read_model_connection_taken_when_a_tablet_reads_then_503_within_5s_and_then_200(
     school: School,
 ) -> None:
-    with read_model_connections_taken(school.apdr.engine):
-        response, seconds = ask(school, "GET", "/pupils")
-        unavailable(response, seconds)
-
-    assert ask(school, "GET", "/pupils")[0].status_code == 200
-    print(f"503 in {seconds:.2f} s")
+    unavailable_while(read_model_connections_taken(school.apdr.engine), school, "/pupils")

@@ -5,18 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from apdr.aggregates.codes import Role
 from apdr.api import create_app
 from apdr.api.deps import Allow
 from apdr.config import Settings
-from tests.api import support
-from tests.security.support import seed
-from tests.support.fixtures import Client, School
-
-school, served = support.school, support.served
+from tests.support.school import Client, School, problem
+from tests.support.seeded import api_routes, seed
 
 ADMIN, SENCO, TEACHER, TA, LEADER = Role.admin, Role.senco, Role.teacher, Role.ta, Role.leader
 SETTING_ADMIN = {ADMIN}
@@ -105,23 +101,6 @@ ROLES: dict[tuple[str, str], set[Role]] = {
 """Every route under /api/v1 but the token endpoint, and the roles that may call it."""
 
 
-def api_routes(app: FastAPI) -> Iterator[tuple[str, str, APIRoute]]:
-    """(method, path under /api/v1, route) for every route of the API."""
-
-    def walk(routes: list[object]) -> Iterator[APIRoute]:
-        for route in routes:
-            if isinstance(route, APIRoute):
-                yield route
-            yield from walk(getattr(getattr(route, "original_router", None), "routes", []))
-
-    for route in walk(app.routes):
-        path = route.path.removeprefix("/api/v1")
-        if path in ("/health", "/auth/token"):
-            continue
-        for method in sorted(route.methods):
-            yield method, path, route
-
-
 def declared_roles(route: APIRoute) -> set[Role]:
     def allows(dependant: object) -> Iterator[Allow]:
         for dep in getattr(dependant, "dependencies", []):
@@ -167,7 +146,7 @@ def test_given_every_role_when_it_calls_every_route_then_403_exactly_where_the_t
             if role in allowed:
                 assert response.status_code not in (401, 403), (method, path, role, response.text)
             else:
-                support.problem(response, 403)
+                problem(response, 403)
 
     assert len(outcomes) == len(ROLES) * len(Role)
     # Where the records allow it, an allowed read succeeds outright.

@@ -21,11 +21,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.openapi import from_url
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from tests.api import support
-from tests.security.support import seed
-from tests.support.fixtures import School
-
-school, served = support.school, support.served
+from tests.support.school import School
+from tests.support.seeded import seed
 
 EXAMPLES = int(os.environ.get("APDR_SCHEMATHESIS_EXAMPLES", "15"))
 

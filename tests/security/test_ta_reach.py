@@ -3,14 +3,8 @@ assigned to, and nothing else; another setting's records are not there at all.""
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from apdr.aggregates.codes import Role
-from tests.api import support
-from tests.api.support import group, other_setting, problem
-from tests.support.fixtures import School, upn
-
-school, served = support.school, support.served
+from tests.support.school import School, group, outsider_pupil, problem
 
 
 def test_given_a_ta_when_they_read_pupils_plans_and_interventions_then_only_those_of_their_interventions(
@@ -19,20 +13,9 @@ def test_given_a_ta_when_they_read_pupils_plans_and_interventions_then_only_thos
     theirs = group(school)
     others = group(school)  # another intervention, another TA's
     zara = school.pupil(given_name="Zara", family_name="Ahmed")  # in no intervention
-    ta_staff = school.staff("Grace Okafor")
-    school.senco.post(f"/interventions/{theirs.intervention}/staff", {"staff_id": ta_staff})
-    ta = school.user(Role.ta, staff_id=UUID(ta_staff))
+    ta_staff, ta = school.ta_of(theirs.intervention)
     plan_in_reach, plan_out_of_reach = school.plan(theirs.amira), school.plan(others.amira)
-    outsider_pupil = other_setting(school).create(
-        "/pupils",
-        {
-            "upn": upn(),
-            "given_name": "Ola",
-            "family_name": "Nowak",
-            "date_of_birth": "2017-01-01",
-            "class_name": "4A",
-        },
-    )
+    _, outsider = outsider_pupil(school)
 
     listed = ta.get("/pupils").json()
     searched = ta.get("/pupils", params={"search": "Amira"}).json()
@@ -58,16 +41,14 @@ def test_given_a_ta_when_they_read_pupils_plans_and_interventions_then_only_thos
     ):
         problem(ta.get(path), 403)
     # Another setting's pupil is not there at all, in or out of reach.
-    problem(ta.get(f"/pupils/{outsider_pupil}"), 404)
+    problem(ta.get(f"/pupils/{outsider}"), 404)
 
 
 def test_given_a_ta_when_a_pupil_is_withdrawn_or_they_are_unassigned_then_their_reach_shrinks_at_once(
     school: School,
 ) -> None:
     running = group(school)
-    ta_staff = school.staff("Grace Okafor")
-    school.senco.post(f"/interventions/{running.intervention}/staff", {"staff_id": ta_staff})
-    ta = school.user(Role.ta, staff_id=UUID(ta_staff))
+    ta_staff, ta = school.ta_of(running.intervention)
     assert ta.get(f"/pupils/{running.oliver}").status_code == 200
 
     withdrawn = school.senco.post(

@@ -9,13 +9,8 @@ from collections.abc import Callable
 from apdr.aggregates.codes import Role
 from apdr.api import create_app
 from apdr.config import Settings
-from tests.api import support
-from tests.api.support import group, other_setting, problem
-from tests.security.support import Seeded, seed
-from tests.security.test_roles import api_routes
-from tests.support.fixtures import Client, School
-
-school, served = support.school, support.served
+from tests.support.school import Client, School, group, other_setting, problem
+from tests.support.seeded import Seeded, api_routes, seed
 
 
 def _text(response: object) -> str:

@@ -4,11 +4,7 @@ free text refuse what would hide or disguise what they say (C1 controls, bidirec
 from __future__ import annotations
 
 from apdr.aggregates.codes import Role
-from tests.api import support
-from tests.api.support import group, invalid
-from tests.support.fixtures import School, upn
-
-school, served = support.school, support.served
+from tests.support.school import School, group, invalid, upn
 
 RLO, LRI, NEL = "\u202e", "\u2066", "\x85"  # right-to-left override, left-to-right isolate, a C1 control
 

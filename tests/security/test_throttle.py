@@ -18,8 +18,7 @@ from apdr.aggregates.codes import Role
 from apdr.api import create_app
 from apdr.api.throttle import SignInThrottle, TooManySignIns, counter_key, sign_in_attempts
 from apdr.runtime import Apdr
-from tests.api.support import problem
-from tests.support.fixtures import PASSWORD, School
+from tests.support.school import PASSWORD, School, problem, school_of_its_own
 from tests.support.server import LiveServer
 
 
@@ -29,6 +28,13 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
+
+
+@pytest.fixture
+def school(apdr: Apdr) -> Iterator[School]:
+    """A school on ``apdr``, its database to itself: the attempts counted are this test's alone."""
+    with school_of_its_own(apdr) as school:
+        yield school
 
 
 @contextmanager

@@ -27,7 +27,7 @@ from apdr.config import Settings
 from apdr.errors import Conflict
 from apdr.runtime import Apdr
 from apdr.token_keys import fallback_file
-from tests.support.fixtures import PASSWORD, random_urn
+from tests.support.school import PASSWORD, random_urn
 from tests.support.server import LiveServer
 
 KEY = "k" * 40

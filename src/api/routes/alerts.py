@@ -8,14 +8,14 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
+from apdr.aggregates.codes import AlertStatus
 from apdr.api.answers import DONE
-from apdr.api.deps import Reader, Record, Senco, Today, Views
+from apdr.api.deps import Reader, ReadModelsDep, Senco, SenRecordDep, Today
 from apdr.api.schemas.alerts import (
     AlertKind,
     AlertList,
     AlertNoteIn,
     AlertOut,
-    AlertStatus,
     FoundOut,
     PolicyRunIn,
     PolicyRunOut,
@@ -30,8 +30,8 @@ router = APIRouter(tags=["alerts"])
 @router.get("/alerts", response_model=AlertList)
 def list_alerts(
     actor: Reader,
-    record: Record,
-    views: Views,
+    record: SenRecordDep,
+    read_models: ReadModelsDep,
     status: Annotated[AlertStatus | None, Query(description="open, acknowledged or resolved")] = None,
     kind: AlertKind | None = None,
     pupil_id: UUID | None = None,
@@ -39,22 +39,20 @@ def list_alerts(
 ) -> AlertList:
     """The setting's alerts, most recently raised first."""
     setting_id = record.setting_id_of(actor)
-    views.ensure_current(["alerts"])
-    with views.engine.connect() as conn:
-        rows = find_alerts(
-            conn,
-            setting_id,
-            status=status.value if status else None,
-            kind=kind.value if kind else None,
-            pupil_id=pupil_id,
-            intervention_id=intervention_id,
-        )
+    rows = read_models.ask(
+        find_alerts,
+        setting_id,
+        status=status.value if status else None,
+        kind=kind.value if kind else None,
+        pupil_id=pupil_id,
+        intervention_id=intervention_id,
+    )
     return AlertList(alerts=[AlertOut.model_validate(alert_out(r)) for r in rows])
 
 
 @router.post("/alerts/{alert_id}/acknowledge", **DONE)
 def acknowledge_alert(
-    alert_id: UUID, actor: Senco, record: Record, today: Today, body: AlertNoteIn | None = None
+    alert_id: UUID, actor: Senco, record: SenRecordDep, today: Today, body: AlertNoteIn | None = None
 ) -> None:
     """Seen, and being acted on: the alert stays acknowledged, with its note,
     for as long as its cause lasts. GET /alerts shows who acknowledged it and when."""
@@ -63,7 +61,7 @@ def acknowledge_alert(
 
 @router.post("/alerts/{alert_id}/resolve", **DONE)
 def resolve_alert(
-    alert_id: UUID, actor: Senco, record: Record, today: Today, body: AlertNoteIn | None = None
+    alert_id: UUID, actor: Senco, record: SenRecordDep, today: Today, body: AlertNoteIn | None = None
 ) -> None:
     """Resolved by hand. If its cause persists, the alert stays resolved; it is
     raised again only if the cause goes away and later comes back."""
@@ -71,7 +69,9 @@ def resolve_alert(
 
 
 @router.post("/policies/run", response_model=PolicyRunOut)
-def run_policies(body: PolicyRunIn, actor: Senco, record: Record, views: Views, today: Today) -> PolicyRunOut:
+def run_policies(
+    body: PolicyRunIn, actor: Senco, record: SenRecordDep, read_models: ReadModelsDep, today: Today
+) -> PolicyRunOut:
     """Run every policy for the setting as of a date (today by default), and
     answer which alerts it raised and which it resolved, and every cause it found.
 
@@ -84,7 +84,7 @@ def run_policies(body: PolicyRunIn, actor: Senco, record: Record, views: Views, 
         raise InvalidInput(
             "as_of", f"as_of {as_of} is in the future (today is {today}): nothing to judge yet"
         )
-    result = PolicyRunner(record, views).run(actor, record.setting_id_of(actor), as_of)
+    result = PolicyRunner(record, read_models).run(actor, record.setting_id_of(actor), as_of)
     return PolicyRunOut(
         as_of=as_of,
         preview=result.preview,

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from apdr.api.deps import Record, Senco, Views
+from apdr.api.deps import ReadModelsDep, Senco, SenRecordDep
 from apdr.api.schemas.audit import AuditEntryOut, AuditOut
 from apdr.projections.accounts import account_changes
 from apdr.projections.audit import audit_entries
@@ -19,8 +19,8 @@ router = APIRouter(tags=["audit"])
 @router.get("/audit", response_model=AuditOut)
 def audit_trail(
     actor: Senco,
-    record: Record,
-    views: Views,
+    record: SenRecordDep,
+    read_models: ReadModelsDep,
     pupil_id: UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
@@ -29,14 +29,12 @@ def audit_trail(
     school, and when. Without: who made, changed or disabled each account that can reach the
     setting's pupils. Newest first. Reading the trail is not itself an entry in it."""
     if pupil_id is None:
-        views.ensure_current(["accounts"])
-        with views.engine.connect() as conn:
-            entries, total = account_changes(conn, record.setting_id_of(actor), limit=limit, offset=offset)
+        entries, total = read_models.ask(
+            account_changes, record.setting_id_of(actor), limit=limit, offset=offset
+        )
     else:
         record.pupil(actor, pupil_id)  # a pupil of another setting is not there: 404
-        views.ensure_current(["audit"])
-        with views.engine.connect() as conn:
-            entries, total = audit_entries(conn, pupil_id, limit=limit, offset=offset)
+        entries, total = read_models.ask(audit_entries, pupil_id, limit=limit, offset=offset)
     return AuditOut(
         pupil_id=pupil_id,
         total=total,

@@ -13,7 +13,7 @@ from apdr.aggregates import Intervention
 from apdr.aggregates.codes import Role
 from apdr.aggregates.record_access import READ
 from apdr.api.answers import CREATED, DONE
-from apdr.api.deps import Delivering, Member, PlanReader, Record, Senco, Today, Views
+from apdr.api.deps import Delivering, Member, PlanReader, ReadModelsDep, Senco, SenRecordDep, Today
 from apdr.api.schemas.common import Created, Day
 from apdr.api.schemas.interventions import (
     EnrolmentIn,
@@ -41,7 +41,7 @@ router = APIRouter(prefix="/interventions", tags=["interventions"])
 
 
 @router.post("", **CREATED)
-def plan_intervention(body: InterventionIn, actor: Senco, record: Record) -> Created:
+def plan_intervention(body: InterventionIn, actor: Senco, record: SenRecordDep) -> Created:
     return Created(id=record.plan_intervention(actor, **body.model_dump()))
 
 
@@ -53,22 +53,24 @@ class Status(Enum):
 
 @router.get("", response_model=InterventionList)
 def list_interventions(
-    actor: Member, record: Record, views: Views, today: Today, status: Status = Status.running
+    actor: Member,
+    record: SenRecordDep,
+    read_models: ReadModelsDep,
+    today: Today,
+    status: Status = Status.running,
 ) -> InterventionList:
     """The setting's interventions (a teaching assistant: the ones they are
     assigned to), each with its timetable today, staff and pupils."""
     setting_id = record.setting_id_of(actor)
     if actor.role is Role.ta and actor.staff_id is None:
         return InterventionList(interventions=[])  # a TA's list holds only their own groups
-    views.ensure_current(["provision_map", "pupils"])
-    with views.engine.connect() as conn:
-        rows = intervention_list(
-            conn,
-            setting_id,
-            status=status.value,
-            today=today,
-            staff_id=actor.staff_id if actor.role is Role.ta else None,
-        )
+    rows = read_models.ask(
+        intervention_list,
+        setting_id,
+        status=status.value,
+        today=today,
+        staff_id=actor.staff_id if actor.role is Role.ta else None,
+    )
     return InterventionList.model_validate({"interventions": rows})
 
 
@@ -121,14 +123,14 @@ def intervention_out(i: Intervention, today: date) -> InterventionOut:
 
 @router.get("/{intervention_id}", response_model=InterventionOut)
 def get_intervention(
-    intervention_id: UUID, actor: PlanReader, record: Record, today: Today
+    intervention_id: UUID, actor: PlanReader, record: SenRecordDep, today: Today
 ) -> InterventionOut:
     return intervention_out(record.intervention(actor, intervention_id), today)
 
 
 @router.patch("/{intervention_id}", response_model=InterventionOut)
 def change_schedule(
-    intervention_id: UUID, body: ScheduleChangeIn, actor: Senco, record: Record, today: Today
+    intervention_id: UUID, body: ScheduleChangeIn, actor: Senco, record: SenRecordDep, today: Today
 ) -> InterventionOut:
     """Change the timetable (weekdays, minutes, planned weeks, review date, lesson
     missed) from ``effective_on`` on: after a review decides to continue, say.
@@ -139,23 +141,28 @@ def change_schedule(
 
 
 @router.post("/{intervention_id}/staff", **DONE)
-def assign_staff(intervention_id: UUID, body: StaffAssignmentIn, actor: Senco, record: Record) -> None:
+def assign_staff(intervention_id: UUID, body: StaffAssignmentIn, actor: Senco, record: SenRecordDep) -> None:
     record.assign_staff(actor, intervention_id, staff_id=body.staff_id)
 
 
 @router.post("/{intervention_id}/staff/{staff_id}/unassign", **DONE)
-def unassign_staff(intervention_id: UUID, staff_id: UUID, actor: Senco, record: Record) -> None:
+def unassign_staff(intervention_id: UUID, staff_id: UUID, actor: Senco, record: SenRecordDep) -> None:
     record.unassign_staff(actor, intervention_id, staff_id=staff_id)
 
 
 @router.post("/{intervention_id}/enrolments", **CREATED)
-def enrol_pupil(intervention_id: UUID, body: EnrolmentIn, actor: Senco, record: Record) -> Created:
+def enrol_pupil(intervention_id: UUID, body: EnrolmentIn, actor: Senco, record: SenRecordDep) -> Created:
     return Created(id=record.enrol_pupil(actor, intervention_id, **body.model_dump()))
 
 
 @router.post("/{intervention_id}/enrolments/{pupil_id}/withdrawal", **DONE)
 def withdraw_pupil(
-    intervention_id: UUID, pupil_id: UUID, body: WithdrawalIn, actor: Senco, record: Record, today: Today
+    intervention_id: UUID,
+    pupil_id: UUID,
+    body: WithdrawalIn,
+    actor: Senco,
+    record: SenRecordDep,
+    today: Today,
 ) -> None:
     record.withdraw_pupil(actor, intervention_id, pupil_id, today=today, **body.model_dump())
 
@@ -165,7 +172,7 @@ def record_session(
     intervention_id: UUID,
     body: SessionIn,
     actor: Delivering,
-    record: Record,
+    record: SenRecordDep,
     today: Today,
     response: Response,
 ) -> Created:
@@ -183,17 +190,15 @@ def record_session(
 def get_session_register(
     intervention_id: UUID,
     actor: Member,
-    record: Record,
-    views: Views,
+    record: SenRecordDep,
+    read_models: ReadModelsDep,
     first: Annotated[Day | None, Query(alias="from")] = None,
     last: Annotated[Day | None, Query(alias="to")] = None,
 ) -> SessionRegister:
     """The intervention's register: every session recorded (as corrected, voided
     ones marked), with each pupil's attendance, and the sessions recorded as missed."""
     intervention = record.intervention(actor, intervention_id)
-    views.ensure_current(["provision_map"])
-    with views.engine.connect() as conn:
-        register = session_register(conn, intervention.id, first, last)
+    register = read_models.ask(session_register, intervention.id, first, last)
     pupils = {m["pupil_id"] for s in register["sessions"] for m in s["attendance"]}
     record.record_access(actor, kind=READ, what=f"session register of {intervention.name}", pupil_ids=pupils)
     return SessionRegister.model_validate({"intervention_id": intervention.id, **register})
@@ -205,7 +210,7 @@ def correct_session(
     session_id: UUID,
     body: SessionCorrectionIn,
     actor: Delivering,
-    record: Record,
+    record: SenRecordDep,
     today: Today,
 ) -> None:
     changes = body.model_dump()
@@ -216,21 +221,21 @@ def correct_session(
 
 @router.post("/{intervention_id}/sessions/{session_id}/void", **DONE)
 def void_session(
-    intervention_id: UUID, session_id: UUID, body: SessionVoidIn, actor: Delivering, record: Record
+    intervention_id: UUID, session_id: UUID, body: SessionVoidIn, actor: Delivering, record: SenRecordDep
 ) -> None:
     record.void_session(actor, intervention_id, session_id, reason=body.reason)
 
 
 @router.post("/{intervention_id}/missed-sessions", **CREATED)
 def record_missed_session(
-    intervention_id: UUID, body: MissedSessionIn, actor: Delivering, record: Record, today: Today
+    intervention_id: UUID, body: MissedSessionIn, actor: Delivering, record: SenRecordDep, today: Today
 ) -> Created:
     return Created(id=record.record_missed_session(actor, intervention_id, today=today, **body.model_dump()))
 
 
 @router.post("/{intervention_id}/missed-sessions/{missed_id}/void", **DONE)
 def void_missed_session(
-    intervention_id: UUID, missed_id: UUID, body: MissedSessionVoidIn, actor: Delivering, record: Record
+    intervention_id: UUID, missed_id: UUID, body: MissedSessionVoidIn, actor: Delivering, record: SenRecordDep
 ) -> None:
     """A session recorded as missed that did take place after all."""
     record.void_missed_session(actor, intervention_id, missed_id, reason=body.reason)
@@ -238,20 +243,20 @@ def void_missed_session(
 
 @router.post("/{intervention_id}/observations", **CREATED)
 def observe_delivery(
-    intervention_id: UUID, body: ObservationIn, actor: Senco, record: Record, today: Today
+    intervention_id: UUID, body: ObservationIn, actor: Senco, record: SenRecordDep, today: Today
 ) -> Created:
     return Created(id=record.observe_delivery(actor, intervention_id, today=today, **body.model_dump()))
 
 
 @router.post("/{intervention_id}/reviews", **DONE)
 def review_intervention(
-    intervention_id: UUID, body: InterventionReviewIn, actor: Senco, record: Record, today: Today
+    intervention_id: UUID, body: InterventionReviewIn, actor: Senco, record: SenRecordDep, today: Today
 ) -> None:
     record.review_intervention(actor, intervention_id, today=today, **body.model_dump())
 
 
 @router.post("/{intervention_id}/end", **DONE)
 def end_intervention(
-    intervention_id: UUID, body: InterventionEndIn, actor: Senco, record: Record, today: Today
+    intervention_id: UUID, body: InterventionEndIn, actor: Senco, record: SenRecordDep, today: Today
 ) -> None:
     record.end_intervention(actor, intervention_id, today=today, **body.model_dump())

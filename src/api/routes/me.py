@@ -24,10 +24,4 @@ def me(actor: Annotated[Actor, Depends(SIGNED_IN)]) -> MeOut:
     """The signed-in user: their id, email, role, setting and staff record (if any)."""
     if actor.user_id is None:  # not possible: a token is always a user's
         raise NotAuthenticated("sign in first")
-    return MeOut(
-        user_id=actor.user_id,
-        email=actor.email,
-        role=actor.role,
-        setting_id=actor.setting_id,
-        staff_id=actor.staff_id,
-    )
+    return MeOut.model_validate(actor)

@@ -15,7 +15,7 @@ from apdr.aggregates.pupil import PROFILE_SECTIONS
 from apdr.aggregates.record_access import READ
 from apdr.aggregates.school_year import age_in_years, year_group
 from apdr.api.answers import CREATED, DONE
-from apdr.api.deps import PlanReader, Reader, Record, Senco, Teaching, Today, Views
+from apdr.api.deps import PlanReader, Reader, ReadModelsDep, Senco, SenRecordDep, Teaching, Today
 from apdr.api.schemas.common import Created, QueryText
 from apdr.api.schemas.pupils import (
     AdviceIn,
@@ -57,15 +57,15 @@ router = APIRouter(prefix="/pupils", tags=["pupils"])
 
 
 @router.post("", **CREATED)
-def register_pupil(body: PupilIn, actor: Senco, record: Record, today: Today) -> Created:
+def register_pupil(body: PupilIn, actor: Senco, record: SenRecordDep, today: Today) -> Created:
     return Created(id=record.register_pupil(actor, today=today, **body.model_dump()))
 
 
 @router.get("", response_model=PupilList)
 def list_pupils(
     actor: PlanReader,
-    record: Record,
-    views: Views,
+    record: SenRecordDep,
+    read_models: ReadModelsDep,
     today: Today,
     search: Annotated[QueryText | None, Query(max_length=100)] = None,
     sen_status: SenProvision | None = None,
@@ -74,19 +74,17 @@ def list_pupils(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> PupilList:
-    views.ensure_current(["pupils"])
-    with views.engine.connect() as conn:
-        rows, total = find_pupils(
-            conn,
-            views.app.setting_id_of(actor),
-            search=search,
-            sen_status=sen_status.value if sen_status else None,
-            class_name=class_name,
-            include_left=include_left,
-            pupil_ids=actor.pupils_in_reach,
-            limit=limit,
-            offset=offset,
-        )
+    rows, total = read_models.ask(
+        find_pupils,
+        record.setting_id_of(actor),
+        search=search,
+        sen_status=sen_status.value if sen_status else None,
+        class_name=class_name,
+        include_left=include_left,
+        pupil_ids=actor.pupils_in_reach,
+        limit=limit,
+        offset=offset,
+    )
     # The list shows UPN, date of birth, SEN status and need: a read of each pupil on the page.
     what = _list_read(search=search, sen_status=sen_status, class_name=class_name, include_left=include_left)
     record.record_access(actor, kind=READ, what=what, pupil_ids=[r["pupil_id"] for r in rows])
@@ -150,7 +148,7 @@ def pupil_out(pupil: Pupil, today: date) -> PupilOut:
 
 
 @router.get("/{pupil_id}", response_model=PupilOut)
-def get_pupil(pupil_id: UUID, actor: PlanReader, record: Record, today: Today) -> PupilOut:
+def get_pupil(pupil_id: UUID, actor: PlanReader, record: SenRecordDep, today: Today) -> PupilOut:
     pupil = record.pupil(actor, pupil_id)
     record.record_access(actor, kind=READ, what="pupil record", pupil_ids=[pupil.id])
     return pupil_out(pupil, today)
@@ -158,51 +156,53 @@ def get_pupil(pupil_id: UUID, actor: PlanReader, record: Record, today: Today) -
 
 @router.post("/{pupil_id}/corrections", **DONE)
 def correct_details(
-    pupil_id: UUID, body: DetailsCorrectionIn, actor: Senco, record: Record, today: Today
+    pupil_id: UUID, body: DetailsCorrectionIn, actor: Senco, record: SenRecordDep, today: Today
 ) -> None:
     """Put right a mistake in the pupil's details; the chronology shows it beside the original."""
     record.correct_pupil_details(actor, pupil_id, today=today, **body.model_dump())
 
 
 @router.post("/{pupil_id}/class-moves", **DONE)
-def move_class(pupil_id: UUID, body: ClassMoveIn, actor: Senco, record: Record, today: Today) -> None:
+def move_class(pupil_id: UUID, body: ClassMoveIn, actor: Senco, record: SenRecordDep, today: Today) -> None:
     record.move_class(actor, pupil_id, today=today, **body.model_dump())
 
 
 @router.post("/{pupil_id}/needs", **CREATED)
-def identify_need(pupil_id: UUID, body: NeedIn, actor: Senco, record: Record, today: Today) -> Created:
+def identify_need(pupil_id: UUID, body: NeedIn, actor: Senco, record: SenRecordDep, today: Today) -> Created:
     return Created(id=record.identify_need(actor, pupil_id, today=today, **body.model_dump()))
 
 
 @router.post("/{pupil_id}/needs/{need_type}/end", **DONE)
 def end_need(
-    pupil_id: UUID, need_type: NeedType, body: NeedEndIn, actor: Senco, record: Record, today: Today
+    pupil_id: UUID, need_type: NeedType, body: NeedEndIn, actor: Senco, record: SenRecordDep, today: Today
 ) -> None:
     record.end_need(actor, pupil_id, today=today, need_type=need_type, **body.model_dump())
 
 
 @router.post("/{pupil_id}/sen-status", **CREATED)
 def change_sen_status(
-    pupil_id: UUID, body: SenStatusIn, actor: Senco, record: Record, today: Today
+    pupil_id: UUID, body: SenStatusIn, actor: Senco, record: SenRecordDep, today: Today
 ) -> Created:
     return Created(id=record.change_sen_status(actor, pupil_id, today=today, **body.model_dump()))
 
 
 @router.post("/{pupil_id}/parent-notifications", **DONE)
 def notify_parents(
-    pupil_id: UUID, body: ParentNotificationIn, actor: Senco, record: Record, today: Today
+    pupil_id: UUID, body: ParentNotificationIn, actor: Senco, record: SenRecordDep, today: Today
 ) -> None:
     record.notify_parents(actor, pupil_id, today=today, **body.model_dump())
 
 
 @router.post("/{pupil_id}/concerns", **CREATED)
-def raise_concern(pupil_id: UUID, body: ConcernIn, actor: Teaching, record: Record, today: Today) -> Created:
+def raise_concern(
+    pupil_id: UUID, body: ConcernIn, actor: Teaching, record: SenRecordDep, today: Today
+) -> Created:
     return Created(id=record.raise_concern(actor, pupil_id, today=today, **body.model_dump()))
 
 
 @router.post("/{pupil_id}/assessments", **CREATED)
 def record_assessment(
-    pupil_id: UUID, body: AssessmentIn, actor: Teaching, record: Record, today: Today
+    pupil_id: UUID, body: AssessmentIn, actor: Teaching, record: SenRecordDep, today: Today
 ) -> Created:
     return Created(id=record.record_assessment(actor, pupil_id, today=today, **body.model_dump()))
 
@@ -213,7 +213,7 @@ def correct_assessment(
     assessment_id: UUID,
     body: AssessmentCorrectionIn,
     actor: Teaching,
-    record: Record,
+    record: SenRecordDep,
     today: Today,
 ) -> None:
     record.correct_assessment(actor, pupil_id, today=today, assessment_id=assessment_id, **body.model_dump())
@@ -221,7 +221,7 @@ def correct_assessment(
 
 @router.put("/{pupil_id}/profile", response_model=ProfileOut)
 def replace_profile(
-    pupil_id: UUID, body: ProfileIn, actor: Teaching, record: Record, today: Today
+    pupil_id: UUID, body: ProfileIn, actor: Teaching, record: SenRecordDep, today: Today
 ) -> ProfileOut:
     """Replace the whole one-page profile (a section left out is emptied); earlier
     versions stay in the chronology. Sent again, it changes nothing."""
@@ -234,7 +234,7 @@ def replace_profile(
 
 @router.patch("/{pupil_id}/profile", response_model=ProfileOut)
 def change_profile(
-    pupil_id: UUID, body: ProfileChangeIn, actor: Teaching, record: Record, today: Today
+    pupil_id: UUID, body: ProfileChangeIn, actor: Teaching, record: SenRecordDep, today: Today
 ) -> ProfileOut:
     """Change the sections given; the others stay as they are."""
     sections = body.model_dump(exclude={"updated_on"}, exclude_none=True)
@@ -245,27 +245,29 @@ def change_profile(
 
 
 @router.post("/{pupil_id}/advice", **CREATED)
-def receive_advice(pupil_id: UUID, body: AdviceIn, actor: Senco, record: Record, today: Today) -> Created:
+def receive_advice(
+    pupil_id: UUID, body: AdviceIn, actor: Senco, record: SenRecordDep, today: Today
+) -> Created:
     return Created(id=record.receive_advice(actor, pupil_id, today=today, **body.model_dump()))
 
 
 @router.post("/{pupil_id}/ehcp-milestones", **DONE)
 def record_ehcp_milestone(
-    pupil_id: UUID, body: EhcpMilestoneIn, actor: Senco, record: Record, today: Today
+    pupil_id: UUID, body: EhcpMilestoneIn, actor: Senco, record: SenRecordDep, today: Today
 ) -> None:
     record.record_ehcp_milestone(actor, pupil_id, today=today, **body.model_dump())
 
 
 @router.post("/{pupil_id}/disclosures", **DONE)
 def share_information(
-    pupil_id: UUID, body: InformationSharedIn, actor: Senco, record: Record, today: Today
+    pupil_id: UUID, body: InformationSharedIn, actor: Senco, record: SenRecordDep, today: Today
 ) -> None:
     """Record what was shared outside the school, with whom, why, and on what lawful basis."""
     record.share_information(actor, pupil_id, today=today, **body.model_dump())
 
 
 @router.post("/{pupil_id}/leaving", **DONE)
-def record_leaving(pupil_id: UUID, body: LeavingIn, actor: Senco, record: Record, today: Today) -> None:
+def record_leaving(pupil_id: UUID, body: LeavingIn, actor: Senco, record: SenRecordDep, today: Today) -> None:
     record.record_leaving(actor, pupil_id, today=today, **body.model_dump())
 
 
@@ -273,32 +275,20 @@ def record_leaving(pupil_id: UUID, body: LeavingIn, actor: Senco, record: Record
 
 
 @router.get("/{pupil_id}/assessments", response_model=AssessmentList)
-def list_assessments(pupil_id: UUID, actor: PlanReader, record: Record, views: Views) -> AssessmentList:
+def list_assessments(
+    pupil_id: UUID, actor: PlanReader, record: SenRecordDep, read_models: ReadModelsDep
+) -> AssessmentList:
     """The pupil's assessments in the order they were taken, values as corrected."""
     pupil = record.pupil(actor, pupil_id)  # another setting's: 404; a TA's outside their reach: 403
     record.record_access(actor, kind=READ, what="assessments", pupil_ids=[pupil.id])
-    views.ensure_current(["impact"])
-    with views.engine.connect() as conn:
-        rows = pupil_assessments(conn, pupil.id)
+    rows = read_models.ask(pupil_assessments, pupil.id)
     return AssessmentList(
-        assessments=[
-            AssessmentOut(
-                id=r["assessment_id"],
-                instrument=r["instrument"],
-                measure=r["measure"],
-                scale=r["scale"],
-                value=r["value"],
-                assessed_on=r["assessed_on"],
-                kind=r["kind"],
-                intervention_id=r["intervention_id"],
-            )
-            for r in rows
-        ]
+        assessments=[AssessmentOut.model_validate(r | {"id": r["assessment_id"]}) for r in rows]
     )
 
 
 @router.get("/{pupil_id}/profile", response_model=ProfileOut)
-def get_profile(pupil_id: UUID, actor: PlanReader, record: Record) -> ProfileOut:
+def get_profile(pupil_id: UUID, actor: PlanReader, record: SenRecordDep) -> ProfileOut:
     """The one-page profile as it stands; every section empty until one is written."""
     pupil = record.pupil(actor, pupil_id)
     record.record_access(actor, kind=READ, what="one-page profile", pupil_ids=[pupil.id])
@@ -314,25 +304,27 @@ def profile_out(pupil: Pupil) -> ProfileOut:
 
 
 @router.get("/{pupil_id}/advice", response_model=AdviceList)
-def list_advice(pupil_id: UUID, actor: Reader, record: Record, views: Views) -> AdviceList:
+def list_advice(
+    pupil_id: UUID, actor: Reader, record: SenRecordDep, read_models: ReadModelsDep
+) -> AdviceList:
     """Advice from outside professionals, oldest first."""
-    received = _recorded(record, views, actor, pupil_id, "advice_received", "advice")
+    received = _recorded(record, read_models, actor, pupil_id, "advice_received", "advice")
     return AdviceList(advice=[AdviceOut.model_validate(a | {"id": a["advice_id"]}) for a in received])
 
 
 @router.get("/{pupil_id}/concerns", response_model=ConcernList)
-def list_concerns(pupil_id: UUID, actor: Reader, record: Record, views: Views) -> ConcernList:
+def list_concerns(
+    pupil_id: UUID, actor: Reader, record: SenRecordDep, read_models: ReadModelsDep
+) -> ConcernList:
     """Concerns raised about the pupil, oldest first."""
-    raised = _recorded(record, views, actor, pupil_id, "concern_raised", "concerns")
+    raised = _recorded(record, read_models, actor, pupil_id, "concern_raised", "concerns")
     return ConcernList(concerns=[ConcernOut.model_validate(c | {"id": c["concern_id"]}) for c in raised])
 
 
 def _recorded(
-    record: SenRecord, views: ReadModels, actor: Actor, pupil_id: UUID, kind: str, what: str
+    record: SenRecord, read_models: ReadModels, actor: Actor, pupil_id: UUID, kind: str, what: str
 ) -> list[dict[str, Any]]:
     """What each of the pupil's chronology entries of ``kind`` recorded, oldest first (a read, audited)."""
     pupil = record.pupil(actor, pupil_id)
     record.record_access(actor, kind=READ, what=what, pupil_ids=[pupil.id])
-    views.ensure_current(["chronology"])
-    with views.engine.connect() as conn:
-        return [e["data"] for e in pupil_entries_of_kinds(conn, pupil.id, [kind])]
+    return [e["data"] for e in read_models.ask(pupil_entries_of_kinds, pupil.id, [kind])]

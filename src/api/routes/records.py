@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import closing
 from enum import Enum
 from typing import Annotated
 from uuid import UUID
@@ -11,7 +12,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from apdr.aggregates.record_access import EXPORT, READ
-from apdr.api.deps import Reader, Record, Today, Views
+from apdr.api.deps import Reader, ReadModelsDep, SenRecordDep, Today
 from apdr.api.schemas.common import Day
 from apdr.api.schemas.records import ChronologyOut, RegisterOut
 from apdr.api.streaming import chunked, dumps
@@ -30,8 +31,8 @@ class Format(Enum):
 def chronology(
     pupil_id: UUID,
     actor: Reader,
-    record: Record,
-    views: Views,
+    record: SenRecordDep,
+    read_models: ReadModelsDep,
     limit: Annotated[
         int | None, Query(ge=1, le=1000, description="At most this many entries (default: all)")
     ] = None,
@@ -41,13 +42,13 @@ def chronology(
     when; corrections stand beside what they correct. Streamed as it is read."""
     record.pupil(actor, pupil_id)  # a pupil of another setting is not there: 404
     record.record_access(actor, kind=READ, what="chronology", pupil_ids=[pupil_id])
-    views.ensure_current(["chronology"])
+    entries = read_models.stream(pupil_chronology_json, pupil_id, limit=limit, offset=offset)
 
     def document() -> Iterator[str]:
         """``{"pupil_id", "limit", "offset", "entries": […]}``, entry by entry."""
         yield dumps({"pupil_id": pupil_id, "limit": limit, "offset": offset})[:-1] + ',"entries":['
-        with views.engine.connect() as conn:
-            for n, entry in enumerate(pupil_chronology_json(conn, pupil_id, limit=limit, offset=offset)):
+        with closing(entries):
+            for n, entry in enumerate(entries):
                 yield ("," if n else "") + entry
         yield "]}"
 
@@ -62,8 +63,8 @@ def chronology(
 )
 def sen_register(
     actor: Reader,
-    record: Record,
-    views: Views,
+    record: SenRecordDep,
+    read_models: ReadModelsDep,
     today: Today,
     as_of: Annotated[
         Day | None, Query(description="The register as it stood on this date (default: today)")
@@ -75,9 +76,7 @@ def sen_register(
     needs then, as the school census counts them: as JSON, or as CSV for a spreadsheet."""
     as_of = as_of or today
     setting_id = record.setting_id_of(actor)
-    views.ensure_current(["register"])
-    with views.engine.connect() as conn:
-        rows = register_rows(conn, setting_id, as_of, include_no_sen=include_no_sen)
+    rows = read_models.ask(register_rows, setting_id, as_of, include_no_sen=include_no_sen)
     record.record_access(
         actor,
         kind=EXPORT,

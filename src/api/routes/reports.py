@@ -13,7 +13,7 @@ from fastapi.responses import StreamingResponse
 
 from apdr.aggregates.record_access import EXPORT
 from apdr.aggregates.school_year import academic_year_of
-from apdr.api.deps import Reader, Record, Today, Views
+from apdr.api.deps import Reader, ReadModelsDep, SenRecordDep, Today
 from apdr.api.schemas.common import Day
 from apdr.api.schemas.reports import ImpactOut, ProvisionMapOut
 from apdr.api.streaming import chunked, json_document
@@ -37,8 +37,8 @@ class Format(Enum):
 )
 def provision_map(
     actor: Reader,
-    record: Record,
-    views: Views,
+    record: SenRecordDep,
+    read_models: ReadModelsDep,
     today: Today,
     as_of: Annotated[Day | None, Query(description="The last day (default: today)")] = None,
     from_date: Annotated[
@@ -61,21 +61,20 @@ def provision_map(
         raise InvalidInput("from", "the window is at most ten years: give a later from, or an earlier as_of")
     setting_id = record.setting_id_of(actor)
     calendar = record.calendar(setting_id, first, as_of)
-    views.ensure_current(["pupils", "provision_map"])
-    window = Window(first, as_of)
+    found = read_models.stream(provision_rows, setting_id, Window(first, as_of), calendar)
 
     def rows(totals: Totals | None = None) -> Iterator[dict[str, Any]]:
         """The rows as they are read; the pupils sent are recorded as exported
         when the stream ends (or is cut off), before the response completes."""
         sent: set[UUID] = set()
         try:
-            with views.engine.connect() as conn:
-                for row in provision_rows(conn, setting_id, window, calendar):
-                    if totals is not None:
-                        totals.add(row)
-                    sent.add(row["pupil_id"])
-                    yield row
+            for row in found:
+                if totals is not None:
+                    totals.add(row)
+                sent.add(row["pupil_id"])
+                yield row
         finally:
+            found.close()
             what = f"provision map {first} to {as_of} ({format.value})"
             record.record_access(actor, kind=EXPORT, what=what, pupil_ids=sent)
 
@@ -95,13 +94,11 @@ def provision_map(
 
 
 @router.get("/impact", response_model=ImpactOut)
-def impact_report(actor: Reader, record: Record, views: Views, today: Today) -> ImpactOut:
+def impact_report(actor: Reader, record: SenRecordDep, read_models: ReadModelsDep, today: Today) -> ImpactOut:
     """Per intervention, area of need and year group: who took part, attendance, cost,
     and the change from baseline to exit on each measure."""
     setting_id = record.setting_id_of(actor)
-    views.ensure_current(["pupils", "provision_map", "impact"])
-    with views.engine.connect() as conn:
-        report = impact.impact_report(conn, setting_id, today)
+    report = read_models.ask(impact.impact_report, setting_id, today)
     return ImpactOut(definitions=DEFINITIONS, **report)
 
 

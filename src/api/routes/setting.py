@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from apdr.aggregates.school_year import academic_year_of
-from apdr.api.deps import Member, Record, Senco, Today
+from apdr.api.deps import Member, Senco, SenRecordDep, Today
 from apdr.api.schemas.admin import CalendarOut, SettingOut, TermDatesIn, TermOut
 from apdr.application import SenRecord
 
@@ -17,15 +17,14 @@ router = APIRouter(prefix="/setting", tags=["setting"])
 
 
 @router.get("", response_model=SettingOut)
-def my_setting(actor: Member, record: Record) -> SettingOut:
-    setting = record.setting(record.setting_id_of(actor))
-    return SettingOut(id=setting.id, urn=setting.urn, name=setting.name)
+def my_setting(actor: Member, record: SenRecordDep) -> SettingOut:
+    return SettingOut.model_validate(record.setting(record.setting_id_of(actor)))
 
 
 @router.get("/calendar", response_model=CalendarOut)
 def calendar(
     actor: Member,
-    record: Record,
+    record: SenRecordDep,
     today: Today,
     academic_year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ) -> CalendarOut:
@@ -34,7 +33,7 @@ def calendar(
 
 
 @router.put("/term-dates", response_model=CalendarOut)
-def set_term_dates(body: TermDatesIn, actor: Senco, record: Record) -> CalendarOut:
+def set_term_dates(body: TermDatesIn, actor: Senco, record: SenRecordDep) -> CalendarOut:
     """Set one academic year's terms and closures; answers that year's calendar as it now stands."""
     record.set_term_dates(
         actor,

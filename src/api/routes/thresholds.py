@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 
-from apdr.api.deps import Reader, Record, Senco
+from apdr.api.deps import Reader, Senco, SenRecordDep
 from apdr.api.schemas.alerts import ThresholdOut, ThresholdsOut
 from apdr.policies.catalogue import POLICY_OF, THRESHOLDS, thresholds_for
 
@@ -16,7 +16,7 @@ EXAMPLE = {"missed_sessions_min": 4, "plan_review_grace_days": 10}
 
 
 @router.get("/thresholds", response_model=ThresholdsOut)
-def get_thresholds(actor: Reader, record: Record) -> ThresholdsOut:
+def get_thresholds(actor: Reader, record: SenRecordDep) -> ThresholdsOut:
     """Every threshold, its value for this setting, and apdr's default."""
     setting = record.setting(record.setting_id_of(actor))
     return _out(thresholds_for(setting.thresholds))
@@ -25,7 +25,7 @@ def get_thresholds(actor: Reader, record: Record) -> ThresholdsOut:
 @router.put("/thresholds", response_model=ThresholdsOut)
 def set_thresholds(
     actor: Senco,
-    record: Record,
+    record: SenRecordDep,
     values: Annotated[
         dict[str, Any],
         Body(description="threshold name -> whole number, or null for apdr's default", examples=[EXAMPLE]),

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends
 
 from apdr.aggregates.codes import Role
 from apdr.api.answers import CREATED, DONE
-from apdr.api.deps import AdminActor, Allow, Record, Views
+from apdr.api.deps import AdminActor, Allow, ReadModelsDep, SenRecordDep
 from apdr.api.schemas.common import Created
 from apdr.api.schemas.users import UserDisableIn, UserIn, UserOut, UsersOut
 from apdr.application import Actor, SenRecord
@@ -24,21 +24,19 @@ ACCOUNTABLE = Allow(Role.senco, Role.admin)
 
 
 @router.get("/users", response_model=UsersOut)
-def list_users(actor: Annotated[Actor, Depends(ACCOUNTABLE)], views: Views) -> UsersOut:
+def list_users(actor: Annotated[Actor, Depends(ACCOUNTABLE)], read_models: ReadModelsDep) -> UsersOut:
     """For a SENCO, their setting's accounts and the admins who manage it; for an admin, the
     accounts of the settings they manage. Who made each, when, and when it was disabled."""
     if actor.role is Role.admin:
         settings = None if actor.all_settings else actor.admin_of
     else:
         settings = frozenset([actor.setting_id]) if actor.setting_id else frozenset()
-    views.ensure_current(["accounts"])
-    with views.engine.connect() as conn:
-        users = accounts_reaching(conn, settings)
+    users = read_models.ask(accounts_reaching, settings)
     return UsersOut(users=[UserOut.model_validate(u) for u in users])
 
 
 @router.post("/users", **CREATED)
-def add_user(body: UserIn, actor: AdminActor, record: Record) -> Created:
+def add_user(body: UserIn, actor: AdminActor, record: SenRecordDep) -> Created:
     """Add an account to a setting the admin manages, or an admin of some of those settings."""
     setting_id = _setting(record, actor, body.setting, "setting") if body.setting else None
     admin_of = [_setting(record, actor, urn, f"settings[{i}]") for i, urn in enumerate(body.settings)]
@@ -55,7 +53,7 @@ def add_user(body: UserIn, actor: AdminActor, record: Record) -> Created:
 
 
 @router.post("/users/{user_id}/disable", **DONE)
-def disable_user(user_id: UUID, body: UserDisableIn, actor: AdminActor, record: Record) -> None:
+def disable_user(user_id: UUID, body: UserDisableIn, actor: AdminActor, record: SenRecordDep) -> None:
     record.disable_user(actor, user_id, reason=body.reason)
 
 

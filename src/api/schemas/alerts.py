@@ -14,12 +14,6 @@ from apdr.policies.catalogue import KINDS
 AlertKind = Enum("AlertKind", {kind: kind for kind in KINDS})  # type: ignore[misc]
 
 
-class AlertStatus(Enum):
-    open = "open"
-    acknowledged = "acknowledged"
-    resolved = "resolved"
-
-
 class AlertOut(Out):
     id: UUID
     kind: str

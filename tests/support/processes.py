@@ -1,7 +1,11 @@
-"""What each spawned process does in the scheduler tests (importable, so spawn can find it)."""
+"""What each process a test spawns does: importable, so that spawn can find it.
+
+Each opens apdr afresh from plain settings (a dict, or a URL and schema), as a new worker would.
+"""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from datetime import date, datetime
@@ -9,12 +13,66 @@ from multiprocessing.synchronize import Barrier
 from queue import Queue
 from typing import Any
 
+import sqlalchemy as sa
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
 from apscheduler.triggers.date import DateTrigger
 
 from apdr.policies.scheduler import LONDON, run_daily, start_scheduler
+from apdr.projections.projection import Projection
 from apdr.runtime import Apdr
-from tests.conftest import fast_settings
+from tests.support.database import fast_settings
+
+# -- the start-up test -----------------------------------------------------------------
+
+
+def open_at_once(settings: dict[str, Any], start: Barrier, out: Queue[Any]) -> None:
+    """Wait for the others, then open apdr on a database nobody has set up yet."""
+    start.wait(timeout=120)
+    try:
+        Apdr.open(fast_settings(**settings)).close()
+        out.put("opened")
+    except BaseException as error:
+        out.put(f"error: {error!r}")
+        raise
+
+
+# -- a projection process that dies at a chosen point, as a kill -9 would leave it -----
+
+KILLED_MID_BATCH, KILLED_AT_COMMIT = 70, 71
+
+
+def catch_up_until_killed(database_url: str, schema: str, mode: str, at: int, batch_size: int) -> None:
+    """Run the projections, and die without cleaning up at the ``at``-th event
+    applied (mode 'event') or the ``at``-th commit (mode 'commit')."""
+    apdr = Apdr.open(fast_settings(database_url=database_url, database_schema=schema))
+    apdr.read_models.batch_size = batch_size
+    seen = 0
+
+    if mode == "event":
+        original = Projection.apply
+
+        def apply(self: Projection, event: object, batch: object) -> None:
+            nonlocal seen
+            seen += 1
+            if seen == at:
+                os._exit(KILLED_MID_BATCH)
+            original(self, event, batch)  # type: ignore[arg-type]
+
+        Projection.apply = apply  # type: ignore[method-assign]
+    else:
+
+        @sa.event.listens_for(apdr.engine, "commit")
+        def commit(conn: sa.Connection) -> None:
+            nonlocal seen
+            seen += 1
+            if seen == at:
+                os._exit(KILLED_AT_COMMIT)
+
+    apdr.read_models.catch_up()
+    os._exit(0)
+
+
+# -- the scheduler tests ---------------------------------------------------------------
 
 
 def run_daily_at_once(settings: dict[str, Any], as_of: date, start: Barrier, out: Queue[Any]) -> None:

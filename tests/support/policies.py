@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
-from uuid import UUID
 
 from apdr.aggregates import Alert
-from apdr.aggregates.codes import AssessmentKind, Decision, Rating, Scale
 from apdr.application import Actor
 from apdr.policies.runner import PolicyRunner, RunResult
 from apdr.projections.alerts import find_alerts
@@ -54,68 +51,6 @@ def assert_resolved_by_policy(apdr: Apdr, history: History, as_of: date, alert: 
     assert now["resolution"].startswith("resolved by policy")
     assert now["resolved_on"] == as_of
     assert now["resolved_by"] == POLICY_RUN.email
-
-
-def plan(history: History, pupil_id: UUID, starts_on: date, review_due_on: date, **extra: Any) -> UUID:
-    return history.record.draft_plan(
-        history.senco,
-        pupil_id,
-        today=history.today,
-        starts_on=starts_on,
-        review_due_on=review_due_on,
-        outcomes=extra.get("outcomes")
-        or [{"description": "Reads 100 high-frequency words", "measure": "words a minute", "target": "100"}],
-        strategies=[{"code": "CL5", "description": "Precision teaching"}],
-        expected_impact="Reads fluently enough to join guided reading",
-        pupil_views="",
-        parent_views="",
-        home_actions="",
-    )
-
-
-def review(history: History, plan_id: UUID, on: date, rating: Rating, next_due: date) -> UUID:
-    outcome_ids = list(history.record.plan(history.senco, plan_id).outcomes)
-    return history.record.review_plan(
-        history.senco,
-        plan_id,
-        today=history.today,
-        reviewed_on=on,
-        outcomes=[{"outcome_id": o, "rating": rating, "evidence": ""} for o in outcome_ids],
-        tried="Precision teaching three times a week",
-        learned="",
-        pleased="",
-        concerned="",
-        pupil_views="",
-        parent_views="",
-        decision=Decision.continue_,
-        next_review_due_on=next_due,
-    )
-
-
-def assess(history: History, pupil_id: UUID, on: date, value: int, kind: AssessmentKind) -> UUID:
-    return history.record.record_assessment(
-        history.senco,
-        pupil_id,
-        today=history.today,
-        instrument="Single word reading test",
-        measure="reading age",
-        scale=Scale.age_equivalent_months,
-        value=Decimal(value),
-        assessed_on=on,
-        kind=kind,
-        notes="",
-    )
-
-
-def train(history: History, staff_id: UUID, programme: str, on: date, expires_on: date | None = None) -> None:
-    history.record.record_training(
-        history.senco,
-        staff_id,
-        today=history.today,
-        programme=programme,
-        completed_on=on,
-        expires_on=expires_on,
-    )
 
 
 def of_kind(found: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:

@@ -1,14 +1,17 @@
-"""A school with one of everything, for tests that go through every route."""
+"""A school with one of everything, and every route of the API, for tests that go through them all."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from uuid import UUID, uuid4
+from uuid import uuid4
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from apdr.aggregates import User
 from apdr.aggregates.codes import Role
-from tests.api.support import group
-from tests.support.fixtures import Client, School
+from tests.support.school import BASELINE, Client, School, group
 
 
 @dataclass
@@ -30,9 +33,7 @@ class Seeded:
 
 def seed(school: School) -> Seeded:
     running = group(school)
-    ta_staff = school.staff("Grace Okafor")
-    school.senco.post(f"/interventions/{running.intervention}/staff", {"staff_id": ta_staff})
-    ta = school.user(Role.ta, staff_id=UUID(ta_staff))
+    ta_staff, ta = school.ta_of(running.intervention)
     plan = school.plan(running.amira)
     plan_body = school.senco.get(f"/plans/{plan}").json()
     session_id = str(uuid4())
@@ -44,14 +45,7 @@ def seed(school: School) -> Seeded:
     )
     assessment = school.senco.create(
         f"/pupils/{running.amira}/assessments",
-        {
-            "instrument": "Reading test",
-            "measure": "reading age",
-            "scale": "age_equivalent_months",
-            "value": 84,
-            "assessed_on": "2026-09-07",
-            "kind": "baseline",
-        },
+        BASELINE | {"instrument": "Reading test"},
     )
     # An overdue review gives the setting an alert.
     school.senco.post(
@@ -76,3 +70,20 @@ def seed(school: School) -> Seeded:
     }
     # An admin of every setting, so that registering a setting is theirs to do.
     return Seeded(school, ids, ta, school.user(Role.admin, all_settings=True), school.user(Role.admin))
+
+
+def api_routes(app: FastAPI) -> Iterator[tuple[str, str, APIRoute]]:
+    """(method, path under /api/v1, route) for every route of the API."""
+
+    def walk(routes: list[object]) -> Iterator[APIRoute]:
+        for route in routes:
+            if isinstance(route, APIRoute):
+                yield route
+            yield from walk(getattr(getattr(route, "original_router", None), "routes", []))
+
+    for route in walk(app.routes):
+        path = route.path.removeprefix("/api/v1")
+        if path in ("/health", "/auth/token"):
+            continue
+        for method in sorted(route.methods):
+            yield method, path, route

@@ -10,21 +10,27 @@ Past events are made by running commands on a scratch aggregate and taking
 ``past``. Either way the aggregate under test is rebuilt from them by the
 ``@event`` methods alone, so these tests check the evolving half as well as
 the deciding half.
+
+``invalid`` runs a command that must be refused, and answers the ``InvalidInput`` naming the field.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
+import pytest
 from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.utils import get_topic
 
+from apdr.errors import InvalidInput
+from tests.support.school import TODAY
+
 A = TypeVar("A", bound=Aggregate)
 
-TODAY = date(2026, 11, 23)
+__all__ = ["BY", "TODAY", "given", "history", "invalid", "names", "past", "then"]
+
 BY = "senco@school.example"
 
 
@@ -49,6 +55,14 @@ def history(scratch: A, *commands: Callable[[A], object]) -> list[DomainEventPro
 def then(aggregate: Aggregate) -> list[Any]:
     """The new events the command recorded."""
     return list(aggregate.collect_events())
+
+
+def invalid(field: str, command: Callable[[], object]) -> InvalidInput:
+    """The refusal of ``command``, which must name ``field``."""
+    with pytest.raises(InvalidInput) as raised:
+        command()
+    assert raised.value.field == field, raised.value.message
+    return raised.value
 
 
 def names(events: Iterable[Any]) -> list[str]:

@@ -1,0 +1,220 @@
+"""What every command shares: who is asking, loading only what they may see,
+and the one way a command runs (load, change, save, again on a concurrent write)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+from uuid import UUID
+
+from argon2 import PasswordHasher
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import JSONTranscoder, RecordConflictError
+
+from apdr.aggregates import Alert, Intervention, Pupil, Setting, StaffMember, SupportPlan, User
+from apdr.aggregates.codes import Role
+from apdr.aggregates.school_year import SchoolCalendar, academic_year_of, calendar_for
+from apdr.config import Settings
+from apdr.errors import Conflict, Forbidden, InvalidInput, NotFound
+from apdr.persistence import event_store_env, register_transcodings
+
+A = TypeVar("A", bound=Aggregate)
+R = TypeVar("R")
+
+ATTEMPTS = 3
+"""How many times a command runs while others keep changing what it changes."""
+
+LABELS = {
+    Pupil: "pupil",
+    SupportPlan: "plan",
+    Intervention: "intervention",
+    StaffMember: "member of staff",
+    Setting: "setting",
+    User: "user",
+    Alert: "alert",
+}
+
+
+def _setting_of(aggregate: Any) -> UUID:
+    """A setting is its own tenancy; every other aggregate names its setting."""
+    return aggregate.id if isinstance(aggregate, Setting) else aggregate.setting_id
+
+
+def changed_meanwhile(cls: type[Aggregate]) -> str:
+    """What a command says when others kept changing its aggregate."""
+    return f"the {LABELS.get(cls, 'record')} was changed by someone else at the same time; try again"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking: a signed-in user, or the command line acting as the system."""
+
+    email: str
+    role: Role
+    setting_id: UUID | None
+    staff_id: UUID | None = None
+    user_id: UUID | None = None
+    pupils_in_reach: frozenset[UUID] | None = None
+    """For a teaching assistant, the pupils of the interventions they are assigned
+    to (worked out by the API for the routes that read pupils; None: not worked out)."""
+    admin_of: frozenset[UUID] = frozenset()
+    all_settings: bool = False
+    """An admin's scope: the settings they manage, or every setting."""
+
+    @classmethod
+    def system(cls, name: str = "apdr") -> Actor:
+        """The command line: an admin of every setting, as whoever runs it on the server is."""
+        return cls(email=name, role=Role.admin, setting_id=None, all_settings=True)
+
+    @classmethod
+    def of(cls, user: User) -> Actor:
+        return cls(
+            email=user.email,
+            role=user.role,
+            setting_id=user.setting_id,
+            staff_id=user.staff_id,
+            user_id=user.id,
+            admin_of=user.admin_of,
+            all_settings=user.all_settings,
+        )
+
+    @property
+    def is_system(self) -> bool:
+        return self.user_id is None and self.role is Role.admin
+
+    def administers(self, setting_id: UUID) -> bool:
+        return self.role is Role.admin and (self.all_settings or setting_id in self.admin_of)
+
+
+class ApplicationCore(Application):
+    """The eventsourcing application under every area's commands."""
+
+    def __init__(self, settings: Settings | None = None, env: dict[str, str] | None = None) -> None:
+        self.settings = settings or Settings()
+        super().__init__(env={**event_store_env(self.settings), **(env or {})})
+        self.passwords = PasswordHasher(
+            time_cost=self.settings.password_hash_iterations,
+            memory_cost=self.settings.password_hash_memory_kib,
+        )
+        self._calendars: dict[tuple[UUID, int, int], SchoolCalendar] = {}
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_transcodings(transcoder)
+
+    # -- loading --------------------------------------------------------------
+
+    def _get(self, cls: type[A], aggregate_id: UUID, actor: Actor) -> A:
+        """The aggregate, if it is a ``cls`` in the actor's setting; otherwise it
+        is not there, as far as this actor may know."""
+        label = LABELS.get(cls, cls.__name__.lower())
+        found = self._find(aggregate_id)
+        if not isinstance(found, cls):
+            raise NotFound(f"there is no {label} {aggregate_id}")
+        if actor.setting_id is not None and _setting_of(found) != actor.setting_id:
+            raise NotFound(f"there is no {label} {aggregate_id}")
+        if actor.role is Role.ta:
+            self._within_reach(actor, found)
+        return found
+
+    @staticmethod
+    def _within_reach(actor: Actor, aggregate: Aggregate) -> None:
+        """A teaching assistant works on the interventions they are assigned to, and
+        reads the records and plans of those interventions' pupils, nothing else."""
+        if isinstance(aggregate, Intervention):
+            if actor.staff_id is None or actor.staff_id not in aggregate.staff_ids:
+                raise Forbidden("you are not assigned to this intervention")
+        elif isinstance(aggregate, Pupil | SupportPlan):
+            pupil_id = aggregate.id if isinstance(aggregate, Pupil) else aggregate.pupil_id
+            if actor.pupils_in_reach is None or pupil_id not in actor.pupils_in_reach:
+                raise Forbidden("this pupil is in none of the interventions you are assigned to")
+
+    def _find(self, aggregate_id: UUID) -> Any | None:
+        try:
+            return self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+    # -- running a command ----------------------------------------------------
+
+    def _run(self, attempt: Callable[[], tuple[R, Iterable[Aggregate]]], *, conflict: str) -> R:
+        """Run a command, the one way every command runs. ``attempt`` loads what
+        the command changes, asks it to change (the aggregates check the command)
+        and answers the command's result and the aggregates it changed, whose new
+        events are then saved in one transaction, or none. If someone else saved
+        a change to any of them in the meantime, the whole attempt runs again on
+        fresh copies: each change is checked afresh against what is now recorded,
+        so nothing is lost or forced. After ``ATTEMPTS``, a Conflict saying ``conflict``."""
+        for _attempt in range(ATTEMPTS):
+            result, changed = attempt()
+            try:
+                self._store(*changed)
+            except RecordConflictError:
+                continue
+            return result
+        raise Conflict(conflict)
+
+    def _update(self, cls: type[A], aggregate_id: UUID, actor: Actor, change: Callable[[A], R]) -> R:
+        """A command on one aggregate: load it, ``change`` it, save it (see ``_run``)."""
+
+        def attempt() -> tuple[R, list[A]]:
+            aggregate = self._get(cls, aggregate_id, actor)
+            return change(aggregate), [aggregate]
+
+        return self._run(attempt, conflict=changed_meanwhile(cls))
+
+    def _store(self, *aggregates: Aggregate) -> None:
+        """Save every new event of every aggregate in one transaction, or none:
+        RecordConflictError if one of them was changed since it was loaded."""
+        if not any(a.pending_events for a in aggregates):
+            return
+        self.save(*aggregates)
+        if self.repository.cache is not None:
+            # Keep what was just saved, so the next command on it does not
+            # read back and replay the events it has itself just written.
+            for aggregate in aggregates:
+                self.repository.cache.put(aggregate.id, aggregate)
+
+    # -- what every area reads --------------------------------------------------
+
+    def setting_id_of(self, actor: Actor) -> UUID:
+        """The actor's setting; an admin has none, and holds no pupil data."""
+        if actor.setting_id is None:
+            raise Forbidden("this needs a user of a setting; an admin holds no pupil data")
+        return actor.setting_id
+
+    def setting(self, setting_id: UUID) -> Setting:
+        return self._get(Setting, setting_id, Actor.system())
+
+    def calendar(self, setting_id: UUID, first: date, last: date) -> SchoolCalendar:
+        """The setting's calendar from ``first`` to ``last``; the default where it has none."""
+        setting = self.setting(setting_id)
+        return calendar_for(setting.configured_terms(), setting.configured_closures(), first, last)
+
+    def teaching_calendar(self, setting_id: UUID, day: date) -> SchoolCalendar:
+        """The setting's calendar for the academic year of ``day``, kept until the
+        setting's term dates change."""
+        setting = self.setting(setting_id)
+        key = (setting_id, setting.version, academic_year_of(day))
+        calendar = self._calendars.get(key)
+        if calendar is None:
+            if len(self._calendars) > 1000:
+                self._calendars.clear()
+            year = academic_year_of(day)
+            calendar = self._calendars[key] = calendar_for(
+                setting.configured_terms(),
+                setting.configured_closures(),
+                date(year, 9, 1),
+                date(year + 1, 8, 31),
+            )
+        return calendar
+
+    def _staff_in_setting(self, actor: Actor, staff_id: UUID, field: str) -> StaffMember:
+        """A member of staff the command names (``field``), who must work in the actor's setting."""
+        try:
+            return self._get(StaffMember, staff_id, actor)
+        except NotFound:
+            raise InvalidInput(field, f"there is no member of staff {staff_id} in this setting") from None

@@ -1,0 +1,220 @@
+"""The chronology's entries for interventions: enrolments and withdrawals for
+their pupil, each session once (its pupils' entries are made as it is read), and
+what concerns the whole intervention once (joined to the enrolments as read)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from apdr.aggregates import Intervention
+from apdr.projections.chronology.entries import EntryWriter, as_json, attributes
+from apdr.projections.chronology.sessions import (
+    mark_change,
+    marks_text,
+    read_marks,
+    session_changes,
+    session_data,
+)
+from apdr.projections.chronology.tables import enrolments, intervention_entries, interventions, sessions
+from apdr.projections.chronology.wording import because, day, weekdays, words
+from apdr.projections.projection import Batch, handles
+
+_withdraw = (
+    enrolments.update()
+    .where(
+        enrolments.c.intervention_id == sa.bindparam("w_intervention_id"),
+        enrolments.c.pupil_id == sa.bindparam("w_pupil_id"),
+        enrolments.c.ends_on.is_(None),
+    )
+    .values(ends_on=sa.bindparam("v_ends_on"))
+)
+_end_enrolments = (
+    enrolments.update()
+    .where(enrolments.c.intervention_id == sa.bindparam("w_intervention_id"), enrolments.c.ends_on.is_(None))
+    .values(ends_on=sa.bindparam("v_ends_on"))
+)
+
+
+class InterventionHandlers(EntryWriter):
+    """Handlers of an intervention's events, its sessions among them."""
+
+    def intervention_entry(self, batch: Batch, e: Any, occurred_on: date, kind: str, summary: str) -> None:
+        batch.insert(
+            intervention_entries,
+            {
+                "position": batch.position,
+                "intervention_id": e.originator_id,
+                "occurred_on": occurred_on,
+                "recorded_at": e.timestamp,
+                "recorded_by": e.recorded_by,
+                "kind": kind,
+                "summary": summary,
+                "data": as_json(attributes(e, intervention_id=e.originator_id)),
+            },
+        )
+
+    @handles(Intervention.Planned)
+    def intervention_planned(self, e: Any, batch: Batch) -> None:
+        batch.insert(interventions, {"intervention_id": e.originator_id, "name": e.name})
+        self.names.remember(e.originator_id, e.name)
+
+    @handles(Intervention.PupilEnrolled)
+    def enrolled(self, e: Any, batch: Batch) -> None:
+        batch.insert(
+            enrolments,
+            {
+                "enrolment_id": e.enrolment_id,
+                "intervention_id": e.originator_id,
+                "pupil_id": e.pupil_id,
+                "starts_on": e.starts_on,
+                "ends_on": None,
+            },
+        )
+        summary = f"Enrolled in '{self.name_of(batch, e.originator_id)}'"
+        data = attributes(e, intervention_id=e.originator_id)
+        self.entry(batch, e.pupil_id, e, e.starts_on, "enrolled", summary, data)
+
+    @handles(Intervention.PupilWithdrawn)
+    def withdrawn(self, e: Any, batch: Batch) -> None:
+        batch.execute(
+            _withdraw,
+            {"w_intervention_id": e.originator_id, "w_pupil_id": e.pupil_id, "v_ends_on": e.withdrawn_on},
+        )
+        summary = f"Withdrawn from '{self.name_of(batch, e.originator_id)}'{because(e.reason)}"
+        data = attributes(e, intervention_id=e.originator_id)
+        self.entry(batch, e.pupil_id, e, e.withdrawn_on, "withdrawn", summary, data)
+
+    @handles(Intervention.SessionDelivered)
+    def session_delivered(self, e: Any, batch: Batch) -> None:
+        # One row for the whole session; each pupil's entry is read from it (see
+        # ``query._session_entry``), showing their own mark only: another pupil's
+        # attendance is not part of this pupil's record.
+        batch.insert(
+            sessions,
+            {
+                "intervention_id": e.originator_id,
+                "delivered_on": e.delivered_on,
+                "position": batch.position,
+                "session_id": e.session_id,
+                "recorded_at": e.timestamp,
+                "recorded_by": e.recorded_by,
+                "minutes": e.minutes,
+                "details": as_json(session_data(e)),
+                "marks": marks_text(e.attendance),
+                "now": None,
+            },
+        )
+
+    def _session_now(self, batch: Batch, e: Any) -> Any:
+        """The session a correction or void is about, as it now stands."""
+        return batch.read(
+            sa.select(sessions).where(
+                sessions.c.intervention_id == e.originator_id, sessions.c.session_id == e.session_id
+            )
+        ).first()
+
+    @handles(Intervention.SessionCorrected)
+    def session_corrected(self, e: Any, batch: Batch) -> None:
+        was = self._session_now(batch, e)
+        if was is None:
+            return  # Not possible while the log is whole: the session was recorded before.
+        now = json.loads(was.now) if was.now else {"details": was.details, "marks": was.marks}
+        name = self.name_of(batch, e.originator_id)
+        before = read_marks(now["marks"])
+        after = {m["pupil_id"]: m["status"] for m in e.attendance}
+        common = session_changes(json.loads(now["details"]), e)
+        for pupil_id in [*before, *(p for p in after if p not in before)]:
+            own = mark_change(before.get(pupil_id), after.get(pupil_id))
+            if not common and not own:
+                continue  # Only another pupil's mark changed.
+            summary = (
+                f"Session of '{name}' on {day(was.delivered_on)} corrected: "
+                f"{'; '.join([*own, *common])}{because(e.reason)}"
+            )
+            data = session_data(e) | {
+                "status": after.get(pupil_id),
+                "previous_status": before.get(pupil_id),
+                "corrects": {"kind": "session", "session_id": e.session_id},
+                "reason": e.reason,
+            }
+            self.entry(batch, pupil_id, e, was.delivered_on, "session_corrected", summary, data)
+        corrected = {"details": as_json(session_data(e)), "marks": marks_text(e.attendance)}
+        batch.update(
+            sessions,
+            {"intervention_id": e.originator_id, "delivered_on": was.delivered_on, "position": was.position},
+            {"now": as_json(corrected)},
+        )
+
+    @handles(Intervention.SessionVoided)
+    def session_voided(self, e: Any, batch: Batch) -> None:
+        was = self._session_now(batch, e)
+        if was is None:
+            return  # Not possible while the log is whole: the session was recorded before.
+        summary = (
+            f"Session of '{self.name_of(batch, e.originator_id)}' on {day(was.delivered_on)} "
+            f"recorded in error: it did not happen{because(e.reason)}"
+        )
+        data = as_json(
+            attributes(
+                e, intervention_id=e.originator_id, corrects={"kind": "session", "session_id": e.session_id}
+            )
+        )
+        marked = json.loads(was.now)["marks"] if was.now else was.marks
+        for pupil_id in read_marks(marked):
+            self.entry(batch, pupil_id, e, was.delivered_on, "session_voided", summary, data)
+
+    @handles(Intervention.SessionMissed)
+    def session_missed(self, e: Any, batch: Batch) -> None:
+        summary = f"Session of '{self.name_of(batch, e.originator_id)}' did not take place: {words(e.reason)}"
+        self.intervention_entry(batch, e, e.scheduled_on, "session_missed", summary)
+
+    @handles(Intervention.MissedSessionVoided)
+    def missed_session_voided(self, e: Any, batch: Batch) -> None:
+        summary = (
+            f"Session of '{self.name_of(batch, e.originator_id)}' on {day(e.scheduled_on)} was recorded as "
+            f"missed in error{because(e.reason)}"
+        )
+        self.intervention_entry(batch, e, e.scheduled_on, "missed_session_voided", summary)
+
+    @handles(Intervention.ScheduleChanged)
+    def schedule_changed(self, e: Any, batch: Batch) -> None:
+        was = e.previous
+        shown = []
+        if "weekdays" in was:
+            shown.append(f"days {weekdays(was['weekdays'])} now {weekdays(e.weekdays)}")
+        if "minutes_per_session" in was:
+            shown.append(f"{was['minutes_per_session']} minutes a session now {e.minutes_per_session}")
+        if "planned_weeks" in was:
+            shown.append(f"planned for {was['planned_weeks']} weeks now {e.planned_weeks}")
+        if "review_due_on" in was and e.review_due_on is not None:
+            shown.append(f"review due {day(was['review_due_on'])} now {day(e.review_due_on)}")
+        summary = (
+            f"Timetable of '{self.name_of(batch, e.originator_id)}' changed from {day(e.effective_on)}: "
+            f"{'; '.join(shown)}{because(e.reason)}"
+        )
+        self.intervention_entry(batch, e, e.effective_on, "schedule_changed", summary)
+
+    @handles(Intervention.DeliveryObserved)
+    def delivery_observed(self, e: Any, batch: Batch) -> None:
+        summary = (
+            f"Delivery of '{self.name_of(batch, e.originator_id)}' observed by {e.observer}: "
+            f"fidelity {e.fidelity} of 4"
+        )
+        self.intervention_entry(batch, e, e.observed_on, "delivery_observed", summary)
+
+    @handles(Intervention.Reviewed)
+    def intervention_reviewed(self, e: Any, batch: Batch) -> None:
+        summary = f"'{self.name_of(batch, e.originator_id)}' reviewed: decision: {words(e.decision)}"
+        if e.next_review_due_on:
+            summary += f"; next review {day(e.next_review_due_on)}"
+        self.intervention_entry(batch, e, e.reviewed_on, "intervention_reviewed", summary)
+
+    @handles(Intervention.Ended)
+    def intervention_ended(self, e: Any, batch: Batch) -> None:
+        batch.execute(_end_enrolments, {"w_intervention_id": e.originator_id, "v_ends_on": e.ended_on})
+        summary = f"'{self.name_of(batch, e.originator_id)}' ended{because(e.reason)}"
+        self.intervention_entry(batch, e, e.ended_on, "intervention_ended", summary)

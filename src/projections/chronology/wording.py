@@ -1,0 +1,135 @@
+"""The words an entry shows: the census codes named in full, and dates, scores
+and reasons as a parent reads them."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from apdr.aggregates.codes import (
+    AdviceSource,
+    AttendanceStatus,
+    ConcernSource,
+    Decision,
+    EhcpMilestone,
+    NeedType,
+    Scale,
+    SenProvision,
+)
+
+NEED_NAMES = {
+    NeedType.SLCN: "speech, language and communication needs",
+    NeedType.ASD: "autistic spectrum disorder",
+    NeedType.SPLD: "specific learning difficulty",
+    NeedType.MLD: "moderate learning difficulty",
+    NeedType.SLD: "severe learning difficulty",
+    NeedType.PMLD: "profound and multiple learning difficulty",
+    NeedType.SEMH: "social, emotional and mental health",
+    NeedType.HI: "hearing impairment",
+    NeedType.VI: "visual impairment",
+    NeedType.MSI: "multi-sensory impairment",
+    NeedType.PD: "physical disability",
+    NeedType.OTH: "other difficulty or disability",
+    NeedType.NSA: "SEN support without a specialist assessment of the type of need",
+    NeedType.DS: "Down syndrome",
+}
+PROVISION_NAMES = {
+    SenProvision.no_sen: "no SEN (N)",
+    SenProvision.sen_support: "SEN support (K)",
+    SenProvision.ehc_plan: "EHC plan (E)",
+}
+RAISED_BY = {
+    ConcernSource.parent: "a parent",
+    ConcernSource.staff: "a member of staff",
+    ConcernSource.pupil: "the pupil",
+    ConcernSource.other: "someone outside the school",
+}
+ADVISERS = {
+    AdviceSource.educational_psychologist: "an educational psychologist",
+    AdviceSource.speech_and_language_therapist: "a speech and language therapist",
+    AdviceSource.occupational_therapist: "an occupational therapist",
+    AdviceSource.camhs: "CAMHS",
+    AdviceSource.specialist_teacher: "a specialist teacher",
+    AdviceSource.physiotherapist: "a physiotherapist",
+    AdviceSource.paediatrician: "a paediatrician",
+    AdviceSource.other: "an outside professional",
+}
+MILESTONES = {
+    EhcpMilestone.requested: "EHC needs assessment requested",
+    EhcpMilestone.decision_to_assess: "The local authority decided to carry out an EHC needs assessment",
+    EhcpMilestone.decided_not_to_assess: "The local authority decided not to assess for an EHC plan",
+    EhcpMilestone.plan_issued: "EHC plan issued",
+    EhcpMilestone.decided_not_to_issue: "The local authority decided not to issue an EHC plan",
+    EhcpMilestone.annual_review: "Annual review of the EHC plan held",
+}
+DECISIONS = {
+    Decision.continue_: "continue",
+    Decision.adjust: "adjust the plan",
+    Decision.end_support: "end SEN support",
+    Decision.request_ehcp: "request an EHC needs assessment",
+}
+DETAILS = {
+    "upn": "UPN",
+    "given_name": "given name",
+    "family_name": "family name",
+    "date_of_birth": "date of birth",
+    "class_name": "class",
+}
+
+
+def day(value: date) -> str:
+    """20 Sep 2026: a date as a parent reads it."""
+    return f"{value.day} {value:%b %Y}"
+
+
+def words(value: Enum | str) -> str:
+    return (value.value if isinstance(value, Enum) else value).replace("_", " ")
+
+
+def clip(text: str, length: int = 100) -> str:
+    """One line of at most ``length`` characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= length else line[: length - 1].rstrip() + "…"
+
+
+def because(reason: str) -> str:
+    return f" ({clip(reason, 80)})" if reason else ""
+
+
+def number(value: Decimal) -> str:
+    """84.00 as 84, 84.50 as 84.5."""
+    return format(value.normalize(), "f")
+
+
+def score(scale: Scale, value: Decimal) -> str:
+    shown = number(value)
+    return {
+        Scale.age_equivalent_months: f"{shown} months",
+        Scale.percent: f"{shown}%",
+        Scale.standard_score: f"standard score {shown}",
+        Scale.scaled_score: f"scaled score {shown}",
+    }.get(scale, shown)
+
+
+def counted(n: int, thing: str, things: str) -> str:
+    return f"{n} {thing if n == 1 else things}"
+
+
+def weekdays(days: list[Any]) -> str:
+    return ", ".join(words(d).capitalize() for d in days)
+
+
+def capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def detail(value: Any) -> str:
+    return day(value) if isinstance(value, date) else str(value)
+
+
+def attended(name: str, minutes: int, status: AttendanceStatus) -> str:
+    """A session as one pupil's entry shows it: their own mark only."""
+    verb = "Attended" if status.attended else "Did not attend"
+    return f"{verb} '{name}' ({minutes} minutes): {words(status)}"

@@ -1,0 +1,67 @@
+"""The provision map: who gets which support, how often, from whom, at what cost,
+and how much of it actually happened, as of any date.
+
+Keeps the interventions, their timetables (as planned, then each change
+from the date it took effect), staff, enrolment spans, sessions with each
+pupil's attendance (one row a session: ``marks``), missed sessions and
+reviews, each with its dates, so a query can answer for any day in the past.
+
+The package: ``tables``; ``handlers`` (the ``ProvisionMap`` projection);
+``timetable`` (what was in force on a day); ``queries``; ``report`` (the map's
+columns, totals and CSV).
+"""
+
+from apdr.projections.provision_map.handlers import ProvisionMap
+from apdr.projections.provision_map.queries import (
+    TeachingDays,
+    Window,
+    attendance_counts,
+    provision_rows,
+    pupil_marks,
+    setting_staff,
+)
+from apdr.projections.provision_map.report import COLUMNS, Totals, csv_lines, money, percent
+from apdr.projections.provision_map.tables import (
+    ATTENDED,
+    MARK,
+    assignments,
+    enrolments,
+    interventions,
+    missed,
+    read_marks,
+    reviews,
+    schedules,
+    session_marks,
+    sessions,
+    staff,
+)
+from apdr.projections.provision_map.timetable import Timetable, timetables
+
+__all__ = [
+    "ATTENDED",
+    "COLUMNS",
+    "MARK",
+    "ProvisionMap",
+    "TeachingDays",
+    "Timetable",
+    "Totals",
+    "Window",
+    "assignments",
+    "attendance_counts",
+    "csv_lines",
+    "enrolments",
+    "interventions",
+    "missed",
+    "money",
+    "percent",
+    "provision_rows",
+    "pupil_marks",
+    "read_marks",
+    "reviews",
+    "schedules",
+    "session_marks",
+    "sessions",
+    "setting_staff",
+    "staff",
+    "timetables",
+]

@@ -1,0 +1,127 @@
+"""Read-your-writes: every read model a query joins is caught up before it runs.
+
+Each query declares the read models it reads (``@reads``), exactly those whose
+tables it reaches; routes, dependencies and the policy runner read only through
+``ReadModels.ask`` (or ``stream``), which catches those up first.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import types
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+import apdr.api
+import apdr.projections
+from apdr.policies.catalogue import POLICIES
+from apdr.policies.runner import RUN_READS, PolicyRunner
+from apdr.projections import all_projections
+from apdr.projections.interventions import intervention_list
+from apdr.runtime import Apdr
+from tests.support.history import History
+
+OWNER = {table: projection.name for projection in all_projections() for table in projection.tables}
+"""Each read model's tables, by the read model they belong to."""
+
+
+def _queries() -> Iterator[tuple[str, Callable[..., Any]]]:
+    """Every public function of apdr.projections whose first parameter is a connection."""
+    for info in pkgutil.walk_packages(apdr.projections.__path__, "apdr.projections."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            defined_here = inspect.isfunction(value) and value.__module__ == module.__name__
+            if defined_here and not name.startswith("_") and _first_parameter(value) == "conn":
+                yield f"{info.name}.{name}", value
+
+
+def _first_parameter(function: Callable[..., Any]) -> str | None:
+    return next(iter(inspect.signature(function).parameters), None)
+
+
+QUERIES = dict(_queries())
+
+
+def _code(code: types.CodeType) -> Iterator[types.CodeType]:
+    yield code
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from _code(const)
+
+
+def reached(function: Callable[..., Any], seen: set[Any] | None = None) -> set[str]:
+    """The read models whose tables ``function`` names, itself or through the apdr
+    functions it calls by name: what it actually reads."""
+    seen = set() if seen is None else seen
+    if function in seen:
+        return set()
+    seen.add(function)
+    found: set[str] = set()
+    for code in _code(function.__code__):
+        for name in code.co_names:
+            value = function.__globals__.get(name)
+            if isinstance(value, sa.Table):
+                found.add(OWNER[value])
+            elif inspect.isfunction(value) and value.__module__.startswith("apdr."):
+                found |= reached(value, seen)
+    return found
+
+
+def test_queries_are_found() -> None:
+    assert {"apdr.projections.pupils.find_pupils", "apdr.projections.impact.impact_report"} <= set(QUERIES)
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_query_declares_exactly_the_read_models_it_reads(name: str) -> None:
+    query = QUERIES[name]
+    declared = getattr(query, "READ_MODELS", None)
+    assert declared is not None, f"{name} declares no read models: decorate it with @reads(...)"
+    assert set(declared) <= set(OWNER.values()), f"{name} names a read model that does not exist"
+    assert set(declared) == reached(query)
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p.KIND)
+def test_every_policy_declares_exactly_the_read_models_it_reads(policy: Any) -> None:
+    assert set(policy.READ_MODELS) == reached(policy.causes)
+
+
+def test_a_policy_run_catches_up_what_every_policy_and_the_runner_read() -> None:
+    runner = reached(PolicyRunner._causes_and_alerts) | reached(PolicyRunner._calendar)
+    assert set(RUN_READS) == {m for p in POLICIES for m in p.READ_MODELS} | runner
+
+
+API = Path(apdr.api.__file__).parent
+READERS = sorted([*API.glob("routes/*.py"), API / "deps.py", API.parent / "policies" / "runner.py"])
+
+
+@pytest.mark.parametrize("path", READERS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_routes_and_the_policy_runner_read_only_through_ask(path: Path) -> None:
+    """A connection opened by hand would read read models nobody caught up."""
+    source = path.read_text()
+    assert "ensure_current" not in source
+    assert "engine.connect" not in source
+
+
+def test_a_query_sees_what_was_recorded_just_before_it_in_both_read_models_it_joins(apdr: Apdr) -> None:
+    history = History(apdr.record)
+    intervention = history.intervention([history.staff()])
+    apdr.read_models.catch_up()
+    # Just before the query: one event for the pupil directory, one for the provision map.
+    pupil = history.pupil(given_name="Ben", family_name="Okafor")
+    history.enrol(intervention, pupil)
+
+    # The hazard: the provision map caught up and the pupil directory not yet, the
+    # enrolment is there but the join to the pupils' names drops it.
+    apdr.read_models.catch_up("provision_map")
+    with apdr.engine.connect() as conn:
+        (behind,) = intervention_list(conn, history.setting_id, status="all", today=history.today)
+    assert behind["pupils"] == []
+
+    (listed,) = apdr.read_models.ask(intervention_list, history.setting_id, status="all", today=history.today)
+    assert listed["pupils"] == [{"pupil_id": pupil, "pupil_name": "Ben Okafor"}]
