@@ -167,6 +167,18 @@ def load(
     return Loaded(record_only, history, seconds)
 
 
+@contextlib.contextmanager
+def loaded_history(args: Any, plan_for_size: Callable[[str], Plan]) -> Iterator[tuple[Settings, Loaded]]:
+    """The database a benchmark's ``--database`` asks for, holding the history that its
+    ``--size``, ``--seed`` and ``--cache`` ask for; apdr is closed at the end."""
+    with database(args.database) as settings:
+        loaded = load(settings, plan_for_size(args.size), args.seed, cache=args.cache)
+        try:
+            yield settings, loaded
+        finally:
+            loaded.apdr.close()
+
+
 def _checkpoint(path: Path) -> None:
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

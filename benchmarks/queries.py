@@ -31,8 +31,7 @@ from harness import (
     TODAY,
     Report,
     arguments,
-    database,
-    load,
+    loaded_history,
     ms,
     percentile,
     serving,
@@ -63,40 +62,35 @@ def main() -> int:
     args = arguments(__doc__.split("\n\n")[0])
     report = Report("queries", args)
     times = 100 if args.size == "full" else 5
-    with database(args.database) as settings:
-        loaded = load(settings, plan(args.size), args.seed, cache=args.cache)
-        apdr, history = loaded.apdr, loaded.history
-        try:
-            generated = history.settings[0]
+    with loaded_history(args, plan) as (settings, loaded):
+        generated = loaded.history.settings[0]
+        report.row(
+            "history",
+            f"{loaded.history.events:,} events",
+            f"{generated.on_roll} pupils on roll, {generated.on_register} on the register "
+            f"({generated.sen_support} K, {generated.ehc_plans} E), {generated.interventions} "
+            f"interventions, {generated.sessions:,} sessions, {loaded.history.plan} plan, seed {args.seed}",
+        )
+        if not loaded.cached:
             report.row(
-                "history",
-                f"{history.events:,} events",
-                f"{generated.on_roll} pupils on roll, {generated.on_register} on the register "
-                f"({generated.sen_support} K, {generated.ehc_plans} E), {generated.interventions} "
-                f"interventions, {generated.sessions:,} sessions, {history.plan} plan, seed {args.seed}",
+                "generation",
+                f"{loaded.history.events_per_second:,.0f} events/s",
+                f"{loaded.generation_seconds:.1f} s",
             )
-            if not loaded.cached:
-                report.row(
-                    "generation",
-                    f"{history.events_per_second:,.0f} events/s",
-                    f"{loaded.generation_seconds:.1f} s",
-                )
-            seconds, applied = timed(apdr.read_models.catch_up)
-            report.row(
-                "read models built",
-                f"{applied / seconds:,.0f} events/s",
-                f"{applied:,} applications in {seconds:.1f} s",
-            )
-            setting_id = generated.setting_id
-            pupil_id = generated.longest_pupil_id
-            assert pupil_id is not None
-            report.row(
-                "long chronology", f"{generated.longest_pupil_events} entries (about)", f"pupil {pupil_id}"
-            )
-            measured = _over_http(settings, generated.users["senco"], pupil_id, times, report)
-            _in_process(apdr, setting_id, pupil_id, times, report)
-        finally:
-            apdr.close()
+        seconds, applied = timed(loaded.apdr.read_models.catch_up)
+        report.row(
+            "read models built",
+            f"{applied / seconds:,.0f} events/s",
+            f"{applied:,} applications in {seconds:.1f} s",
+        )
+        setting_id = generated.setting_id
+        pupil_id = generated.longest_pupil_id
+        assert pupil_id is not None
+        report.row(
+            "long chronology", f"{generated.longest_pupil_events} entries (about)", f"pupil {pupil_id}"
+        )
+        measured = _over_http(settings, generated.users["senco"], pupil_id, times, report)
+        _in_process(loaded.apdr, setting_id, pupil_id, times, report)
     for name in ("provision map", "chronology", "impact report"):
         values = measured.get(name)
         if values is None:

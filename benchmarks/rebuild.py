@@ -23,7 +23,7 @@ import time
 from typing import Any
 
 from apdr.demo.synthetic import Plan, SettingSpec, plan_for
-from harness import Report, arguments, database, load, timed
+from harness import Report, arguments, loaded_history, timed
 
 BAR_RATIO = 0.5
 
@@ -62,36 +62,35 @@ def bare_read(app: Any, page: int, topics: list[str] | None = None) -> tuple[flo
 def main() -> int:
     args = arguments(__doc__.split("\n\n")[0])
     report = Report("rebuild", args)
-    with database(args.database) as settings:
-        loaded = load(settings, plan(args.size), args.seed, cache=args.cache)
-        apdr, history = loaded.apdr, loaded.history
-        try:
-            models = apdr.read_models
-            page = models.batch_size
-            events = models.last_notification_id()
-            report.row("log", f"{events:,} events", f"{len(history.settings)} settings, {history.plan} plan")
-            if not loaded.cached:
-                report.row(
-                    "generation",
-                    f"{history.events_per_second:,.0f} events/s",
-                    f"{history.events:,} events in {loaded.generation_seconds:.1f} s",
-                )
-            whole, count = bare_read(apdr.record, page)
-            report.row("bare read and decode, whole log", f"{count / whole:,.0f} events/s", f"{whole:.1f} s")
-            ratios: dict[str, float] = {}
-            seconds_of: dict[str, float] = {}
-            for name, projection in models.projections.items():
-                bare, n = bare_read(apdr.record, page, projection.topics())
-                seconds, applied = timed(lambda name=name: models.rebuild(name))
-                ratios[name], seconds_of[name] = bare / seconds, seconds
-                report.row(
-                    f"rebuild {name}",
-                    f"{applied / seconds:,.0f} events/s",
-                    f"{applied:,} events in {seconds:.1f} s; bare {n / bare:,.0f} events/s; "
-                    f"ratio {bare / seconds:.2f}",
-                )
-        finally:
-            apdr.close()
+    with loaded_history(args, plan) as (_settings, loaded):
+        models = loaded.apdr.read_models
+        page = models.batch_size
+        events = models.last_notification_id()
+        report.row(
+            "log",
+            f"{events:,} events",
+            f"{len(loaded.history.settings)} settings, {loaded.history.plan} plan",
+        )
+        if not loaded.cached:
+            report.row(
+                "generation",
+                f"{loaded.history.events_per_second:,.0f} events/s",
+                f"{loaded.history.events:,} events in {loaded.generation_seconds:.1f} s",
+            )
+        whole, count = bare_read(loaded.apdr.record, page)
+        report.row("bare read and decode, whole log", f"{count / whole:,.0f} events/s", f"{whole:.1f} s")
+        ratios: dict[str, float] = {}
+        seconds_of: dict[str, float] = {}
+        for name, projection in models.projections.items():
+            bare, n = bare_read(loaded.apdr.record, page, projection.topics())
+            seconds, applied = timed(lambda name=name: models.rebuild(name))
+            ratios[name], seconds_of[name] = bare / seconds, seconds
+            report.row(
+                f"rebuild {name}",
+                f"{applied / seconds:,.0f} events/s",
+                f"{applied:,} events in {seconds:.1f} s; bare {n / bare:,.0f} events/s; "
+                f"ratio {bare / seconds:.2f}",
+            )
     total = sum(seconds_of.values())
     report.row(
         "every read model, one after another",
@@ -112,7 +111,7 @@ def main() -> int:
         bare_events_per_second=count / whole,
         rebuild_seconds=seconds_of,
         ratios=ratios,
-        generation_events_per_second=history.events_per_second,
+        generation_events_per_second=loaded.history.events_per_second,
     )
     return report.finish()
 

@@ -42,7 +42,7 @@ from apdr.aggregates.intervention import session_fingerprint
 from apdr.application import Actor
 from apdr.demo.synthetic import Plan, RunningIntervention, SettingSpec, plan_for
 from apdr.persistence import event_store_env, register_transcodings
-from harness import TODAY, Report, arguments, database, load, ms, percentile, serving, sign_in, timed
+from harness import TODAY, Report, arguments, loaded_history, ms, percentile, serving, sign_in, timed
 
 BAR_RATIO = 2.0
 BLOCK = 10
@@ -102,9 +102,7 @@ def main() -> int:
     args = arguments(__doc__.split("\n\n")[0])
     report = Report("sessions", args)
     sessions = 1000 if args.size == "full" else 20
-    with database(args.database) as settings:
-        loaded = load(settings, plan(args.size), args.seed, cache=args.cache)
-        apdr, history = loaded.apdr, loaded.history
+    with loaded_history(args, plan) as (settings, loaded):
         bare_settings = settings
         if settings.database_url.startswith("sqlite:///"):
             bare_settings = settings.model_copy(
@@ -112,21 +110,22 @@ def main() -> int:
             )
         bare = Bare(env=event_store_env(bare_settings))
         try:
-            generated = history.settings[0]
+            generated = loaded.history.settings[0]
             running = [r for r in generated.running if r.staff_ids]
             report.row(
                 "history",
-                f"{history.events:,} events",
+                f"{loaded.history.events:,} events",
                 f"{generated.on_roll} pupils, {generated.interventions} interventions, "
                 f"{len(running)} running today",
             )
-            apdr.read_models.catch_up()
+            loaded.apdr.read_models.catch_up()
             senco = Actor(generated.users["senco"], Role.senco, generated.setting_id)
-            command, bare_times, saving, catching_up = _side_by_side(apdr, bare, senco, running, sessions)
+            command, bare_times, saving, catching_up = _side_by_side(
+                loaded.apdr, bare, senco, running, sessions
+            )
             http_times = _over_http(settings, generated.users["senco"], running, sessions // 2)
         finally:
             bare.close()
-            apdr.close()
 
     bare_mean = statistics.fmean(bare_times)
     command_mean = statistics.fmean(command)

@@ -10,7 +10,7 @@ import pickle
 from datetime import date
 from decimal import Decimal
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from apdr.aggregates import Intervention, Pupil, SupportPlan
 from apdr.aggregates.codes import (
@@ -23,10 +23,10 @@ from apdr.aggregates.codes import (
     MissedReason,
     NeedType,
     Rating,
-    Scale,
     Weekday,
 )
 from apdr.aggregates.school_year import default_calendar
+from tests.support.fields import assessment_fields, review_fields
 
 TODAY = date(2026, 11, 23)
 CALENDAR = default_calendar(2026, 2026)
@@ -113,16 +113,20 @@ def test_given_an_intervention_with_sessions_when_a_copy_is_changed_then_the_ori
             today=TODAY,
         )
 
-    def enrol_and_miss(copy_of: Intervention) -> None:
-        copy_of.enrol(pupil_id=uuid4(), starts_on=date(2026, 9, 22), plan_id=None, recorded_by="t")
-        copy_of.record_missed_session(
-            scheduled_on=date(2026, 9, 23),
+    def miss(copy_of: Intervention, on: date) -> UUID:
+        """A timetabled session on ``on`` that did not run."""
+        return copy_of.record_missed_session(
+            scheduled_on=on,
             reason=MissedReason.other,
             notes="",
             calendar=CALENDAR,
             recorded_by="t",
             today=TODAY,
         )
+
+    def enrol_and_miss(copy_of: Intervention) -> None:
+        copy_of.enrol(pupil_id=uuid4(), starts_on=date(2026, 9, 22), plan_id=None, recorded_by="t")
+        miss(copy_of, date(2026, 9, 23))
 
     def reschedule(copy_of: Intervention) -> None:
         copy_of.change_schedule(
@@ -130,14 +134,7 @@ def test_given_an_intervention_with_sessions_when_a_copy_is_changed_then_the_ori
         )
 
     def miss_and_void(copy_of: Intervention) -> None:
-        missed_id = copy_of.record_missed_session(
-            scheduled_on=date(2026, 9, 28),
-            reason=MissedReason.other,
-            notes="",
-            calendar=CALENDAR,
-            recorded_by="t",
-            today=TODAY,
-        )
+        missed_id = miss(copy_of, date(2026, 9, 28))
         copy_of.void_missed_session(missed_id=missed_id, reason="it ran", recorded_by="t")
 
     unchanged_by_changes_to_a_copy(
@@ -166,19 +163,8 @@ def test_given_a_pupil_with_an_assessment_when_a_copy_is_changed_then_the_origin
             today=TODAY,
         )
     assessment = uuid4()
-    pupil.record_assessment(
-        assessment_id=assessment,
-        instrument="SWRT",
-        measure="reading age",
-        scale=Scale.age_equivalent_months,
-        value=Decimal(84),
-        assessed_on=date(2026, 9, 7),
-        kind=AssessmentKind.baseline,
-        intervention_id=None,
-        notes="",
-        recorded_by="t",
-        today=TODAY,
-    )
+    fields = assessment_fields(date(2026, 9, 7), 84, AssessmentKind.baseline, instrument="SWRT")
+    pupil.record_assessment(assessment_id=assessment, **fields, recorded_by="t", today=TODAY)
 
     def correct(copy_of: Pupil) -> None:
         copy_of.correct_assessment(
@@ -236,19 +222,8 @@ def test_given_a_plan_when_a_copy_is_changed_then_the_original_is_not() -> None:
             outcome_id=outcome, changes={"target": "120"}, reason="raised", recorded_by="t"
         )
         copy_of.add_strategy(strategy={"code": "CL5", "description": "PT"}, recorded_by="t")
-        copy_of.review(
-            reviewed_on=date(2026, 11, 20),
-            outcomes=[{"outcome_id": outcome, "rating": Rating.met}],
-            tried="",
-            learned="",
-            pleased="",
-            concerned="",
-            pupil_views="",
-            parent_views="",
-            decision=Decision.end_support,
-            next_review_due_on=None,
-            recorded_by="t",
-            today=TODAY,
-        )
+        rated = [{"outcome_id": outcome, "rating": Rating.met}]
+        fields = review_fields(date(2026, 11, 20), rated, Decision.end_support, None)
+        copy_of.review(**fields, recorded_by="t", today=TODAY)
 
     unchanged_by_changes_to_a_copy(plan, change)

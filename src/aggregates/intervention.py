@@ -343,6 +343,17 @@ class Intervention(Aggregate):
         spans = self.enrolments.get(pupil_id, [])
         return bool(spans) and spans[-1]["ends_on"] is None
 
+    def _must_not_have_ended(self, field: str) -> None:
+        if self.ended_on is not None:
+            raise InvalidInput(field, f"the intervention ended on {self.ended_on}")
+
+    def _happened_while_running(self, field: str, day: date, today: date) -> None:
+        must_have_happened(field, day, today)
+        self._must_be_running(field, day)
+
+    def _happened_since_start(self, field: str, day: date, today: date) -> None:
+        must_have_happened(field, day, today, not_before=self.starts_on, not_before_what="the start")
+
     def _must_be_running(self, field: str, day: date) -> None:
         if day < self.starts_on:
             raise InvalidInput(field, f"{field} {day} is before the intervention starts ({self.starts_on})")
@@ -370,8 +381,7 @@ class Intervention(Aggregate):
         self.staff_ids.remove(staff_id)
 
     def enrol(self, *, pupil_id: UUID, starts_on: date, plan_id: UUID | None, recorded_by: str) -> UUID:
-        if self.ended_on is not None:
-            raise InvalidInput("starts_on", f"the intervention ended on {self.ended_on}")
+        self._must_not_have_ended("starts_on")
         self._must_be_running("starts_on", starts_on)
         if self.is_enrolled(pupil_id):
             raise InvalidInput("pupil_id", "the pupil is already enrolled")
@@ -451,13 +461,8 @@ class Intervention(Aggregate):
         }
         if all(v is None for v in given.values()):
             raise InvalidInput("body", f"give at least one of {', '.join(given)} to change from effective_on")
-        if self.ended_on is not None:
-            raise InvalidInput("effective_on", f"the intervention ended on {self.ended_on}")
-        if effective_on < self.starts_on:
-            raise InvalidInput(
-                "effective_on",
-                f"effective_on {effective_on} is before the intervention starts ({self.starts_on})",
-            )
+        self._must_not_have_ended("effective_on")
+        self._must_be_running("effective_on", effective_on)
         latest = self.schedules[-1]
         if effective_on < latest.effective_on:
             raise InvalidInput(
@@ -589,8 +594,7 @@ class Intervention(Aggregate):
     def _check_session(
         self, delivered_on: date, minutes: int, attendance: list[dict[str, Any]], today: date
     ) -> None:
-        must_have_happened("delivered_on", delivered_on, today)
-        self._must_be_running("delivered_on", delivered_on)
+        self._happened_while_running("delivered_on", delivered_on, today)
         if not 1 <= minutes <= LONGEST_SESSION:
             raise InvalidInput("minutes", f"a session lasts between 1 and {LONGEST_SESSION} minutes")
         if not attendance:
@@ -769,8 +773,7 @@ class Intervention(Aggregate):
     ) -> UUID:
         """A timetabled session that did not take place, and why. The same missed
         session sent again answers with the same id and records nothing."""
-        must_have_happened("scheduled_on", scheduled_on, today)
-        self._must_be_running("scheduled_on", scheduled_on)
+        self._happened_while_running("scheduled_on", scheduled_on, today)
         missed_id = uuid5(self.id, f"missed/{scheduled_on.isoformat()}")
         already = self.missed.get(scheduled_on)
         if already is not None:
@@ -853,8 +856,7 @@ class Intervention(Aggregate):
         today: date,
     ) -> UUID:
         """Descriptor 17: the setting monitors how often and how well interventions are delivered."""
-        must_have_happened("observed_on", observed_on, today)
-        self._must_be_running("observed_on", observed_on)
+        self._happened_while_running("observed_on", observed_on, today)
         if fidelity not in FIDELITY:
             raise InvalidInput("fidelity", "fidelity is 1 (not as designed) to 4 (fully as designed)")
         observation_id = uuid5(self.id, f"observation/{self.version}")
@@ -892,11 +894,8 @@ class Intervention(Aggregate):
         recorded_by: str,
         today: date,
     ) -> None:
-        if self.ended_on is not None:
-            raise InvalidInput("reviewed_on", f"the intervention ended on {self.ended_on}")
-        must_have_happened(
-            "reviewed_on", reviewed_on, today, not_before=self.starts_on, not_before_what="the start"
-        )
+        self._must_not_have_ended("reviewed_on")
+        self._happened_since_start("reviewed_on", reviewed_on, today)
         if self.reviews and reviewed_on < self.reviews[-1]["reviewed_on"]:
             raise InvalidInput(
                 "reviewed_on", f"the intervention was last reviewed on {self.reviews[-1]['reviewed_on']}"
@@ -932,9 +931,7 @@ class Intervention(Aggregate):
     def end(self, *, ended_on: date, reason: str, recorded_by: str, today: date) -> None:
         if self.ended_on is not None:
             raise InvalidInput("ended_on", f"the intervention already ended on {self.ended_on}")
-        must_have_happened(
-            "ended_on", ended_on, today, not_before=self.starts_on, not_before_what="the start"
-        )
+        self._happened_since_start("ended_on", ended_on, today)
         last_session = max(
             (s["delivered_on"] for s in self.sessions.values() if not s["voided"]), default=None
         )

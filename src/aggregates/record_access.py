@@ -22,9 +22,6 @@ class RecordAccess(Aggregate):
     def __init__(
         self, setting_id: UUID, by: str, role: str, kind: str, what: str, pupil_ids: list[UUID]
     ) -> None:
+        # The event is the record (the audit trail reads it); an access is written once and
+        # never loaded again, so the aggregate keeps only the setting it belongs to.
         self.setting_id = setting_id
-        self.by = by
-        self.role = role
-        self.kind = kind
-        self.what = what
-        self.pupil_ids = pupil_ids

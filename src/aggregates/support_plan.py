@@ -340,20 +340,16 @@ def draft_next_plan(
     *,
     plan_id: UUID,
     starts_on: date,
-    review_due_on: date,
-    outcomes: list[dict[str, Any]],
-    strategies: list[dict[str, Any]],
-    expected_impact: str,
-    pupil_views: str,
-    parent_views: str,
-    home_actions: str,
     recorded_by: str,
     today: date,
+    **plan_details: Any,
 ) -> SupportPlan:
     """The pupil's next assess-plan-do-review cycle: a new plan, which becomes the
     pupil's current plan and follows the one before, closing it if still open
     (the next cycle is a new plan that follows the last). ``previous`` is the
-    pupil's plan before this one, needed when it is still their current plan."""
+    pupil's plan before this one, needed when it is still their current plan;
+    ``plan_details`` are the rest of what ``SupportPlan.draft`` takes (review_due_on,
+    outcomes, strategies, expected_impact, pupil_views, parent_views, home_actions)."""
     follows = pupil.current_plan_id
     if follows is not None and (previous is None or previous.id != follows):
         raise ValueError(f"give the pupil's current plan {follows}: the new plan closes it")
@@ -363,15 +359,9 @@ def draft_next_plan(
         pupil_id=pupil.id,
         setting_id=pupil.setting_id,
         starts_on=starts_on,
-        review_due_on=review_due_on,
-        outcomes=outcomes,
-        strategies=strategies,
-        expected_impact=expected_impact,
-        pupil_views=pupil_views,
-        parent_views=parent_views,
-        home_actions=home_actions,
         follows_plan_id=follows,
         recorded_by=recorded_by,
+        **plan_details,
     )
     if previous is not None and previous.id == follows and previous.is_open:
         previous.close(
@@ -383,40 +373,11 @@ def draft_next_plan(
     return plan
 
 
-def review_plan(
-    pupil: Pupil,
-    plan: SupportPlan,
-    *,
-    reviewed_on: date,
-    outcomes: list[dict[str, Any]],
-    tried: str,
-    learned: str,
-    pleased: str,
-    concerned: str,
-    pupil_views: str,
-    parent_views: str,
-    decision: Decision,
-    next_review_due_on: date | None,
-    recorded_by: str,
-    today: date,
-) -> UUID:
-    """Review the pupil's plan (``SupportPlan.review``); a review that ends
-    support closes the plan, and the pupil then has no current plan."""
+def review_plan(pupil: Pupil, plan: SupportPlan, **review: Any) -> UUID:
+    """Review the pupil's plan: ``review`` is what ``SupportPlan.review`` takes. A
+    review that ends support closes the plan, and the pupil then has no current plan."""
     _must_be_the_pupils(pupil, plan)
-    review_id = plan.review(
-        reviewed_on=reviewed_on,
-        outcomes=outcomes,
-        tried=tried,
-        learned=learned,
-        pleased=pleased,
-        concerned=concerned,
-        pupil_views=pupil_views,
-        parent_views=parent_views,
-        decision=decision,
-        next_review_due_on=next_review_due_on,
-        recorded_by=recorded_by,
-        today=today,
-    )
+    review_id = plan.review(**review)
     if not plan.is_open:
         pupil.plan_closed(plan.id)
     return review_id

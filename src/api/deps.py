@@ -6,11 +6,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
+from apdr.aggregates import Pupil
 from apdr.aggregates.codes import Role
+from apdr.aggregates.record_access import READ
 from apdr.api import tokens
 from apdr.application import Actor, SenRecord
 from apdr.errors import Forbidden, NotAuthenticated
@@ -99,3 +102,11 @@ Reader = Annotated[Actor, Depends(READERS)]
 Member = Annotated[Actor, Depends(MEMBERS)]
 PlanReader = Annotated[Actor, Depends(within_reach)]
 """Every role of a setting; a teaching assistant only within their reach."""
+
+
+def read_pupil(record: SenRecord, actor: Actor, pupil_id: UUID, what: str) -> Pupil:
+    """The pupil (another setting's: 404; a TA's outside their reach: 403), with the
+    read of ``what`` of their record entered in the audit trail."""
+    pupil = record.pupil(actor, pupil_id)
+    record.record_access(actor, kind=READ, what=what, pupil_ids=[pupil.id])
+    return pupil

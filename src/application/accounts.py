@@ -33,14 +33,14 @@ class AccountCommands(ApplicationCore):
             # A scoped admin manages the settings they were given, and cannot widen that.
             raise Forbidden("registering a setting needs an admin of every setting (see 'apdr users add')")
 
-        def register() -> tuple[UUID, list[Setting]]:
+        def register() -> Setting:
             # Its id comes from the URN: a second registration finds it, or collides on saving.
             setting = Setting.register(urn=urn, name=name, recorded_by=actor.email)
             if self._find(setting.id) is not None:
                 raise Conflict(f"a setting with URN {setting.urn} is already registered")
-            return setting.id, [setting]
+            return setting
 
-        return self._run(register, conflict=f"a setting with URN {urn.strip()} is already registered")
+        return self._add(register, conflict=f"a setting with URN {urn.strip()} is already registered")
 
     def managed_setting(self, actor: Actor, setting_id: UUID) -> Setting:
         """A setting the admin manages; any other is not there, as far as they may know."""
@@ -94,7 +94,7 @@ class AccountCommands(ApplicationCore):
             self._staff_in_setting(Actor(actor.email, Role.senco, setting_id), staff_id, "staff_id")
         password_hash = self.passwords.hash(password)  # once: hashing is slow on purpose
 
-        def add() -> tuple[UUID, list[User]]:
+        def add() -> User:
             # Its id comes from the email: a second account finds it, or collides on saving.
             user = User.add(
                 email=email,
@@ -108,9 +108,9 @@ class AccountCommands(ApplicationCore):
             )
             if self._find(user.id) is not None:
                 raise Conflict(f"{user.email} already has an account")
-            return user.id, [user]
+            return user
 
-        return self._run(add, conflict=f"{normalise_email(email)} already has an account")
+        return self._add(add, conflict=f"{normalise_email(email)} already has an account")
 
     def _may_give(self, actor: Actor, setting_ids: Iterable[UUID], field: str) -> None:
         """An admin gives access only to settings they manage themselves."""

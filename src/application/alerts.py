@@ -33,9 +33,6 @@ class AlertCommands(ApplicationCore):
 
         return self._update(Setting, self.setting_id_of(actor), actor, set_them)
 
-    def alert(self, actor: Actor, alert_id: UUID) -> Alert:
-        return self._get(Alert, alert_id, actor)
-
     def raise_alert(
         self,
         actor: Actor,

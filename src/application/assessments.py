@@ -9,7 +9,7 @@ from uuid import UUID
 
 from apdr.aggregates import Intervention, Pupil
 from apdr.aggregates.codes import AdviceSource, AssessmentKind, Scale
-from apdr.application.core import Actor, ApplicationCore, changed_meanwhile
+from apdr.application.core import Actor, ApplicationCore
 from apdr.errors import InvalidInput, NotFound
 
 
@@ -32,11 +32,10 @@ class AssessmentCommands(ApplicationCore):
     ) -> UUID:
         """Answers the assessment's id (the first one's, when it is sent again)."""
 
-        def record() -> tuple[UUID, list[Pupil]]:
-            pupil = self._get(Pupil, pupil_id, actor)  # the address first: 404 before 422
-            if intervention_id is not None:
+        def record(pupil: Pupil) -> UUID:
+            if intervention_id is not None:  # after the address (the pupil): 404 before 422
                 self._enrolled_in(actor, pupil_id, intervention_id)
-            recorded = pupil.record_assessment(
+            return pupil.record_assessment(
                 assessment_id=assessment_id,
                 instrument=instrument,
                 measure=measure,
@@ -49,9 +48,8 @@ class AssessmentCommands(ApplicationCore):
                 recorded_by=actor.email,
                 today=today,
             )
-            return recorded, [pupil]
 
-        return self._run(record, conflict=changed_meanwhile(Pupil))
+        return self._update(Pupil, pupil_id, actor, record)
 
     def _enrolled_in(self, actor: Actor, pupil_id: UUID, intervention_id: UUID) -> None:
         """An assessment linked to an intervention needs the pupil enrolled in it."""

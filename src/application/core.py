@@ -71,12 +71,13 @@ class Actor:
 
     @classmethod
     def of(cls, user: User) -> Actor:
+        """The signed-in user: email, role, setting, staff id and user id, and their admin scope."""
         return cls(
-            email=user.email,
-            role=user.role,
-            setting_id=user.setting_id,
-            staff_id=user.staff_id,
-            user_id=user.id,
+            user.email,
+            user.role,
+            user.setting_id,
+            user.staff_id,
+            user.id,
             admin_of=user.admin_of,
             all_settings=user.all_settings,
         )
@@ -166,6 +167,16 @@ class ApplicationCore(Application):
 
         return self._run(attempt, conflict=changed_meanwhile(cls))
 
+    def _add(self, make: Callable[[], Aggregate], *, conflict: str) -> UUID:
+        """A command that makes one new aggregate: ``make`` it, save it, answer its
+        id (see ``_run``)."""
+
+        def attempt() -> tuple[UUID, list[Aggregate]]:
+            made = make()
+            return made.id, [made]
+
+        return self._run(attempt, conflict=conflict)
+
     def _store(self, *aggregates: Aggregate) -> None:
         """Save every new event of every aggregate in one transaction, or none:
         RecordConflictError if one of them was changed since it was loaded."""
@@ -179,6 +190,21 @@ class ApplicationCore(Application):
                 self.repository.cache.put(aggregate.id, aggregate)
 
     # -- what every area reads --------------------------------------------------
+
+    def pupil(self, actor: Actor, pupil_id: UUID) -> Pupil:
+        return self._get(Pupil, pupil_id, actor)
+
+    def plan(self, actor: Actor, plan_id: UUID) -> SupportPlan:
+        return self._get(SupportPlan, plan_id, actor)
+
+    def intervention(self, actor: Actor, intervention_id: UUID) -> Intervention:
+        return self._get(Intervention, intervention_id, actor)
+
+    def staff_member(self, actor: Actor, staff_id: UUID) -> StaffMember:
+        return self._get(StaffMember, staff_id, actor)
+
+    def alert(self, actor: Actor, alert_id: UUID) -> Alert:
+        return self._get(Alert, alert_id, actor)
 
     def setting_id_of(self, actor: Actor) -> UUID:
         """The actor's setting; an admin has none, and holds no pupil data."""

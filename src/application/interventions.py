@@ -9,7 +9,7 @@ from uuid import UUID
 
 from apdr.aggregates import Intervention, Pupil
 from apdr.aggregates.codes import AreaOfNeed, Delivery, InterventionDecision, Weekday
-from apdr.application.core import Actor, ApplicationCore, changed_meanwhile
+from apdr.application.core import Actor, ApplicationCore
 from apdr.errors import InvalidInput, NotFound
 
 
@@ -36,10 +36,10 @@ class InterventionCommands(ApplicationCore):
         staff_ids: list[UUID],
         outside_lessons: bool = False,
     ) -> UUID:
-        def plan() -> tuple[UUID, list[Intervention]]:
+        def plan() -> Intervention:
             for i, staff_id in enumerate(staff_ids):
                 self._staff_in_setting(actor, staff_id, f"staff_ids[{i}]")
-            intervention = Intervention.plan(
+            return Intervention.plan(
                 setting_id=self.setting_id_of(actor),
                 name=name,
                 programme=programme,
@@ -60,23 +60,15 @@ class InterventionCommands(ApplicationCore):
                 outside_lessons=outside_lessons,
                 recorded_by=actor.email,
             )
-            return intervention.id, [intervention]
 
-        return self._run(plan, conflict="the intervention could not be planned; try again")
-
-    def intervention(self, actor: Actor, intervention_id: UUID) -> Intervention:
-        return self._get(Intervention, intervention_id, actor)
+        return self._add(plan, conflict="the intervention could not be planned; try again")
 
     def assign_staff(self, actor: Actor, intervention_id: UUID, *, staff_id: UUID) -> None:
-        def assign() -> tuple[None, list[Intervention]]:
-            intervention = self._get(
-                Intervention, intervention_id, actor
-            )  # the address first: 404 before 422
-            self._staff_in_setting(actor, staff_id, "staff_id")
+        def assign(intervention: Intervention) -> None:
+            self._staff_in_setting(actor, staff_id, "staff_id")  # after the address: 404 before 422
             intervention.assign_staff(staff_id=staff_id, recorded_by=actor.email)
-            return None, [intervention]
 
-        self._run(assign, conflict=changed_meanwhile(Intervention))
+        self._update(Intervention, intervention_id, actor, assign)
 
     def unassign_staff(self, actor: Actor, intervention_id: UUID, *, staff_id: UUID) -> None:
         self._update(
@@ -95,17 +87,13 @@ class InterventionCommands(ApplicationCore):
         starts_on: date,
         plan_id: UUID | None = None,
     ) -> UUID:
-        def enrol() -> tuple[UUID, list[Intervention]]:
-            intervention = self._get(
-                Intervention, intervention_id, actor
-            )  # the address first: 404 before 422
-            self._may_enrol(actor, pupil_id, starts_on, plan_id)
-            enrolment = intervention.enrol(
+        def enrol(intervention: Intervention) -> UUID:
+            self._may_enrol(actor, pupil_id, starts_on, plan_id)  # after the address: 404 before 422
+            return intervention.enrol(
                 pupil_id=pupil_id, starts_on=starts_on, plan_id=plan_id, recorded_by=actor.email
             )
-            return enrolment, [intervention]
 
-        return self._run(enrol, conflict=changed_meanwhile(Intervention))
+        return self._update(Intervention, intervention_id, actor, enrol)
 
     def _may_enrol(self, actor: Actor, pupil_id: UUID, starts_on: date, plan_id: UUID | None) -> None:
         """A pupil of the setting, on its roll from ``starts_on``, and one of their own plans."""

@@ -57,9 +57,6 @@ class PlanCommands(ApplicationCore):
 
         return self._run(draft, conflict="the pupil's record changed at the same time; try again")
 
-    def plan(self, actor: Actor, plan_id: UUID) -> SupportPlan:
-        return self._get(SupportPlan, plan_id, actor)
-
     def agree_plan(
         self, actor: Actor, plan_id: UUID, *, today: date, agreed_on: date, agreed_with: str, notes: str
     ) -> None:

@@ -63,9 +63,6 @@ class PupilCommands(ApplicationCore):
         held = self._find(UpnClaim.create_id(setting_id, upn))
         return claim_upn(setting_id=setting_id, upn=upn, pupil_id=pupil_id, held=held)
 
-    def pupil(self, actor: Actor, pupil_id: UUID) -> Pupil:
-        return self._get(Pupil, pupil_id, actor)
-
     def correct_pupil_details(
         self,
         actor: Actor,

@@ -12,20 +12,16 @@ from apdr.application.core import Actor, ApplicationCore
 
 class StaffCommands(ApplicationCore):
     def register_staff(self, actor: Actor, *, name: str, role: StaffRole, email: str | None = None) -> UUID:
-        def register() -> tuple[UUID, list[StaffMember]]:
-            staff = StaffMember.register(
+        return self._add(
+            lambda: StaffMember.register(
                 setting_id=self.setting_id_of(actor),
                 name=name,
                 role=role,
                 email=email,
                 recorded_by=actor.email,
-            )
-            return staff.id, [staff]
-
-        return self._run(register, conflict="the member of staff could not be registered; try again")
-
-    def staff_member(self, actor: Actor, staff_id: UUID) -> StaffMember:
-        return self._get(StaffMember, staff_id, actor)
+            ),
+            conflict="the member of staff could not be registered; try again",
+        )
 
     def record_training(
         self,

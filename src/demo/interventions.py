@@ -108,27 +108,15 @@ class _DemoInterventions(_DemoTerm):
         return ids
 
     def _baseline(self, pupil: dict, intervention_id: UUID, starts: date, measure: tuple) -> None:
-        instrument, name, scale, (low, high), _ = measure
+        _, _, _, (low, high), _ = measure
         value = Decimal(self.rng.randint(low, high))
         pupil.setdefault("baselines", {})[intervention_id] = value
-        self.record.record_assessment(
-            self.teacher,
-            pupil["id"],
-            today=self.today,
-            instrument=instrument,
-            measure=name,
-            scale=scale,
-            value=value,
-            assessed_on=starts,
-            kind=AssessmentKind.baseline,
-            intervention_id=intervention_id,
-            notes="",
-        )
+        self._record_on_measure(pupil, intervention_id, measure, value, starts, AssessmentKind.baseline)
 
     def _later_assessment(
         self, pupil: dict, intervention_id: UUID, starts: date, last: date, finished: bool, measure: tuple
     ) -> None:
-        instrument, name, scale, _, gain = measure
+        _, _, scale, _, gain = measure
         weeks = (last - starts).days / 7
         if weeks < 6:
             return
@@ -137,16 +125,30 @@ class _DemoInterventions(_DemoTerm):
         )
         if scale is Scale.percent:
             value = min(value, Decimal(100))
+        kind = AssessmentKind.exit if finished else AssessmentKind.interim
+        self._record_on_measure(pupil, intervention_id, measure, max(value, Decimal(0)), last, kind)
+
+    def _record_on_measure(
+        self,
+        pupil: dict,
+        intervention_id: UUID,
+        measure: tuple,
+        value: Decimal,
+        assessed_on: date,
+        kind: AssessmentKind,
+    ) -> None:
+        """Record one assessment of a pupil on an intervention's measure."""
+        instrument, name, scale, _, _ = measure
         self.record.record_assessment(
             self.teacher,
             pupil["id"],
-            today=self.today,
             instrument=instrument,
             measure=name,
             scale=scale,
-            value=max(value, Decimal(0)),
-            assessed_on=last,
-            kind=AssessmentKind.exit if finished else AssessmentKind.interim,
+            value=value,
+            today=self.today,
+            assessed_on=assessed_on,
+            kind=kind,
             intervention_id=intervention_id,
             notes="",
         )

@@ -17,6 +17,7 @@ from apdr.aggregates.codes import (
 from apdr.aggregates.school_year import academic_year_of, year_group
 from apdr.aggregates.upn import check_letter
 from apdr.demo.oakfield import FAMILY, GIVEN, NEEDS
+from apdr.demo.reviews import rated_outcomes
 from apdr.demo.term import _DemoTerm
 
 
@@ -207,10 +208,7 @@ class _DemoPupils(_DemoTerm):
             plan.id,
             today=self.today,
             reviewed_on=reviewed_on,
-            outcomes=[
-                {"outcome_id": o, "rating": r, "evidence": "Tracked in the intervention log"}
-                for o, r in zip(plan.outcomes, ratings, strict=True)
-            ],
+            outcomes=rated_outcomes(plan.outcomes, ratings),
             tried="Precision teaching three times a week; visual timetable",
             learned="Short daily practice works",
             pleased="Growing confidence reading aloud",

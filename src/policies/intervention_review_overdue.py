@@ -12,12 +12,9 @@ next review date) or ended.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
-import sqlalchemy as sa
-
-from apdr.policies.policy import Cause, Context, Threshold, day, plural, running
-from apdr.projections.provision_map import interventions, timetables
+from apdr.policies.policy import Cause, Context, Threshold, day, plural, running_interventions
+from apdr.projections.provision_map import timetables
 
 KIND = "intervention_review_overdue"
 READ_MODELS = ("provision_map",)
@@ -38,7 +35,7 @@ THRESHOLDS = (
 
 def causes(context: Context) -> Iterator[Cause]:
     grace = context.thresholds["intervention_review_grace_days"]
-    rows = list(_running(context))
+    rows = list(running_interventions(context, "intervention_id", "name"))
     timetable_of = timetables(context.conn, context.setting_id, [r.intervention_id for r in rows])
     for row in rows:
         timetable = timetable_of[row.intervention_id]
@@ -57,12 +54,3 @@ def causes(context: Context) -> Iterator[Cause]:
             intervention_id=row.intervention_id,
             details={"review_due_on": due.isoformat(), "days_overdue": late},
         )
-
-
-def _running(context: Context) -> sa.CursorResult[Any]:
-    i = interventions.c
-    return context.conn.execute(
-        sa.select(i.intervention_id, i.name).where(
-            i.setting_id == context.setting_id, running(i.starts_on, i.ended_on, context.as_of)
-        )
-    )

@@ -31,8 +31,8 @@ import sqlalchemy as sa
 from apdr.aggregates.codes import Delivery
 from apdr.aggregates.intervention import Schedule
 from apdr.aggregates.school_year import SchoolCalendar
-from apdr.policies.policy import Cause, Context, Threshold, day, plural, running
-from apdr.projections.provision_map import enrolments, interventions, missed, sessions, timetables
+from apdr.policies.policy import Cause, Context, Threshold, day, plural, running_interventions
+from apdr.projections.provision_map import enrolments, missed, sessions, timetables
 
 KIND = "missed_sessions"
 READ_MODELS = ("provision_map",)
@@ -92,7 +92,7 @@ def falls_short(expected: int, delivered: int, fewest_missed: int, percent_min: 
 def causes(context: Context) -> Iterator[Cause]:
     fewest_missed = context.thresholds["missed_sessions_min"]
     percent_min = context.thresholds["sessions_delivered_percent_min"]
-    rows = list(_running(context))
+    rows = list(running_interventions(context))
     timetable_of = timetables(context.conn, context.setting_id, [r.intervention_id for r in rows])
     for row in rows:
         timetable = timetable_of[row.intervention_id]
@@ -109,15 +109,6 @@ def causes(context: Context) -> Iterator[Cause]:
         if falls_short(len(expected), delivered, fewest_missed, percent_min):
             reasons = _missed_reasons(context.conn, row.intervention_id, first, last)
             yield _cause(row, expected, delivered, reasons, percent_min)
-
-
-def _running(context: Context) -> sa.CursorResult[Any]:
-    i = interventions.c
-    return context.conn.execute(
-        sa.select(interventions).where(
-            i.setting_id == context.setting_id, running(i.starts_on, i.ended_on, context.as_of)
-        )
-    )
 
 
 def _spans(conn: sa.Connection, intervention_id: Any) -> list[Span]:

@@ -22,6 +22,7 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from apdr.aggregates.school_year import SchoolCalendar
+from apdr.projections.provision_map import interventions
 from apdr.projections.pupils import pupils
 
 
@@ -85,6 +86,17 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 def running(starts_on: Any, ended_on: Any, as_of: date) -> sa.ColumnElement[bool]:
     """Started by the end of ``as_of`` and not ended by then."""
     return sa.and_(starts_on <= as_of, sa.or_(ended_on.is_(None), ended_on > as_of))
+
+
+def running_interventions(context: Context, *columns: str) -> sa.CursorResult[Any]:
+    """The setting's interventions running on the as-of date: the columns named (every column if none is)."""
+    i = interventions.c
+    chosen = [i[name] for name in columns] or [interventions]
+    return context.conn.execute(
+        sa.select(*chosen).where(
+            i.setting_id == context.setting_id, running(i.starts_on, i.ended_on, context.as_of)
+        )
+    )
 
 
 def day(d: date) -> str:

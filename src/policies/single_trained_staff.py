@@ -12,14 +12,10 @@ recorded, or the intervention ends. It can come back when training expires.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
-import sqlalchemy as sa
-
-from apdr.policies.policy import Cause, Context, Threshold, listing, running
+from apdr.policies.policy import Cause, Context, Threshold, listing, running_interventions
 from apdr.policies.training import trained_staff
 from apdr.projections.monitoring import programme_key
-from apdr.projections.provision_map import interventions
 
 KIND = "single_trained_staff"
 READ_MODELS = ("provision_map", "monitoring")
@@ -40,7 +36,7 @@ THRESHOLDS = (
 def causes(context: Context) -> Iterator[Cause]:
     fewest = context.thresholds["trained_staff_min"]
     trained = trained_staff(context.conn, context.setting_id, context.as_of)
-    for row in _running(context):
+    for row in running_interventions(context, "intervention_id", "name", "programme"):
         who = trained.get(programme_key(row.programme), {})
         if len(who) >= fewest:
             continue
@@ -55,12 +51,3 @@ def causes(context: Context) -> Iterator[Cause]:
             intervention_id=row.intervention_id,
             details={"programme": row.programme, "trained": names},
         )
-
-
-def _running(context: Context) -> sa.CursorResult[Any]:
-    i = interventions.c
-    return context.conn.execute(
-        sa.select(i.intervention_id, i.name, i.programme).where(
-            i.setting_id == context.setting_id, running(i.starts_on, i.ended_on, context.as_of)
-        )
-    )

@@ -18,12 +18,12 @@ import sqlalchemy as sa
 from apdr.aggregates import User
 from apdr.aggregates.codes import Role
 from apdr.config import SCHOOL_TIME
+from apdr.projections.columns import keyed_table, ordered_key, uuid_key
 from apdr.projections.projection import Batch, Projection, handles, metadata, reads
 
-accounts = sa.Table(
+accounts = keyed_table(
     "accounts",
-    metadata,
-    sa.Column("user_id", sa.Uuid, primary_key=True),
+    "user_id",
     sa.Column("email", sa.String(254), nullable=False),
     sa.Column("role", sa.String(10), nullable=False),
     sa.Column("setting_id", sa.Uuid, index=True),
@@ -36,14 +36,12 @@ accounts = sa.Table(
 admin_scopes = sa.Table(
     "account_admin_scopes",
     metadata,
-    sa.Column("setting_id", sa.Uuid, primary_key=True),
-    sa.Column("user_id", sa.Uuid, primary_key=True),
+    *uuid_key("setting_id", "user_id"),
 )
 changes = sa.Table(
     "account_changes",
     metadata,
-    sa.Column("user_id", sa.Uuid, primary_key=True),
-    sa.Column("position", sa.BigInteger, primary_key=True),
+    *ordered_key("user_id"),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("by", sa.String(254), nullable=False),
     sa.Column("what", sa.Text, nullable=False),

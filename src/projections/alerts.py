@@ -3,6 +3,7 @@ what the policy runner compares each run's causes with."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -10,12 +11,12 @@ import sqlalchemy as sa
 
 from apdr.aggregates import Alert
 from apdr.aggregates.codes import AlertStatus
-from apdr.projections.projection import Batch, Projection, handles, metadata, reads
+from apdr.projections.columns import keyed_table
+from apdr.projections.projection import Batch, Projection, handles, reads
 
-alerts = sa.Table(
+alerts = keyed_table(
     "alerts",
-    metadata,
-    sa.Column("alert_id", sa.Uuid, primary_key=True),
+    "alert_id",
     sa.Column("setting_id", sa.Uuid, nullable=False),
     sa.Column("kind", sa.String(40), nullable=False),
     sa.Column("subject", sa.Text, nullable=False),
@@ -59,6 +60,13 @@ _reraise = (
     )
 )
 
+# For each status an alert moves to: its columns for the day it moved, who moved
+# it, and the note they gave.
+_MOVED_COLUMNS = {
+    AlertStatus.acknowledged: ("acknowledged_on", "acknowledged_by", "acknowledgement"),
+    AlertStatus.resolved: ("resolved_on", "resolved_by", "resolution"),
+}
+
 
 class Alerts(Projection):
     name = "alerts"
@@ -93,33 +101,21 @@ class Alerts(Projection):
             },
         )
 
+    def move_to(self, batch: Batch, e: Any, status: AlertStatus, on: date, note: str, **more: Any) -> None:
+        """Set the alert's ``status``, and when, by whom and with what note it moved there
+        (in that status's columns: see ``_MOVED_COLUMNS``), then the ``more`` columns."""
+        when, who, why = _MOVED_COLUMNS[status]
+        values = {"status": status.value, when: on, who: e.recorded_by, why: note, **more}
+        batch.update(alerts, {"alert_id": e.originator_id}, values)
+
     @handles(Alert.Acknowledged)
     def acknowledged(self, e: Any, batch: Batch) -> None:
-        batch.update(
-            alerts,
-            {"alert_id": e.originator_id},
-            {
-                "status": AlertStatus.acknowledged.value,
-                "acknowledged_on": e.acknowledged_on,
-                "acknowledged_by": e.recorded_by,
-                "acknowledgement": e.note,
-            },
-        )
+        self.move_to(batch, e, AlertStatus.acknowledged, e.acknowledged_on, e.note)
 
     @handles(Alert.Resolved)
     def resolved(self, e: Any, batch: Batch) -> None:
-        batch.update(
-            alerts,
-            {"alert_id": e.originator_id},
-            {
-                "status": AlertStatus.resolved.value,
-                "resolved_on": e.resolved_on,
-                "resolved_by": e.recorded_by,
-                "resolution": e.reason,
-                "resolved_by_policy": e.by_policy,
-                "cause_present": not e.by_policy,
-            },
-        )
+        policy = {"resolved_by_policy": e.by_policy, "cause_present": not e.by_policy}
+        self.move_to(batch, e, AlertStatus.resolved, e.resolved_on, e.reason, **policy)
 
     @handles(Alert.CauseCleared)
     def cause_cleared(self, e: Any, batch: Batch) -> None:

@@ -15,13 +15,13 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from apdr.aggregates import Pupil, RecordAccess, User
+from apdr.projections.columns import ordered_key
 from apdr.projections.projection import Batch, Projection, handles, metadata, reads
 
 entries = sa.Table(
     "audit_entries",
     metadata,
-    sa.Column("pupil_id", sa.Uuid, primary_key=True),
-    sa.Column("position", sa.BigInteger, primary_key=True),
+    *ordered_key("pupil_id"),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("by", sa.String(254), nullable=False),
     sa.Column("role", sa.String(10)),

@@ -35,7 +35,8 @@ import sqlalchemy as sa
 
 from apdr.aggregates import Pupil
 from apdr.aggregates.school_year import year_group
-from apdr.projections.projection import Batch, Projection, handles, metadata, reads
+from apdr.projections.columns import clustered_table, uuid_key
+from apdr.projections.projection import Batch, Projection, handles, reads
 from apdr.projections.provision_map import (
     attendance_counts,
     enrolments,
@@ -48,11 +49,9 @@ from apdr.projections.pupils import pupils
 
 # Keyed by pupil (and clustered so on SQLite): the report reads a setting's
 # pupils' assessments, and a correction names its pupil.
-assessments = sa.Table(
+assessments = clustered_table(
     "impact_assessments",
-    metadata,
-    sa.Column("pupil_id", sa.Uuid, primary_key=True),
-    sa.Column("assessment_id", sa.Uuid, primary_key=True),
+    *uuid_key("pupil_id", "assessment_id"),
     sa.Column("intervention_id", sa.Uuid),
     sa.Column("instrument", sa.String(200), nullable=False),
     sa.Column("measure", sa.String(200), nullable=False),
@@ -60,7 +59,6 @@ assessments = sa.Table(
     sa.Column("kind", sa.String(12), nullable=False),
     sa.Column("value", sa.Numeric(10, 2), nullable=False),
     sa.Column("assessed_on", sa.Date, nullable=False),
-    sqlite_with_rowid=False,
 )
 
 DAYS_PER_MONTH = 365.25 / 12

@@ -105,6 +105,16 @@ def intervention_list(
 STATUS_OF_MARK = {code: status.value for status, code in MARK.items()}
 
 
+def _within(column: sa.ColumnElement[date], first: date | None, last: date | None) -> list[Any]:
+    """``column`` on or after ``first`` and on or before ``last``, where they are given."""
+    where = []
+    if first is not None:
+        where.append(column >= first)
+    if last is not None:
+        where.append(column <= last)
+    return where
+
+
 @reads("provision_map")
 def session_register(
     conn: sa.Connection, intervention_id: UUID, first: date | None = None, last: date | None = None
@@ -112,11 +122,7 @@ def session_register(
     """An intervention's sessions (as corrected; voided ones marked so) and the
     sessions recorded as missed, from ``first`` to ``last`` (either open), by date."""
     s = sessions.c
-    where = [s.intervention_id == intervention_id]
-    if first is not None:
-        where.append(s.delivered_on >= first)
-    if last is not None:
-        where.append(s.delivered_on <= last)
+    where = [s.intervention_id == intervention_id, *_within(s.delivered_on, first, last)]
     delivered = [
         {
             "session_id": r.session_id,
@@ -133,11 +139,7 @@ def session_register(
         for r in conn.execute(sa.select(sessions).where(*where).order_by(s.delivered_on, s.session_id))
     ]
     m = missed.c
-    where = [m.intervention_id == intervention_id]
-    if first is not None:
-        where.append(m.scheduled_on >= first)
-    if last is not None:
-        where.append(m.scheduled_on <= last)
+    where = [m.intervention_id == intervention_id, *_within(m.scheduled_on, first, last)]
     not_held = [
         {"missed_id": r.missed_id, "scheduled_on": r.scheduled_on, "reason": r.reason, "notes": r.notes}
         for r in conn.execute(sa.select(missed).where(*where).order_by(m.scheduled_on))

@@ -22,19 +22,25 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from apdr.aggregates import Pupil, Setting, StaffMember, SupportPlan
-from apdr.projections.projection import Batch, Projection, handles, metadata, reads
+from apdr.projections.columns import (
+    clustered_table,
+    keyed_table,
+    milestone_columns,
+    pupil_history,
+    pupil_history_row,
+    uuid_key,
+)
+from apdr.projections.projection import Batch, Projection, handles, reads
 
-settings = sa.Table(
+settings = keyed_table(
     "monitoring_settings",
-    metadata,
-    sa.Column("setting_id", sa.Uuid, primary_key=True),
+    "setting_id",
     sa.Column("urn", sa.String(6), nullable=False),
     sa.Column("name", sa.String(200), nullable=False),
 )
-plans = sa.Table(
+plans = keyed_table(
     "monitoring_plans",
-    metadata,
-    sa.Column("plan_id", sa.Uuid, primary_key=True),
+    "plan_id",
     sa.Column("setting_id", sa.Uuid, nullable=False, index=True),
     sa.Column("pupil_id", sa.Uuid, nullable=False, index=True),
     sa.Column("starts_on", sa.Date, nullable=False),
@@ -48,37 +54,26 @@ plans = sa.Table(
 # A plan's outcomes, reviews and ratings are kept together under the plan (on
 # SQLite the tables are that order itself): each event's rows land on one page,
 # with no second index to keep, which keeps a rebuild quick.
-outcomes = sa.Table(
+outcomes = clustered_table(
     "monitoring_plan_outcomes",
-    metadata,
-    sa.Column("plan_id", sa.Uuid, primary_key=True),
-    sa.Column("outcome_id", sa.Uuid, primary_key=True),
+    *uuid_key("plan_id", "outcome_id"),
     sa.Column("description", sa.Text, nullable=False),
-    sqlite_with_rowid=False,
 )
-plan_reviews = sa.Table(
+plan_reviews = clustered_table(
     "monitoring_plan_reviews",
-    metadata,
-    sa.Column("plan_id", sa.Uuid, primary_key=True),
-    sa.Column("review_id", sa.Uuid, primary_key=True),
+    *uuid_key("plan_id", "review_id"),
     sa.Column("reviewed_on", sa.Date, nullable=False),
     sa.Column("decision", sa.String(20), nullable=False),
     sa.Column("next_review_due_on", sa.Date),
-    sqlite_with_rowid=False,
 )
-ratings = sa.Table(
+ratings = clustered_table(
     "monitoring_outcome_ratings",
-    metadata,
-    sa.Column("plan_id", sa.Uuid, primary_key=True),
-    sa.Column("review_id", sa.Uuid, primary_key=True),
-    sa.Column("outcome_id", sa.Uuid, primary_key=True),
+    *uuid_key("plan_id", "review_id", "outcome_id"),
     sa.Column("rating", sa.String(12), nullable=False),
-    sqlite_with_rowid=False,
 )
-training = sa.Table(
+training = keyed_table(
     "monitoring_training",
-    metadata,
-    sa.Column("training_id", sa.Uuid, primary_key=True),
+    "training_id",
     sa.Column("staff_id", sa.Uuid, nullable=False, index=True),
     sa.Column("programme", sa.String(200), nullable=False),
     # Programmes match whatever their case and spacing (as StaffMember.is_trained_in does).
@@ -86,19 +81,10 @@ training = sa.Table(
     sa.Column("completed_on", sa.Date, nullable=False),
     sa.Column("expires_on", sa.Date),
 )
-ehcp_milestones = sa.Table(
-    "monitoring_ehcp_milestones",
-    metadata,
-    sa.Column("pupil_id", sa.Uuid, primary_key=True),
-    sa.Column("version", sa.Integer, primary_key=True),
-    sa.Column("milestone", sa.String(30), nullable=False),
-    sa.Column("reached_on", sa.Date, nullable=False),
-    sqlite_with_rowid=False,
-)
-sen_status = sa.Table(
+ehcp_milestones = pupil_history("monitoring_ehcp_milestones", *milestone_columns())
+sen_status = keyed_table(
     "monitoring_sen_status",
-    metadata,
-    sa.Column("pupil_id", sa.Uuid, primary_key=True),
+    "pupil_id",
     sa.Column("change_id", sa.Uuid, nullable=False),
     sa.Column("status", sa.String(1), nullable=False),
     sa.Column("effective_on", sa.Date, nullable=False),
@@ -232,13 +218,7 @@ class Monitoring(Projection):
     @handles(Pupil.EhcpMilestoneRecorded)
     def ehcp_milestone(self, e: Any, batch: Batch) -> None:
         batch.insert(
-            ehcp_milestones,
-            {
-                "pupil_id": e.originator_id,
-                "version": e.originator_version,
-                "milestone": e.milestone.value,
-                "reached_on": e.reached_on,
-            },
+            ehcp_milestones, pupil_history_row(e, milestone=e.milestone.value, reached_on=e.reached_on)
         )
 
     @handles(Pupil.SenStatusChanged)

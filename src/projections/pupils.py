@@ -8,17 +8,13 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from apdr.aggregates import Pupil
+from apdr.projections.columns import pupil_identity, pupil_identity_row
 from apdr.projections.projection import Batch, Projection, handles, metadata, reads
 
 pupils = sa.Table(
     "pupils",
     metadata,
-    sa.Column("pupil_id", sa.Uuid, primary_key=True),
-    sa.Column("setting_id", sa.Uuid, nullable=False, index=True),
-    sa.Column("upn", sa.String(13), nullable=False),
-    sa.Column("given_name", sa.String(100), nullable=False),
-    sa.Column("family_name", sa.String(100), nullable=False),
-    sa.Column("date_of_birth", sa.Date, nullable=False),
+    *pupil_identity(),
     sa.Column("class_name", sa.String(50), nullable=False),
     sa.Column("sen_status", sa.String(1), nullable=False),
     sa.Column("primary_need", sa.String(4)),
@@ -51,12 +47,7 @@ class PupilDirectory(Projection):
         batch.insert(
             pupils,
             {
-                "pupil_id": e.originator_id,
-                "setting_id": e.setting_id,
-                "upn": e.upn,
-                "given_name": e.given_name,
-                "family_name": e.family_name,
-                "date_of_birth": e.date_of_birth,
+                **pupil_identity_row(e),
                 "class_name": e.class_name,
                 "sen_status": "N",
                 "primary_need": None,

@@ -25,61 +25,37 @@ import sqlalchemy as sa
 from apdr.aggregates import Pupil
 from apdr.aggregates.codes import NeedType
 from apdr.aggregates.school_year import year_group
+from apdr.projections import columns
 from apdr.projections.projection import Batch, Projection, handles, metadata, reads
 
 roll = sa.Table(
     "register_pupils",
     metadata,
-    sa.Column("pupil_id", sa.Uuid, primary_key=True),
-    sa.Column("setting_id", sa.Uuid, nullable=False, index=True),
-    sa.Column("upn", sa.String(13), nullable=False),
-    sa.Column("given_name", sa.String(100), nullable=False),
-    sa.Column("family_name", sa.String(100), nullable=False),
-    sa.Column("date_of_birth", sa.Date, nullable=False),
+    *columns.pupil_identity(),
     sa.Column("admitted_on", sa.Date, nullable=False),
     sa.Column("left_on", sa.Date),
 )
 # Rows are numbered by the pupil's version: the order in which they were recorded.
 # Kept in that order under each pupil (on SQLite the tables are that order itself).
-classes = sa.Table(
+classes = columns.pupil_history(
     "register_classes",
-    metadata,
-    sa.Column("pupil_id", sa.Uuid, primary_key=True),
-    sa.Column("version", sa.Integer, primary_key=True),
     sa.Column("class_name", sa.String(50), nullable=False),
     sa.Column("since", sa.Date),  # none: the class the pupil was registered in
-    sqlite_with_rowid=False,
 )
-statuses = sa.Table(
+statuses = columns.pupil_history(
     "register_statuses",
-    metadata,
-    sa.Column("pupil_id", sa.Uuid, primary_key=True),
-    sa.Column("version", sa.Integer, primary_key=True),
     sa.Column("status", sa.String(1), nullable=False),
     sa.Column("effective_on", sa.Date, nullable=False),
     sa.Column("parents_notified_on", sa.Date),
-    sqlite_with_rowid=False,
 )
-needs = sa.Table(
+needs = columns.pupil_history(
     "register_needs",
-    metadata,
-    sa.Column("pupil_id", sa.Uuid, primary_key=True),
-    sa.Column("version", sa.Integer, primary_key=True),
     sa.Column("need_type", sa.String(4), nullable=False),
     sa.Column("rank", sa.Integer, nullable=False),
     sa.Column("identified_on", sa.Date, nullable=False),
     sa.Column("ended_on", sa.Date),
-    sqlite_with_rowid=False,
 )
-milestones = sa.Table(
-    "register_ehcp_milestones",
-    metadata,
-    sa.Column("pupil_id", sa.Uuid, primary_key=True),
-    sa.Column("version", sa.Integer, primary_key=True),
-    sa.Column("milestone", sa.String(30), nullable=False),
-    sa.Column("reached_on", sa.Date, nullable=False),
-    sqlite_with_rowid=False,
-)
+milestones = columns.pupil_history("register_ehcp_milestones", *columns.milestone_columns())
 
 
 def _latest(table: sa.Table) -> sa.ScalarSelect[Any]:
@@ -126,25 +102,12 @@ class SenRegister(Projection):
         batch.insert(
             roll,
             {
-                "pupil_id": e.originator_id,
-                "setting_id": e.setting_id,
-                "upn": e.upn,
-                "given_name": e.given_name,
-                "family_name": e.family_name,
-                "date_of_birth": e.date_of_birth,
+                **columns.pupil_identity_row(e),
                 "admitted_on": e.admitted_on,
                 "left_on": None,
             },
         )
-        batch.insert(
-            classes,
-            {
-                "pupil_id": e.originator_id,
-                "version": e.originator_version,
-                "class_name": e.class_name,
-                "since": None,
-            },
-        )
+        batch.insert(classes, columns.pupil_history_row(e, class_name=e.class_name, since=None))
 
     @handles(Pupil.DetailsCorrected)
     def details_corrected(self, e: Any, batch: Batch) -> None:
@@ -158,27 +121,18 @@ class SenRegister(Projection):
 
     @handles(Pupil.MovedClass)
     def moved_class(self, e: Any, batch: Batch) -> None:
-        batch.insert(
-            classes,
-            {
-                "pupil_id": e.originator_id,
-                "version": e.originator_version,
-                "class_name": e.class_name,
-                "since": e.moved_on,
-            },
-        )
+        batch.insert(classes, columns.pupil_history_row(e, class_name=e.class_name, since=e.moved_on))
 
     @handles(Pupil.SenStatusChanged)
     def sen_status_changed(self, e: Any, batch: Batch) -> None:
         batch.insert(
             statuses,
-            {
-                "pupil_id": e.originator_id,
-                "version": e.originator_version,
-                "status": e.status.value,
-                "effective_on": e.effective_on,
-                "parents_notified_on": e.parents_notified_on,
-            },
+            columns.pupil_history_row(
+                e,
+                status=e.status.value,
+                effective_on=e.effective_on,
+                parents_notified_on=e.parents_notified_on,
+            ),
         )
 
     @handles(Pupil.ParentsNotified)
@@ -189,14 +143,9 @@ class SenRegister(Projection):
     def need_identified(self, e: Any, batch: Batch) -> None:
         batch.insert(
             needs,
-            {
-                "pupil_id": e.originator_id,
-                "version": e.originator_version,
-                "need_type": e.need_type.value,
-                "rank": e.rank,
-                "identified_on": e.identified_on,
-                "ended_on": None,
-            },
+            columns.pupil_history_row(
+                e, need_type=e.need_type.value, rank=e.rank, identified_on=e.identified_on, ended_on=None
+            ),
         )
 
     @handles(Pupil.NeedEnded)
@@ -209,13 +158,7 @@ class SenRegister(Projection):
     @handles(Pupil.EhcpMilestoneRecorded)
     def ehcp_milestone(self, e: Any, batch: Batch) -> None:
         batch.insert(
-            milestones,
-            {
-                "pupil_id": e.originator_id,
-                "version": e.originator_version,
-                "milestone": e.milestone.value,
-                "reached_on": e.reached_on,
-            },
+            milestones, columns.pupil_history_row(e, milestone=e.milestone.value, reached_on=e.reached_on)
         )
 
     @handles(Pupil.LeftSetting)

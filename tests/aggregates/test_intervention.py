@@ -85,14 +85,24 @@ def delivered(session_id: UUID, on: date = MON, attendance: list[dict[str, Any]]
     return lambda i: deliver(i, session_id=session_id, on=on, attendance=attendance)
 
 
-def missed(on: date, reason: MissedReason = MissedReason.staff_absence) -> Command:
+def missed(on: date, reason: MissedReason = MissedReason.staff_absence, notes: str = "") -> Command:
     return lambda i: i.record_missed_session(
-        scheduled_on=on, reason=reason, notes="", calendar=CALENDAR, recorded_by=BY, today=TODAY
+        scheduled_on=on, reason=reason, notes=notes, calendar=CALENDAR, recorded_by=BY, today=TODAY
     )
 
 
 def ended(on: date) -> Command:
     return lambda i: i.end(ended_on=on, reason="Finished", recorded_by=BY, today=TODAY)
+
+
+def with_a_voided_session(on: date) -> Intervention:
+    """Amira enrolled, and the one session delivered ``on`` then voided."""
+    session_id = uuid4()
+    return intervention_after(
+        enrolled(AMIRA),
+        delivered(session_id, on=on),
+        lambda i: i.void_session(session_id=session_id, reason="Wrong group", recorded_by=BY),
+    )
 
 
 # -- planning ----------------------------------------------------------------------------
@@ -508,14 +518,7 @@ def test_given_a_scheduled_day_when_the_session_was_missed_then_session_missed_w
 ):
     intervention = intervention_after()
 
-    missed_id = intervention.record_missed_session(
-        scheduled_on=WED,
-        reason=MissedReason.staff_absence,
-        notes=" Off sick ",
-        calendar=CALENDAR,
-        recorded_by=BY,
-        today=TODAY,
-    )
+    missed_id = missed(WED, MissedReason.staff_absence, notes=" Off sick ")(intervention)
 
     (event,) = then(intervention)
     assert isinstance(event, Intervention.SessionMissed)
@@ -677,12 +680,7 @@ def test_given_sessions_when_the_intervention_ends_then_not_before_the_last_sess
 
 
 def test_given_a_voided_last_session_when_the_intervention_ends_before_it_then_it_is_allowed() -> None:
-    session_id = uuid4()
-    intervention = intervention_after(
-        enrolled(AMIRA),
-        delivered(session_id, on=WED),
-        lambda i: i.void_session(session_id=session_id, reason="Wrong group", recorded_by=BY),
-    )
+    intervention = with_a_voided_session(on=WED)
 
     ended(TUE)(intervention)
 
@@ -802,12 +800,7 @@ def test_given_two_sessions_when_one_is_corrected_onto_the_others_day_then_it_co
 
 
 def test_given_a_voided_session_when_another_is_recorded_that_day_then_it_is_the_only_one() -> None:
-    first = uuid4()
-    intervention = intervention_after(
-        enrolled(AMIRA),
-        delivered(first, on=WED),
-        lambda i: i.void_session(session_id=first, reason="Wrong group", recorded_by=BY),
-    )
+    intervention = with_a_voided_session(on=WED)
 
     assert deliver(intervention, on=WED) is True
 

@@ -23,6 +23,7 @@ from apdr.aggregates.codes import (
 )
 from apdr.errors import Conflict
 from tests.support.aggregates import BY, TODAY, given, history, invalid, names, past, then
+from tests.support.fields import assessment_fields
 
 SETTING = UUID("00000000-0000-4000-8000-000000000001")
 BORN = date(2017, 3, 14)
@@ -58,6 +59,14 @@ def need(need_type: NeedType, rank: int = 1, on: date = date(2026, 9, 15)) -> Co
     )
 
 
+def need_ended(need_type: NeedType, on: date, reason: str = "") -> Command:
+    return lambda p: p.end_need(need_type=need_type, ended_on=on, reason=reason, recorded_by=BY, today=TODAY)
+
+
+def parents_notified(on: date, how: str = "letter") -> Command:
+    return lambda p: p.notify_parents(notified_on=on, how=how, recorded_by=BY, today=TODAY)
+
+
 def sen_status(status: SenProvision, on: date = date(2026, 9, 20), notified: date | None = None) -> Command:
     return lambda p: p.change_sen_status(
         status=status, effective_on=on, parents_notified_on=notified, reason="", recorded_by=BY, today=TODAY
@@ -71,19 +80,11 @@ def assessment(
     scale: Scale = Scale.age_equivalent_months,
     intervention_id: UUID | None = None,
     assessment_id: UUID | None = None,
+    instrument: str = "Single word reading test",
 ) -> Command:
+    fields = assessment_fields(on, value, kind, intervention_id, instrument=instrument, scale=scale)
     return lambda p: p.record_assessment(
-        assessment_id=assessment_id or uuid4(),
-        instrument="Single word reading test",
-        measure="reading age",
-        scale=scale,
-        value=Decimal(value),
-        assessed_on=on,
-        kind=kind,
-        intervention_id=intervention_id,
-        notes="",
-        recorded_by=BY,
-        today=TODAY,
+        assessment_id=assessment_id or uuid4(), **fields, recorded_by=BY, today=TODAY
     )
 
 
@@ -269,9 +270,7 @@ def test_given_a_pupil_when_a_need_is_dated_in_the_future_or_before_birth_then_i
 def test_given_a_primary_and_a_secondary_need_when_the_primary_ends_then_the_secondary_is_promoted() -> None:
     pupil = pupil_after(need(NeedType.SPLD), need(NeedType.SLCN, rank=2))
 
-    pupil.end_need(
-        need_type=NeedType.SPLD, ended_on=date(2026, 11, 1), reason="Caught up", recorded_by=BY, today=TODAY
-    )
+    need_ended(NeedType.SPLD, date(2026, 11, 1), reason="Caught up")(pupil)
 
     (event,) = then(pupil)
     assert isinstance(event, Pupil.NeedEnded) and event.need_type is NeedType.SPLD
@@ -320,12 +319,7 @@ def test_given_the_events_of_a_promotion_when_replayed_then_a_new_secondary_need
 def test_given_no_such_need_when_it_is_ended_then_it_is_refused() -> None:
     pupil = pupil_after(need(NeedType.SPLD))
 
-    invalid(
-        "need_type",
-        lambda: pupil.end_need(
-            need_type=NeedType.MLD, ended_on=date(2026, 10, 1), reason="", recorded_by=BY, today=TODAY
-        ),
-    )
+    invalid("need_type", lambda: need_ended(NeedType.MLD, date(2026, 10, 1))(pupil))
 
 
 @pytest.mark.parametrize("ended_on", [date(2026, 9, 14), date(2026, 11, 24)])
@@ -334,12 +328,7 @@ def test_given_a_need_when_it_ends_before_it_began_or_in_the_future_then_it_is_r
 ) -> None:
     pupil = pupil_after(need(NeedType.SPLD, on=date(2026, 9, 15)))
 
-    invalid(
-        "ended_on",
-        lambda: pupil.end_need(
-            need_type=NeedType.SPLD, ended_on=ended_on, reason="", recorded_by=BY, today=TODAY
-        ),
-    )
+    invalid("ended_on", lambda: need_ended(NeedType.SPLD, ended_on)(pupil))
 
 
 # -- SEN status and parents ------------------------------------------------------------
@@ -407,14 +396,7 @@ def test_given_an_nsa_need_when_the_pupil_leaves_sen_support_then_the_need_must_
 
 
 def test_given_no_sen_status_when_parents_are_notified_then_there_is_nothing_to_notify() -> None:
-    pupil = pupil_after()
-
-    invalid(
-        "notified_on",
-        lambda: pupil.notify_parents(
-            notified_on=date(2026, 10, 1), how="letter", recorded_by=BY, today=TODAY
-        ),
-    )
+    invalid("notified_on", lambda: parents_notified(date(2026, 10, 1))(pupil_after()))
 
 
 @pytest.mark.parametrize("notified_on", [date(2026, 9, 19), date(2026, 11, 24)])
@@ -423,16 +405,13 @@ def test_given_sen_support_when_parents_are_notified_before_it_began_or_in_the_f
 ) -> None:
     pupil = pupil_after(sen_status(SenProvision.sen_support, on=date(2026, 9, 20)))
 
-    invalid(
-        "notified_on",
-        lambda: pupil.notify_parents(notified_on=notified_on, how="letter", recorded_by=BY, today=TODAY),
-    )
+    invalid("notified_on", lambda: parents_notified(notified_on)(pupil))
 
 
 def test_given_sen_support_when_parents_are_notified_then_parents_notified() -> None:
     pupil = pupil_after(sen_status(SenProvision.sen_support, on=date(2026, 9, 20)))
 
-    pupil.notify_parents(notified_on=date(2026, 9, 22), how=" Letter home ", recorded_by=BY, today=TODAY)
+    parents_notified(date(2026, 9, 22), how=" Letter home ")(pupil)
 
     (event,) = then(pupil)
     assert isinstance(event, Pupil.ParentsNotified)
@@ -598,19 +577,7 @@ def test_given_a_pupil_when_an_assessment_names_no_instrument_then_it_is_refused
 
     invalid(
         "instrument",
-        lambda: pupil.record_assessment(
-            assessment_id=uuid4(),
-            instrument=" ",
-            measure="reading age",
-            scale=Scale.raw,
-            value=Decimal(3),
-            assessed_on=date(2026, 9, 7),
-            kind=AssessmentKind.standalone,
-            intervention_id=None,
-            notes="",
-            recorded_by=BY,
-            today=TODAY,
-        ),
+        lambda: assessment(AssessmentKind.standalone, value="3", scale=Scale.raw, instrument=" ")(pupil),
     )
 
 

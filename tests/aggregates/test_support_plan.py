@@ -12,6 +12,7 @@ import pytest
 from apdr.aggregates import SupportPlan
 from apdr.aggregates.codes import Decision, Rating
 from tests.support.aggregates import BY, TODAY, given, history, invalid, then
+from tests.support.fields import review_fields
 
 STARTS = date(2026, 9, 21)
 REVIEW_DUE = date(2026, 12, 11)
@@ -19,6 +20,15 @@ OUTCOMES = [
     {"description": "Reads 100 high-frequency words", "measure": "words read in one minute", "target": "100"},
     {"description": "Writes a sentence unaided", "measure": "sentences in a week", "target": "5"},
 ]
+WRITTEN_UP = {
+    "tried": "Precision teaching",
+    "learned": "Short daily practice works",
+    "pleased": "Reads 60 words",
+    "concerned": "Not yet 100",
+    "pupil_views": "I like the game",
+    "parent_views": "Reads at home now",
+}
+"""What the usual review writes up."""
 Command = Callable[[SupportPlan], object]
 
 
@@ -57,20 +67,14 @@ def review(
     decision: Decision = Decision.continue_,
     next_review_due_on: date | None = date(2027, 3, 19),
 ) -> UUID:
-    return plan.review(
-        reviewed_on=reviewed_on,
-        outcomes=ratings(plan) if outcomes is None else outcomes,
-        tried="Precision teaching",
-        learned="Short daily practice works",
-        pleased="Reads 60 words",
-        concerned="Not yet 100",
-        pupil_views="I like the game",
-        parent_views="Reads at home now",
-        decision=decision,
-        next_review_due_on=next_review_due_on,
-        recorded_by=BY,
-        today=date(2026, 12, 15),
+    fields = review_fields(
+        reviewed_on,
+        ratings(plan) if outcomes is None else outcomes,
+        decision,
+        next_review_due_on,
+        **WRITTEN_UP,
     )
+    return plan.review(**fields, recorded_by=BY, today=date(2026, 12, 15))
 
 
 def reviewed(**kwargs: Any) -> Command:

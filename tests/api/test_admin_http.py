@@ -1,10 +1,16 @@
-"""The admin's work (settings and users) and a setting's own calendar."""
+"""The admin's settings, and a setting's own calendar."""
 
 from __future__ import annotations
 
-from apdr.aggregates import Setting, User
+from apdr.aggregates import Setting
 from apdr.aggregates.codes import Role
-from tests.support.school import NOBODY, PASSWORD, School, invalid, other_setting, problem, random_urn
+from tests.support.school import (
+    NOBODY,
+    School,
+    invalid,
+    problem,
+    random_urn,
+)
 
 
 def test_given_an_admin_of_every_setting_when_they_register_a_setting_then_201_and_it_can_be_read_back(
@@ -38,77 +44,6 @@ def test_given_an_admin_when_a_setting_is_wrong_or_unknown_then_422_or_404(schoo
     invalid(admin.post("/settings", {"urn": "123456", "name": "X", "phase": "primary"}), "phase")
     invalid(admin.get("/settings/not-an-id"), "setting_id")
     problem(admin.get(f"/settings/{NOBODY}"), 404)
-
-
-def test_given_an_admin_when_they_add_a_user_then_201_and_the_user_can_sign_in(school: School) -> None:
-    admin = school.user(Role.admin)
-    staff_id = school.staff("Grace Okafor")
-
-    created = admin.post(
-        "/users",
-        {
-            "email": "Grace@School.Example",
-            "role": "ta",
-            "setting": school.urn,
-            "password": PASSWORD,
-            "staff_id": staff_id,
-        },
-    )
-    signed_in = school.sign_in("grace@school.example")
-
-    assert created.status_code == 201 and created.json()["id"] == str(User.create_id("grace@school.example"))
-    assert signed_in.status_code == 200
-    user = school.apdr.record.user(User.create_id("grace@school.example"))
-    assert (user.role, user.setting_id, str(user.staff_id)) == (Role.ta, school.setting_id, staff_id)
-
-
-def test_given_a_user_when_the_same_email_is_added_again_then_409(school: School) -> None:
-    admin = school.user(Role.admin)
-    body = {
-        "email": school.senco.email.upper(),
-        "role": "teacher",
-        "setting": school.urn,
-        "password": PASSWORD,
-    }
-
-    assert "already has an account" in str(problem(admin.post("/users", body), 409)["detail"])
-
-
-def test_given_an_admin_when_a_user_is_wrong_then_the_field_is_named(school: School) -> None:
-    admin = school.user(Role.admin)
-    theirs = other_setting(school)
-    their_staff = theirs.post("/staff", {"name": "Someone Else", "role": "ta"}).json()["id"]
-    user = {"email": "new@school.example", "role": "teacher", "setting": school.urn, "password": PASSWORD}
-
-    invalid(admin.post("/users", user | {"email": "not an email"}), "email")
-    invalid(admin.post("/users", user | {"role": "governor"}), "role")
-    invalid(admin.post("/users", user | {"password": "short"}), "password")
-    invalid(admin.post("/users", user | {"role": "admin"}), "setting")
-    invalid(admin.post("/users", user | {"role": "admin", "setting": None}), "settings")
-    invalid(admin.post("/users", user | {"settings": [school.urn]}), "settings")
-    invalid(admin.post("/users", user | {"setting": None}), "setting")
-    invalid(admin.post("/users", user | {"staff_id": their_staff}), "staff_id")
-    invalid(admin.post("/users", user | {"staff_id": NOBODY}), "staff_id")
-    # An unknown URN is a mistake in the request, not a missing resource.
-    assert "no setting you manage has URN 000000" in invalid(
-        admin.post("/users", user | {"setting": "000000"}), "setting"
-    )
-    assert school.sign_in("new@school.example").status_code == 401
-
-
-def test_given_an_admin_when_they_add_another_admin_then_it_manages_their_setting_and_belongs_to_none(
-    school: School,
-) -> None:
-    admin = school.user(Role.admin)
-
-    created = admin.post(
-        "/users",
-        {"email": "it@trust.example", "role": "admin", "settings": [school.urn], "password": PASSWORD},
-    )
-
-    assert created.status_code == 201
-    it = school.apdr.record.user(User.create_id("it@trust.example"))
-    assert (it.setting_id, it.admin_of, it.all_settings) == (None, {school.setting_id}, False)
 
 
 def test_given_users_of_a_setting_when_they_ask_for_it_then_they_see_their_own(school: School) -> None:

@@ -10,12 +10,17 @@ from apdr.aggregates import User
 from apdr.aggregates.codes import Role
 from apdr.application import Actor
 from apdr.config import SCHOOL_TIME
-from tests.support.school import PASSWORD, Client, School, invalid, other_setting, problem, random_urn
-
-
-def _account(email: str, role: str, setting: str | list[str]) -> dict[str, object]:
-    where = {"settings": setting} if role == "admin" else {"setting": setting}
-    return {"email": email, "role": role, "password": PASSWORD} | where
+from tests.support.school import (
+    NOBODY,
+    PASSWORD,
+    Client,
+    School,
+    account_body,
+    invalid,
+    other_setting,
+    problem,
+    random_urn,
+)
 
 
 def _urn_of(school: School, setting_id: object) -> str:
@@ -29,8 +34,8 @@ def test_given_an_admin_of_one_school_when_they_open_a_senco_account_in_another_
     theirs = other_setting(school)
     their_urn = _urn_of(school, theirs.setting_id)
 
-    senco = admin.post("/users", _account("spy@elsewhere.example", "senco", their_urn))
-    widened = admin.post("/users", _account("spy2@elsewhere.example", "admin", [school.urn, their_urn]))
+    senco = admin.post("/users", account_body("spy@elsewhere.example", "senco", their_urn))
+    widened = admin.post("/users", account_body("spy2@elsewhere.example", "admin", [school.urn, their_urn]))
     read = admin.get(f"/settings/{theirs.setting_id}")
     registered = admin.post("/settings", {"urn": random_urn(), "name": "Mine Now"})
 
@@ -59,11 +64,11 @@ def test_given_a_trust_admin_when_they_add_users_then_only_in_their_schools_and_
     token = school.sign_in("ops@trust.example").json()["access_token"]
     trust = Client(school.http, "ops@trust.example", Role.admin, None, {"Authorization": f"Bearer {token}"})
 
-    in_first = trust.post("/users", _account("a@first.example", "teacher", school.urn))
-    in_second = trust.post("/users", _account("b@second.example", "leader", second_urn))
-    elsewhere = trust.post("/users", _account("c@outside.example", "teacher", outside_urn))
-    their_admin = trust.post("/users", _account("it@second.example", "admin", [second_urn]))
-    everywhere = trust.post("/users", _account("root@trust.example", "admin", []))
+    in_first = trust.post("/users", account_body("a@first.example", "teacher", school.urn))
+    in_second = trust.post("/users", account_body("b@second.example", "leader", second_urn))
+    elsewhere = trust.post("/users", account_body("c@outside.example", "teacher", outside_urn))
+    their_admin = trust.post("/users", account_body("it@second.example", "admin", [second_urn]))
+    everywhere = trust.post("/users", account_body("root@trust.example", "admin", []))
 
     assert (in_first.status_code, in_second.status_code, their_admin.status_code) == (201, 201, 201)
     invalid(elsewhere, "setting")
@@ -148,7 +153,7 @@ def test_given_accounts_made_and_disabled_when_the_senco_reads_the_settings_audi
     school: School,
 ) -> None:
     admin = school.user(Role.admin)
-    made = admin.post("/users", _account("new@school.example", "teacher", school.urn))
+    made = admin.post("/users", account_body("new@school.example", "teacher", school.urn))
     assert made.status_code == 201
     assert admin.post(f"/users/{made.json()['id']}/disable", {"reason": "made in error"}).status_code == 204
     theirs = other_setting(school)
@@ -168,3 +173,71 @@ def test_given_accounts_made_and_disabled_when_the_senco_reads_the_settings_audi
     assert body["entries"][0]["role"] == "admin"
     # The pupil trail is asked for as before; the setting's is the SENCO's alone.
     problem(school.user(Role.leader).get("/audit"), 403)
+
+
+def test_given_an_admin_when_they_add_a_user_then_201_and_the_user_can_sign_in(school: School) -> None:
+    admin = school.user(Role.admin)
+    staff_id = school.staff("Grace Okafor")
+
+    created = admin.post(
+        "/users",
+        {
+            "email": "Grace@School.Example",
+            "role": "ta",
+            "setting": school.urn,
+            "password": PASSWORD,
+            "staff_id": staff_id,
+        },
+    )
+    signed_in = school.sign_in("grace@school.example")
+
+    assert created.status_code == 201 and created.json()["id"] == str(User.create_id("grace@school.example"))
+    assert signed_in.status_code == 200
+    user = school.apdr.record.user(User.create_id("grace@school.example"))
+    assert (user.role, user.setting_id, str(user.staff_id)) == (Role.ta, school.setting_id, staff_id)
+
+
+def test_given_a_user_when_the_same_email_is_added_again_then_409(school: School) -> None:
+    admin = school.user(Role.admin)
+    body = {
+        "email": school.senco.email.upper(),
+        "role": "teacher",
+        "setting": school.urn,
+        "password": PASSWORD,
+    }
+
+    assert "already has an account" in str(problem(admin.post("/users", body), 409)["detail"])
+
+
+def test_given_an_admin_when_a_user_is_wrong_then_the_field_is_named(school: School) -> None:
+    admin = school.user(Role.admin)
+    theirs = other_setting(school)
+    their_staff = theirs.post("/staff", {"name": "Someone Else", "role": "ta"}).json()["id"]
+    user = {"email": "new@school.example", "role": "teacher", "setting": school.urn, "password": PASSWORD}
+
+    invalid(admin.post("/users", user | {"email": "not an email"}), "email")
+    invalid(admin.post("/users", user | {"role": "governor"}), "role")
+    invalid(admin.post("/users", user | {"password": "short"}), "password")
+    invalid(admin.post("/users", user | {"role": "admin"}), "setting")
+    invalid(admin.post("/users", user | {"role": "admin", "setting": None}), "settings")
+    invalid(admin.post("/users", user | {"settings": [school.urn]}), "settings")
+    invalid(admin.post("/users", user | {"setting": None}), "setting")
+    invalid(admin.post("/users", user | {"staff_id": their_staff}), "staff_id")
+    invalid(admin.post("/users", user | {"staff_id": NOBODY}), "staff_id")
+    # An unknown URN is a mistake in the request, not a missing resource.
+    assert "no setting you manage has URN 000000" in invalid(
+        admin.post("/users", user | {"setting": "000000"}), "setting"
+    )
+    assert school.sign_in("new@school.example").status_code == 401
+
+
+def test_given_an_admin_when_they_add_another_admin_then_it_manages_their_setting_and_belongs_to_none(
+    school: School,
+) -> None:
+    admin = school.user(Role.admin)
+
+    created = admin.post("/users", account_body("it@trust.example", "admin", [school.urn]))
+
+    assert created.status_code == 201
+    it = school.apdr.record.user(User.create_id("it@trust.example"))
+    assert (it.setting_id, it.admin_of, it.all_settings) == (None, {school.setting_id}, False)

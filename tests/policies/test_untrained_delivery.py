@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
 from apdr.aggregates.codes import AttendanceStatus
 from apdr.runtime import Apdr
@@ -14,17 +15,24 @@ PRESENT = AttendanceStatus.present
 AS_OF = date(2026, 10, 2)
 
 
-def test_given_sessions_delivered_by_untrained_cover_when_the_policy_runs_twice_then_one_alert_until_they_are_trained(
-    apdr: Apdr, history: History
-) -> None:
+def _sam_covers_for_trained_jo(history: History, *covered: date) -> tuple[UUID, UUID, UUID, UUID]:
+    """Amira in Jo's Precision teaching group, Jo trained in it and delivering on 21 September 2026, and
+    untrained Sam delivering on each ``covered`` day: (Amira, Jo, Sam, the intervention)."""
     amira = history.pupil()
     jo, sam = history.staff("Jo Bloggs"), history.staff("Sam Green")
     history.train(jo, "Precision teaching", date(2026, 9, 1))
-    pt = history.intervention([jo], name="Precision teaching: HFW", programme="Precision teaching")
+    pt = history.intervention([jo], programme="Precision teaching")
     history.enrol(pt, amira)
     history.session(pt, jo, date(2026, 9, 21), {amira: PRESENT})
-    history.session(pt, sam, date(2026, 9, 23), {amira: PRESENT})
-    history.session(pt, sam, date(2026, 9, 25), {amira: PRESENT})
+    for on in covered:
+        history.session(pt, sam, on, {amira: PRESENT})
+    return amira, jo, sam, pt
+
+
+def test_given_sessions_delivered_by_untrained_cover_when_the_policy_runs_twice_then_one_alert_until_they_are_trained(
+    apdr: Apdr, history: History
+) -> None:
+    amira, jo, sam, pt = _sam_covers_for_trained_jo(history, date(2026, 9, 23), date(2026, 9, 25))
     history.session(pt, jo, date(2026, 9, 28), {amira: PRESENT})
 
     alert = run_twice_and_find_one(apdr, history, AS_OF, KIND)
@@ -78,13 +86,7 @@ def test_given_an_untrained_session_long_ago_when_the_look_back_has_passed_then_
 def test_given_one_cover_session_by_untrained_staff_when_the_policy_runs_then_it_is_not_a_pattern(
     apdr: Apdr, history: History
 ) -> None:
-    amira = history.pupil()
-    jo, sam = history.staff("Jo Bloggs"), history.staff("Sam Green")
-    history.train(jo, "Precision teaching", date(2026, 9, 1))
-    pt = history.intervention([jo], programme="Precision teaching")
-    history.enrol(pt, amira)
-    history.session(pt, jo, date(2026, 9, 21), {amira: PRESENT})
-    history.session(pt, sam, date(2026, 9, 23), {amira: PRESENT})
+    _sam_covers_for_trained_jo(history, date(2026, 9, 23))
 
     run(apdr, history, AS_OF)
 

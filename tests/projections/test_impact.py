@@ -32,6 +32,15 @@ def today() -> date:
     return date(2027, 1, 31)
 
 
+def _from_a_baseline_of_84(history: History, later: str, kind: AssessmentKind) -> tuple[UUID, UUID]:
+    """One pupil in a group, a reading age of 84 at the baseline and ``later`` (a ``kind``) at the exit
+    date: (the pupil, the later assessment)."""
+    pupil = history.pupil()
+    _, pt = history.group(pupil)
+    history.assess(pupil, BASELINE_ON, "84", AssessmentKind.baseline, pt)
+    return pupil, history.assess(pupil, EXIT_ON, later, kind, pt)
+
+
 @pytest.fixture
 def reading_group(history: History) -> tuple[UUID, list[UUID]]:
     """Three pupils in one intervention, with reading ages (months) baseline 84/90/78, exit 90/99/80."""
@@ -68,10 +77,7 @@ def test_given_three_pairs_when_impact_is_reported_then_the_figures_match_the_ha
 def test_given_a_corrected_exit_when_impact_is_reported_then_the_correction_counts(
     apdr: Apdr, history: History
 ) -> None:
-    pupil = history.pupil()
-    _, pt = history.group(pupil)
-    history.assess(pupil, BASELINE_ON, "84", AssessmentKind.baseline, pt)
-    exit_id = history.assess(pupil, EXIT_ON, "60", AssessmentKind.exit, pt)
+    pupil, exit_id = _from_a_baseline_of_84(history, "60", AssessmentKind.exit)
     history.record.correct_assessment(
         history.senco,
         pupil,
@@ -121,10 +127,7 @@ def test_given_standard_scores_when_impact_is_reported_then_there_is_no_ratio_ga
 def test_given_a_baseline_without_exit_or_an_interim_when_impact_is_reported_then_they_make_no_pair(
     apdr: Apdr, history: History
 ) -> None:
-    pupil = history.pupil()
-    _, pt = history.group(pupil)
-    history.assess(pupil, BASELINE_ON, "84", AssessmentKind.baseline, pt)
-    history.assess(pupil, EXIT_ON, "88", AssessmentKind.interim, pt)
+    _from_a_baseline_of_84(history, "88", AssessmentKind.interim)
 
     assert report(apdr, history)["interventions"][0]["measures"] == []
 

@@ -33,6 +33,12 @@ def _no_account_of(a: Seeded, text: str) -> None:
 
 Check = Callable[[Seeded, Client, dict[str, str]], None]
 
+
+def _not_found(route: str) -> Check:
+    """B asking for A's record at ``route`` is answered 404."""
+    return lambda a, b, own: problem(b.get(a.path(route)), 404)
+
+
 # Each query route, and how setting B's SENCO is kept out of setting A's records.
 # ``b`` holds B's own records, which B's lists must show (so an empty answer cannot pass).
 ISOLATION: dict[str, Check] = {
@@ -41,31 +47,21 @@ ISOLATION: dict[str, Check] = {
         _absent(a, _text(b.get("/pupils", params={"search": "Amira"}))),
         _assert(own["pupil_id"] in text),
     ),
-    "/pupils/{pupil_id}": lambda a, b, own: problem(b.get(a.path("/pupils/{pupil_id}")), 404),
-    "/pupils/{pupil_id}/chronology": lambda a, b, own: problem(
-        b.get(a.path("/pupils/{pupil_id}/chronology")), 404
-    ),
-    "/pupils/{pupil_id}/plans": lambda a, b, own: problem(b.get(a.path("/pupils/{pupil_id}/plans")), 404),
-    "/pupils/{pupil_id}/assessments": lambda a, b, own: problem(
-        b.get(a.path("/pupils/{pupil_id}/assessments")), 404
-    ),
-    "/pupils/{pupil_id}/profile": lambda a, b, own: problem(b.get(a.path("/pupils/{pupil_id}/profile")), 404),
-    "/pupils/{pupil_id}/advice": lambda a, b, own: problem(b.get(a.path("/pupils/{pupil_id}/advice")), 404),
-    "/pupils/{pupil_id}/concerns": lambda a, b, own: problem(
-        b.get(a.path("/pupils/{pupil_id}/concerns")), 404
-    ),
-    "/plans/{plan_id}": lambda a, b, own: problem(b.get(a.path("/plans/{plan_id}")), 404),
-    "/interventions/{intervention_id}": lambda a, b, own: problem(
-        b.get(a.path("/interventions/{intervention_id}")), 404
-    ),
+    "/pupils/{pupil_id}": _not_found("/pupils/{pupil_id}"),
+    "/pupils/{pupil_id}/chronology": _not_found("/pupils/{pupil_id}/chronology"),
+    "/pupils/{pupil_id}/plans": _not_found("/pupils/{pupil_id}/plans"),
+    "/pupils/{pupil_id}/assessments": _not_found("/pupils/{pupil_id}/assessments"),
+    "/pupils/{pupil_id}/profile": _not_found("/pupils/{pupil_id}/profile"),
+    "/pupils/{pupil_id}/advice": _not_found("/pupils/{pupil_id}/advice"),
+    "/pupils/{pupil_id}/concerns": _not_found("/pupils/{pupil_id}/concerns"),
+    "/plans/{plan_id}": _not_found("/plans/{plan_id}"),
+    "/interventions/{intervention_id}": _not_found("/interventions/{intervention_id}"),
     "/interventions": lambda a, b, own: (
         _absent(a, text := _text(b.get("/interventions", params={"status": "all"}))),
         _assert(own["intervention_id"] in text),
     ),
-    "/interventions/{intervention_id}/sessions": lambda a, b, own: problem(
-        b.get(a.path("/interventions/{intervention_id}/sessions")), 404
-    ),
-    "/staff/{staff_id}": lambda a, b, own: problem(b.get(a.path("/staff/{staff_id}")), 404),
+    "/interventions/{intervention_id}/sessions": _not_found("/interventions/{intervention_id}/sessions"),
+    "/staff/{staff_id}": _not_found("/staff/{staff_id}"),
     "/staff": lambda a, b, own: (
         _absent(a, _text(b.get("/staff"))),
         _assert(b.get("/staff").json()["staff"] != []),

@@ -19,12 +19,12 @@ from apdr.aggregates.codes import (
     NeedType,
     Rating,
     Role,
-    Scale,
     SenProvision,
     Weekday,
 )
 from apdr.aggregates.staff_member import StaffRole
 from apdr.application import Actor, SenRecord
+from tests.support.fields import assessment_fields, review_fields
 from tests.support.school import ADMITTED, TODAY, random_urn, upn
 
 INTERVENTION: dict[str, Any] = {
@@ -237,23 +237,11 @@ class History:
         value: int | str,
         kind: AssessmentKind,
         intervention_id: UUID | None = None,
-        instrument: str = "Single word reading test",
-        measure: str = "reading age",
-        scale: Scale = Scale.age_equivalent_months,
+        **measured: Any,
     ) -> UUID:
-        return self.record.record_assessment(
-            self.senco,
-            pupil_id,
-            today=self.today,
-            instrument=instrument,
-            measure=measure,
-            scale=scale,
-            value=Decimal(value),
-            assessed_on=on,
-            kind=kind,
-            intervention_id=intervention_id,
-            notes="",
-        )
+        """A reading age unless ``measured`` names another instrument, measure or scale."""
+        fields = assessment_fields(on, value, kind, intervention_id, **measured)
+        return self.record.record_assessment(self.senco, pupil_id, today=self.today, **fields)
 
     def plan(
         self,
@@ -293,19 +281,9 @@ class History:
         tried: str = "Precision teaching three times a week",
     ) -> UUID:
         """A review rating every outcome of the plan ``rating``."""
-        outcome_ids = list(self.record.plan(self.senco, plan_id).outcomes)
-        return self.record.review_plan(
-            self.senco,
-            plan_id,
-            today=self.today,
-            reviewed_on=on,
-            outcomes=[{"outcome_id": o, "rating": rating, "evidence": ""} for o in outcome_ids],
-            tried=tried,
-            learned="",
-            pleased="",
-            concerned="",
-            pupil_views="",
-            parent_views="",
-            decision=decision,
-            next_review_due_on=next_due,
-        )
+        outcomes = [
+            {"outcome_id": o, "rating": rating, "evidence": ""}
+            for o in self.record.plan(self.senco, plan_id).outcomes
+        ]
+        fields = review_fields(on, outcomes, decision, next_due, tried=tried)
+        return self.record.review_plan(self.senco, plan_id, today=self.today, **fields)

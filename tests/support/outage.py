@@ -138,26 +138,23 @@ class DatabaseProxy:
         with self._lock:
             return [link.server_port for link in self._links]
 
+    def _on_relayed(self, server_url: str, select: str, where: str = "") -> list[tuple[Any, ...]]:
+        """``select`` over the server's rows (``pg_stat_activity``) for the relayed connections."""
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            return conn.execute(
+                f"SELECT {select} FROM pg_stat_activity"
+                f" WHERE client_addr = '127.0.0.1' AND client_port = ANY(%s){where}",
+                [self.server_ports()],
+            ).fetchall()
+
     def terminate(self, server_url: str) -> int:
         """Have the server terminate every relayed connection (``pg_terminate_backend``),
         as an administrator or a failover would; answers how many it terminated."""
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            rows = conn.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE client_addr = '127.0.0.1' AND client_port = ANY(%s)",
-                [self.server_ports()],
-            ).fetchall()
-        return len(rows)
+        return len(self._on_relayed(server_url, "pg_terminate_backend(pid)"))
 
     def listening(self, server_url: str) -> bool:
         """Whether one of the relayed connections LISTENs (a subscription to new events)."""
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            row = conn.execute(
-                "SELECT count(*) FROM pg_stat_activity"
-                " WHERE client_addr = '127.0.0.1' AND client_port = ANY(%s) AND query ILIKE 'LISTEN %%'",
-                [self.server_ports()],
-            ).fetchone()
-        return bool(row and row[0])
+        return bool(self._on_relayed(server_url, "1", " AND query ILIKE 'LISTEN %%'"))
 
 
 @contextmanager

@@ -53,6 +53,12 @@ BASELINE: dict[str, Any] = {
 """What recording the usual baseline assessment sends: a reading age of 7 years (84 months)."""
 
 
+def account_body(email: str, role: str, setting: str | list[str]) -> dict[str, Any]:
+    """A ``POST /users`` body: a user of one setting, or an admin of the settings listed."""
+    where = {"settings": setting} if role == "admin" else {"setting": setting}
+    return {"email": email, "role": role, "password": PASSWORD} | where
+
+
 def pupil_body(**overrides: Any) -> dict[str, Any]:
     """What registering the usual test pupil sends, a new UPN each time."""
     return {
@@ -303,6 +309,17 @@ def problem(response: httpx.Response, status: int, field: str | None = None) -> 
 def invalid(response: httpx.Response, field: str) -> str:
     """A 422 naming ``field``; answers its message."""
     return str(problem(response, 422, field)["errors"][0]["message"])
+
+
+def spreadsheet(client: Client, path: str, header: bytes, lines: int, **params: Any) -> httpx.Response:
+    """Insist that ``path`` as CSV downloads as a spreadsheet file: UTF-8 with a byte-order mark,
+    opening with ``header``, ``lines`` lines in all."""
+    response = client.get(path, params={"format": "csv", **params})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert response.content.startswith(b"\xef\xbb\xbf" + header)
+    assert response.text.count("\r\n") == lines
+    return response
 
 
 def other_setting(school: School, role: Role = Role.senco) -> Client:

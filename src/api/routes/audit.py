@@ -3,13 +3,13 @@ and the setting's own trail: every account that can reach its pupils, made, chan
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from apdr.api.deps import ReadModelsDep, Senco, SenRecordDep
 from apdr.api.schemas.audit import AuditEntryOut, AuditOut
+from apdr.api.schemas.common import PageLimit, PageOffset
 from apdr.projections.accounts import account_changes
 from apdr.projections.audit import audit_entries
 
@@ -22,8 +22,8 @@ def audit_trail(
     record: SenRecordDep,
     read_models: ReadModelsDep,
     pupil_id: UUID | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: PageLimit = 100,
+    offset: PageOffset = 0,
 ) -> AuditOut:
     """With ``pupil_id``: who read or exported the pupil's record, or disclosed it outside the
     school, and when. Without: who made, changed or disabled each account that can reach the

@@ -14,7 +14,7 @@ from apdr.aggregates.codes import Role
 from apdr.aggregates.record_access import READ
 from apdr.api.answers import CREATED, DONE
 from apdr.api.deps import Delivering, Member, PlanReader, ReadModelsDep, Senco, SenRecordDep, Today
-from apdr.api.schemas.common import Created, Day
+from apdr.api.schemas.common import Created, Day, attributes_of
 from apdr.api.schemas.interventions import (
     EnrolmentIn,
     EnrolmentOut,
@@ -79,25 +79,13 @@ def intervention_out(i: Intervention, today: date) -> InterventionOut:
     now = i.schedule_on(today)
     return InterventionOut(
         id=i.id,
-        name=i.name,
-        programme=i.programme,
-        area_of_need=i.area_of_need,
-        strategy_codes=i.strategy_codes,
-        aim=i.aim,
-        delivery=i.delivery,
-        ratio=i.ratio,
-        location=i.location,
         weekdays=list(now.weekdays),
         minutes_per_session=now.minutes_per_session,
         withdrawn_from=now.withdrawn_from,
         outside_lessons=now.outside_lessons,
-        starts_on=i.starts_on,
         planned_weeks=now.planned_weeks,
         planned_end=now.planned_end(i.starts_on),
         review_due_on=i.review_due_as_of(today),
-        ended_on=i.ended_on,
-        cost_per_year=i.cost_per_year,
-        staff_ids=i.staff_ids,
         schedule=[
             ScheduleOut(
                 effective_on=sc.effective_on,
@@ -117,7 +105,11 @@ def intervention_out(i: Intervention, today: date) -> InterventionOut:
             for span in spans
         ],
         sessions_recorded=sum(1 for s in i.sessions.values() if not s["voided"]),
-        version=i.version,
+        **attributes_of(
+            i,
+            "name programme area_of_need strategy_codes aim delivery ratio location "
+            "starts_on ended_on cost_per_year staff_ids version",
+        ),
     )
 
 

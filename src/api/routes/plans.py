@@ -9,8 +9,8 @@ from fastapi import APIRouter
 from apdr.aggregates import SupportPlan
 from apdr.aggregates.record_access import READ
 from apdr.api.answers import CREATED, DONE
-from apdr.api.deps import PlanReader, ReadModelsDep, SenRecordDep, Teaching, Today
-from apdr.api.schemas.common import Created
+from apdr.api.deps import PlanReader, ReadModelsDep, SenRecordDep, Teaching, Today, read_pupil
+from apdr.api.schemas.common import Created, attributes_of
 from apdr.api.schemas.plans import (
     AgreementIn,
     ClosureIn,
@@ -41,22 +41,15 @@ def draft_plan(pupil_id: UUID, body: PlanIn, actor: Teaching, record: SenRecordD
 def plan_out(plan: SupportPlan) -> PlanOut:
     return PlanOut(
         id=plan.id,
-        pupil_id=plan.pupil_id,
         status="open" if plan.is_open else "closed",
-        starts_on=plan.starts_on,
-        review_due_on=plan.review_due_on,
         outcomes=[OutcomeOut(**o) for o in plan.outcomes.values()],
         strategies=[StrategyOut(**s) for s in plan.strategies],
-        expected_impact=plan.expected_impact,
-        pupil_views=plan.pupil_views,
-        parent_views=plan.parent_views,
-        home_actions=plan.home_actions,
-        follows_plan_id=plan.follows_plan_id,
-        agreed_on=plan.agreed_on,
         reviews=[ReviewOut(**r) for r in plan.reviews],
-        closed_on=plan.closed_on,
-        closed_reason=plan.closed_reason,
-        version=plan.version,
+        **attributes_of(
+            plan,
+            "pupil_id starts_on review_due_on expected_impact pupil_views parent_views "
+            "home_actions follows_plan_id agreed_on closed_on closed_reason version",
+        ),
     )
 
 
@@ -116,8 +109,7 @@ def list_plans(
 ) -> PlanList:
     """The pupil's support plans, oldest first: each cycle's dates, whether it is open,
     and the plan it follows. GET /plans/{id} gives a whole plan."""
-    pupil = record.pupil(actor, pupil_id)  # another setting's: 404; a TA's outside their reach: 403
-    record.record_access(actor, kind=READ, what="support plans", pupil_ids=[pupil.id])
+    pupil = read_pupil(record, actor, pupil_id, "support plans")
     rows = read_models.ask(pupil_plans, pupil.setting_id, pupil.id)
     return PlanList(
         plans=[

@@ -15,8 +15,8 @@ from apdr.aggregates.pupil import PROFILE_SECTIONS
 from apdr.aggregates.record_access import READ
 from apdr.aggregates.school_year import age_in_years, year_group
 from apdr.api.answers import CREATED, DONE
-from apdr.api.deps import PlanReader, Reader, ReadModelsDep, Senco, SenRecordDep, Teaching, Today
-from apdr.api.schemas.common import Created, QueryText
+from apdr.api.deps import PlanReader, Reader, ReadModelsDep, Senco, SenRecordDep, Teaching, Today, read_pupil
+from apdr.api.schemas.common import Created, PageLimit, PageOffset, QueryText, attributes_of
 from apdr.api.schemas.pupils import (
     AdviceIn,
     AdviceList,
@@ -71,8 +71,8 @@ def list_pupils(
     sen_status: SenProvision | None = None,
     class_name: Annotated[QueryText | None, Query(max_length=50)] = None,
     include_left: bool = False,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: PageLimit = 100,
+    offset: PageOffset = 0,
 ) -> PupilList:
     rows, total = read_models.ask(
         find_pupils,
@@ -123,34 +123,25 @@ def _quoted(text: str) -> str:
 def pupil_out(pupil: Pupil, today: date) -> PupilOut:
     return PupilOut(
         id=pupil.id,
-        upn=pupil.upn,
-        given_name=pupil.given_name,
-        family_name=pupil.family_name,
-        date_of_birth=pupil.date_of_birth,
         age=age_in_years(pupil.date_of_birth, today),
         year_group=year_group(pupil.date_of_birth, today),
-        class_name=pupil.class_name,
-        sen_status=pupil.sen_status,
-        sen_status_since=pupil.sen_status_since,
-        parents_notified_on=pupil.parents_notified_on,
         needs=[
             NeedOut(rank=rank, area_of_need=need["need_type"].area, **need)
             for rank, need in sorted(pupil.needs.items())
         ],
-        profile=pupil.profile,
-        current_plan_id=pupil.current_plan_id,
-        plan_ids=pupil.plan_ids,
         ehcp_milestones=[EhcpMilestoneOut(**m) for m in pupil.ehcp],
-        admitted_on=pupil.admitted_on,
-        left_on=pupil.left_on,
-        version=pupil.version,
+        **attributes_of(
+            pupil,
+            "upn given_name family_name date_of_birth class_name sen_status "
+            "sen_status_since parents_notified_on profile current_plan_id plan_ids "
+            "admitted_on left_on version",
+        ),
     )
 
 
 @router.get("/{pupil_id}", response_model=PupilOut)
 def get_pupil(pupil_id: UUID, actor: PlanReader, record: SenRecordDep, today: Today) -> PupilOut:
-    pupil = record.pupil(actor, pupil_id)
-    record.record_access(actor, kind=READ, what="pupil record", pupil_ids=[pupil.id])
+    pupil = read_pupil(record, actor, pupil_id, "pupil record")
     return pupil_out(pupil, today)
 
 
@@ -279,8 +270,7 @@ def list_assessments(
     pupil_id: UUID, actor: PlanReader, record: SenRecordDep, read_models: ReadModelsDep
 ) -> AssessmentList:
     """The pupil's assessments in the order they were taken, values as corrected."""
-    pupil = record.pupil(actor, pupil_id)  # another setting's: 404; a TA's outside their reach: 403
-    record.record_access(actor, kind=READ, what="assessments", pupil_ids=[pupil.id])
+    pupil = read_pupil(record, actor, pupil_id, "assessments")
     rows = read_models.ask(pupil_assessments, pupil.id)
     return AssessmentList(
         assessments=[AssessmentOut.model_validate(r | {"id": r["assessment_id"]}) for r in rows]
@@ -290,8 +280,7 @@ def list_assessments(
 @router.get("/{pupil_id}/profile", response_model=ProfileOut)
 def get_profile(pupil_id: UUID, actor: PlanReader, record: SenRecordDep) -> ProfileOut:
     """The one-page profile as it stands; every section empty until one is written."""
-    pupil = record.pupil(actor, pupil_id)
-    record.record_access(actor, kind=READ, what="one-page profile", pupil_ids=[pupil.id])
+    pupil = read_pupil(record, actor, pupil_id, "one-page profile")
     return profile_out(pupil)
 
 
@@ -325,6 +314,5 @@ def _recorded(
     record: SenRecord, read_models: ReadModels, actor: Actor, pupil_id: UUID, kind: str, what: str
 ) -> list[dict[str, Any]]:
     """What each of the pupil's chronology entries of ``kind`` recorded, oldest first (a read, audited)."""
-    pupil = record.pupil(actor, pupil_id)
-    record.record_access(actor, kind=READ, what=what, pupil_ids=[pupil.id])
+    pupil = read_pupil(record, actor, pupil_id, what)
     return [e["data"] for e in read_models.ask(pupil_entries_of_kinds, pupil.id, [kind])]

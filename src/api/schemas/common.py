@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
+from fastapi import Query
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -82,6 +83,19 @@ Money = Annotated[
 ]
 
 
+def attributes_of(source: Any, names: str) -> dict[str, Any]:
+    """The attributes of ``source`` named in ``names`` (separated by spaces), for the
+    fields of an answer that show them as they are."""
+    return {name: getattr(source, name) for name in names.split()}
+
+
+class EndIn(Body):
+    """Ending something on a day, with why."""
+
+    ended_on: Day
+    reason: Text = ""
+
+
 class Created(Out):
     id: UUID
 
@@ -90,6 +104,12 @@ class Page(Out):
     total: int
     limit: int
     offset: int
+
+
+PageLimit = Annotated[int, Query(ge=1, le=500)]
+"""How many rows of a list a page holds, at most (a query parameter)."""
+PageOffset = Annotated[int, Query(ge=0, le=1_000_000)]
+"""How many rows of a list come before the page (a query parameter)."""
 
 
 QueryText = Annotated[str, AfterValidator(plain_text)]

@@ -15,7 +15,7 @@ from apdr.aggregates.codes import (
     Weekday,
 )
 from apdr.aggregates.intervention import LONGEST_SESSION
-from apdr.api.schemas.common import Body, Day, Money, Name, Out, Short, Text
+from apdr.api.schemas.common import Body, Day, EndIn, Money, Name, Out, Short, Text
 
 
 class InterventionIn(Body):
@@ -140,9 +140,8 @@ class InterventionReviewIn(Body):
     next_review_due_on: Day | None = None
 
 
-class InterventionEndIn(Body):
-    ended_on: Day
-    reason: Text = ""
+class InterventionEndIn(EndIn):
+    pass
 
 
 class EnrolmentOut(Out):

@@ -18,7 +18,7 @@ from apdr.aggregates.codes import (
     Scale,
     SenProvision,
 )
-from apdr.api.schemas.common import Body, Day, Name, Out, Page, Short, Text
+from apdr.api.schemas.common import Body, Day, EndIn, Name, Out, Page, Short, Text
 
 Upn = Annotated[str, StringConstraints(min_length=13, max_length=13)]
 
@@ -53,9 +53,8 @@ class NeedIn(Body):
     description: Text = ""
 
 
-class NeedEndIn(Body):
-    ended_on: Day
-    reason: Text = ""
+class NeedEndIn(EndIn):
+    pass
 
 
 class SenStatusIn(Body):

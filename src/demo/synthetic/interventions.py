@@ -183,17 +183,7 @@ class _Interventions(_Agenda):
         weeks = (day - intervention.starts_on).days / 7
         for pupil in run.pupils:
             if intervention.is_enrolled(pupil.id) and self.rng.random() < 0.5:
-                measure = run.programme.measure
-                self._assess(
-                    pupil,
-                    day,
-                    measure.instrument,
-                    measure.measure,
-                    measure.scale,
-                    self._later_value(measure, run.baselines[pupil.id], weeks),
-                    AssessmentKind.interim,
-                    intervention.id,
-                )
+                self._assess_progress(run, pupil, day, weeks, AssessmentKind.interim)
         intervention.review(
             reviewed_on=day,
             summary="Half way: attendance good, early gains on the measure",
@@ -204,24 +194,30 @@ class _Interventions(_Agenda):
         )
         self.emit(intervention)
 
+    def _assess_progress(
+        self, run: _Run, pupil: _Pupil, day: date, weeks: float, kind: AssessmentKind
+    ) -> None:
+        """Assess a pupil on the programme's measure, after ``weeks`` of the intervention."""
+        measure = run.programme.measure
+        self._assess(
+            pupil,
+            day,
+            measure.instrument,
+            measure.measure,
+            measure.scale,
+            self._later_value(measure, run.baselines[pupil.id], weeks),
+            kind,
+            run.intervention.id,
+        )
+
     def _final_review(self, run: _Run, day: date) -> None:
         intervention = run.intervention
         if intervention.ended_on is not None:
             return
         weeks = (day - intervention.starts_on).days / 7
-        measure = run.programme.measure
         for pupil in run.pupils:
             if intervention.is_enrolled(pupil.id) and not pupil.left:
-                self._assess(
-                    pupil,
-                    day,
-                    measure.instrument,
-                    measure.measure,
-                    measure.scale,
-                    self._later_value(measure, run.baselines[pupil.id], weeks),
-                    AssessmentKind.exit,
-                    intervention.id,
-                )
+                self._assess_progress(run, pupil, day, weeks, AssessmentKind.exit)
         intervention.review(
             reviewed_on=day,
             summary="Completed its planned weeks; exit assessments recorded",

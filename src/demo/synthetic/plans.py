@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from apdr.aggregates import SupportPlan
 from apdr.aggregates.codes import AreaOfNeed, Decision, Rating, SenProvision
 from apdr.aggregates.support_plan import close_plan, draft_next_plan, review_plan
+from apdr.demo.reviews import rated_outcomes
 from apdr.demo.synthetic.agenda import AFTERNOON, MORNING, _Agenda, _Pupil
 from apdr.demo.synthetic.vocabulary import EHCP_REQUEST_PER_REVIEW, LEAVES_REGISTER_PER_REVIEW, OUTCOMES
 
@@ -158,10 +159,7 @@ class _SupportPlans(_Agenda):
             aggregate,
             plan,
             reviewed_on=day,
-            outcomes=[
-                {"outcome_id": o, "rating": r, "evidence": "Tracked in the intervention log"}
-                for o, r in zip(plan.outcomes, ratings, strict=True)
-            ],
+            outcomes=rated_outcomes(plan.outcomes, ratings),
             tried="Small-group intervention and the strategies in the plan",
             learned="Short, frequent practice works best",
             pleased="Growing confidence",

@@ -20,23 +20,18 @@ from apdr.projections.chronology.sessions import (
     session_data,
 )
 from apdr.projections.chronology.tables import enrolments, intervention_entries, interventions, sessions
-from apdr.projections.chronology.wording import because, day, weekdays, words
+from apdr.projections.chronology.wording import because, day, next_review, weekdays, words
+from apdr.projections.enrolments import (
+    end_enrolments,
+    end_enrolments_statement,
+    enrolment_row,
+    withdraw,
+    withdraw_statement,
+)
 from apdr.projections.projection import Batch, handles
 
-_withdraw = (
-    enrolments.update()
-    .where(
-        enrolments.c.intervention_id == sa.bindparam("w_intervention_id"),
-        enrolments.c.pupil_id == sa.bindparam("w_pupil_id"),
-        enrolments.c.ends_on.is_(None),
-    )
-    .values(ends_on=sa.bindparam("v_ends_on"))
-)
-_end_enrolments = (
-    enrolments.update()
-    .where(enrolments.c.intervention_id == sa.bindparam("w_intervention_id"), enrolments.c.ends_on.is_(None))
-    .values(ends_on=sa.bindparam("v_ends_on"))
-)
+_withdraw = withdraw_statement(enrolments)
+_end_enrolments = end_enrolments_statement(enrolments)
 
 
 class InterventionHandlers(EntryWriter):
@@ -64,26 +59,14 @@ class InterventionHandlers(EntryWriter):
 
     @handles(Intervention.PupilEnrolled)
     def enrolled(self, e: Any, batch: Batch) -> None:
-        batch.insert(
-            enrolments,
-            {
-                "enrolment_id": e.enrolment_id,
-                "intervention_id": e.originator_id,
-                "pupil_id": e.pupil_id,
-                "starts_on": e.starts_on,
-                "ends_on": None,
-            },
-        )
+        batch.insert(enrolments, enrolment_row(e))
         summary = f"Enrolled in '{self.name_of(batch, e.originator_id)}'"
         data = attributes(e, intervention_id=e.originator_id)
         self.entry(batch, e.pupil_id, e, e.starts_on, "enrolled", summary, data)
 
     @handles(Intervention.PupilWithdrawn)
     def withdrawn(self, e: Any, batch: Batch) -> None:
-        batch.execute(
-            _withdraw,
-            {"w_intervention_id": e.originator_id, "w_pupil_id": e.pupil_id, "v_ends_on": e.withdrawn_on},
-        )
+        withdraw(batch, _withdraw, e)
         summary = f"Withdrawn from '{self.name_of(batch, e.originator_id)}'{because(e.reason)}"
         data = attributes(e, intervention_id=e.originator_id)
         self.entry(batch, e.pupil_id, e, e.withdrawn_on, "withdrawn", summary, data)
@@ -208,13 +191,14 @@ class InterventionHandlers(EntryWriter):
 
     @handles(Intervention.Reviewed)
     def intervention_reviewed(self, e: Any, batch: Batch) -> None:
-        summary = f"'{self.name_of(batch, e.originator_id)}' reviewed: decision: {words(e.decision)}"
-        if e.next_review_due_on:
-            summary += f"; next review {day(e.next_review_due_on)}"
+        summary = (
+            f"'{self.name_of(batch, e.originator_id)}' reviewed: decision: {words(e.decision)}"
+            f"{next_review(e.next_review_due_on)}"
+        )
         self.intervention_entry(batch, e, e.reviewed_on, "intervention_reviewed", summary)
 
     @handles(Intervention.Ended)
     def intervention_ended(self, e: Any, batch: Batch) -> None:
-        batch.execute(_end_enrolments, {"w_intervention_id": e.originator_id, "v_ends_on": e.ended_on})
+        end_enrolments(batch, _end_enrolments, e)
         summary = f"'{self.name_of(batch, e.originator_id)}' ended{because(e.reason)}"
         self.intervention_entry(batch, e, e.ended_on, "intervention_ended", summary)

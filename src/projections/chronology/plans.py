@@ -11,7 +11,7 @@ from apdr.aggregates import SupportPlan
 from apdr.aggregates.codes import Rating
 from apdr.projections.chronology.entries import EntryWriter, attributes, recorded_on
 from apdr.projections.chronology.tables import plans
-from apdr.projections.chronology.wording import DECISIONS, because, clip, counted, day, words
+from apdr.projections.chronology.wording import DECISIONS, because, clip, counted, day, next_review, words
 from apdr.projections.projection import Batch, handles
 
 
@@ -69,9 +69,10 @@ class PlanHandlers(EntryWriter):
     def plan_reviewed(self, e: Any, batch: Batch) -> None:
         ratings = Counter(o["rating"] for o in e.outcomes)
         rated = ", ".join(f"{ratings[r]} {words(r)}" for r in reversed(Rating) if ratings[r])
-        summary = f"Support plan reviewed: {rated}; decision: {DECISIONS[e.decision]}"
-        if e.next_review_due_on:
-            summary += f"; next review {day(e.next_review_due_on)}"
+        summary = (
+            f"Support plan reviewed: {rated}; decision: {DECISIONS[e.decision]}"
+            f"{next_review(e.next_review_due_on)}"
+        )
         self.plan_entry(batch, e, e.reviewed_on, "plan_reviewed", summary)
 
     @handles(SupportPlan.Closed)

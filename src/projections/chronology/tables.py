@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from apdr.projections.columns import clustered_table, keyed_table, ordered_key
 from apdr.projections.projection import metadata
 
 
@@ -24,8 +25,7 @@ def _entry_columns() -> list[sa.Column[Any]]:
 entries = sa.Table(
     "chronology_entries",
     metadata,
-    sa.Column("pupil_id", sa.Uuid, primary_key=True),
-    sa.Column("position", sa.BigInteger, primary_key=True),
+    *ordered_key("pupil_id"),
     *_entry_columns(),
 )
 intervention_entries = sa.Table(
@@ -36,31 +36,27 @@ intervention_entries = sa.Table(
     *_entry_columns(),
     sa.Index("chronology_intervention_entries_by_date", "intervention_id", "occurred_on"),
 )
-enrolments = sa.Table(
+enrolments = keyed_table(
     "chronology_enrolments",
-    metadata,
-    sa.Column("enrolment_id", sa.Uuid, primary_key=True),
+    "enrolment_id",
     sa.Column("intervention_id", sa.Uuid, nullable=False, index=True),
     sa.Column("pupil_id", sa.Uuid, nullable=False, index=True),
     sa.Column("starts_on", sa.Date, nullable=False),
     sa.Column("ends_on", sa.Date),
 )
-interventions = sa.Table(
+interventions = keyed_table(
     "chronology_interventions",
-    metadata,
-    sa.Column("intervention_id", sa.Uuid, primary_key=True),
+    "intervention_id",
     sa.Column("name", sa.String(100), nullable=False),
 )
-plans = sa.Table(
+plans = keyed_table(
     "chronology_plans",
-    metadata,
-    sa.Column("plan_id", sa.Uuid, primary_key=True),
+    "plan_id",
     sa.Column("pupil_id", sa.Uuid, nullable=False),
 )
-alerts = sa.Table(
+alerts = keyed_table(
     "chronology_alerts",
-    metadata,
-    sa.Column("alert_id", sa.Uuid, primary_key=True),
+    "alert_id",
     sa.Column("pupil_id", sa.Uuid),  # none: the alert is about no one pupil
     sa.Column("kind", sa.String(40), nullable=False),
 )
@@ -71,9 +67,8 @@ alerts = sa.Table(
 # few pages. ``details`` and ``marks`` are the session as first recorded, which
 # its entries show; ``now`` is the session as corrections have left it, which a
 # later correction or a void compares with.
-sessions = sa.Table(
+sessions = clustered_table(
     "chronology_sessions",
-    metadata,
     sa.Column("intervention_id", sa.Uuid, primary_key=True),
     sa.Column("delivered_on", sa.Date, primary_key=True),
     sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
@@ -84,12 +79,10 @@ sessions = sa.Table(
     sa.Column("details", sa.Text, nullable=False),
     sa.Column("marks", sa.Text, nullable=False),  # "hex:status …"
     sa.Column("now", sa.Text),  # {"details": …, "marks": …} once corrected
-    sqlite_with_rowid=False,
 )
-assessments = sa.Table(
+assessments = keyed_table(
     "chronology_assessments",
-    metadata,
-    sa.Column("assessment_id", sa.Uuid, primary_key=True),
+    "assessment_id",
     sa.Column("instrument", sa.String(200), nullable=False),
     sa.Column("measure", sa.String(200), nullable=False),
     sa.Column("scale", sa.String(30), nullable=False),

@@ -84,6 +84,11 @@ def day(value: date) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
+def next_review(on: date | None) -> str:
+    """'; next review 20 Sep 2026' after a review's summary, or nothing where none was set."""
+    return f"; next review {day(on)}" if on else ""
+
+
 def words(value: Enum | str) -> str:
     return (value.value if isinstance(value, Enum) else value).replace("_", " ")
 

@@ -5,9 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
-
 from apdr.aggregates import Intervention, StaffMember
+from apdr.projections.enrolments import (
+    end_enrolments,
+    end_enrolments_statement,
+    enrolment_row,
+    withdraw,
+    withdraw_statement,
+)
 from apdr.projections.projection import Batch, Projection, handles
 from apdr.projections.provision_map.tables import (
     assignments,
@@ -21,20 +26,8 @@ from apdr.projections.provision_map.tables import (
     staff,
 )
 
-_withdraw = (
-    enrolments.update()
-    .where(
-        enrolments.c.intervention_id == sa.bindparam("w_intervention_id"),
-        enrolments.c.pupil_id == sa.bindparam("w_pupil_id"),
-        enrolments.c.ends_on.is_(None),
-    )
-    .values(ends_on=sa.bindparam("v_ends_on"), withdrawn=True)
-)
-_end_enrolments = (
-    enrolments.update()
-    .where(enrolments.c.intervention_id == sa.bindparam("w_intervention_id"), enrolments.c.ends_on.is_(None))
-    .values(ends_on=sa.bindparam("v_ends_on"))
-)
+_withdraw = withdraw_statement(enrolments, withdrawn=True)
+_end_enrolments = end_enrolments_statement(enrolments)
 
 
 def _session_row(e: Any) -> dict[str, Any]:
@@ -117,25 +110,11 @@ class ProvisionMap(Projection):
 
     @handles(Intervention.PupilEnrolled)
     def enrolled(self, e: Any, batch: Batch) -> None:
-        batch.insert(
-            enrolments,
-            {
-                "enrolment_id": e.enrolment_id,
-                "intervention_id": e.originator_id,
-                "pupil_id": e.pupil_id,
-                "plan_id": e.plan_id,
-                "starts_on": e.starts_on,
-                "ends_on": None,
-                "withdrawn": False,
-            },
-        )
+        batch.insert(enrolments, enrolment_row(e, plan_id=e.plan_id, withdrawn=False))
 
     @handles(Intervention.PupilWithdrawn)
     def withdrawn(self, e: Any, batch: Batch) -> None:
-        batch.execute(
-            _withdraw,
-            {"w_intervention_id": e.originator_id, "w_pupil_id": e.pupil_id, "v_ends_on": e.withdrawn_on},
-        )
+        withdraw(batch, _withdraw, e)
 
     @handles(Intervention.SessionDelivered)
     def session_delivered(self, e: Any, batch: Batch) -> None:
@@ -186,4 +165,4 @@ class ProvisionMap(Projection):
     @handles(Intervention.Ended)
     def ended(self, e: Any, batch: Batch) -> None:
         batch.update(interventions, {"intervention_id": e.originator_id}, {"ended_on": e.ended_on})
-        batch.execute(_end_enrolments, {"w_intervention_id": e.originator_id, "v_ends_on": e.ended_on})
+        end_enrolments(batch, _end_enrolments, e)

@@ -9,12 +9,12 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from apdr.aggregates.codes import AttendanceStatus
+from apdr.projections.columns import clustered_table, keyed_table, ordered_key, uuid_key
 from apdr.projections.projection import metadata
 
-interventions = sa.Table(
+interventions = keyed_table(
     "provision_interventions",
-    metadata,
-    sa.Column("intervention_id", sa.Uuid, primary_key=True),
+    "intervention_id",
     sa.Column("setting_id", sa.Uuid, nullable=False, index=True),
     sa.Column("name", sa.String(100), nullable=False),
     sa.Column("programme", sa.String(200), nullable=False),
@@ -34,8 +34,7 @@ interventions = sa.Table(
 schedules = sa.Table(
     "provision_schedules",
     metadata,
-    sa.Column("intervention_id", sa.Uuid, primary_key=True),
-    sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
+    *ordered_key("intervention_id", autoincrement=False),
     sa.Column("effective_on", sa.Date, nullable=False),
     sa.Column("weekdays", sa.String(20), nullable=False),
     sa.Column("minutes_per_session", sa.Integer, nullable=False),
@@ -44,10 +43,9 @@ schedules = sa.Table(
     sa.Column("withdrawn_from", sa.String(200), nullable=False),
     sa.Column("outside_lessons", sa.Boolean, nullable=False),
 )
-staff = sa.Table(
+staff = keyed_table(
     "provision_staff",
-    metadata,
-    sa.Column("staff_id", sa.Uuid, primary_key=True),
+    "staff_id",
     sa.Column("setting_id", sa.Uuid, nullable=False),
     sa.Column("name", sa.String(100), nullable=False),
     sa.Column("role", sa.String(30), nullable=False),
@@ -55,13 +53,11 @@ staff = sa.Table(
 assignments = sa.Table(
     "provision_assignments",
     metadata,
-    sa.Column("intervention_id", sa.Uuid, primary_key=True),
-    sa.Column("staff_id", sa.Uuid, primary_key=True),
+    *uuid_key("intervention_id", "staff_id"),
 )
-enrolments = sa.Table(
+enrolments = keyed_table(
     "provision_enrolments",
-    metadata,
-    sa.Column("enrolment_id", sa.Uuid, primary_key=True),
+    "enrolment_id",
     sa.Column("intervention_id", sa.Uuid, nullable=False, index=True),
     sa.Column("pupil_id", sa.Uuid, nullable=False, index=True),
     sa.Column("plan_id", sa.Uuid),
@@ -73,9 +69,8 @@ enrolments = sa.Table(
 # is that order itself): a batch of sessions appends to a few pages, where
 # rows keyed by random ids would touch a page each. Each pupil's attendance is
 # in ``marks``: see ``session_marks``.
-sessions = sa.Table(
+sessions = clustered_table(
     "provision_sessions",
-    metadata,
     sa.Column("intervention_id", sa.Uuid, primary_key=True),
     sa.Column("delivered_on", sa.Date, primary_key=True),
     sa.Column("session_id", sa.Uuid, primary_key=True),
@@ -85,12 +80,10 @@ sessions = sa.Table(
     sa.Column("marks", sa.Text, nullable=False),
     sa.Column("focus", sa.Text, nullable=False),
     sa.Column("notes", sa.Text, nullable=False),
-    sqlite_with_rowid=False,
 )
-missed = sa.Table(
+missed = keyed_table(
     "provision_missed_sessions",
-    metadata,
-    sa.Column("missed_id", sa.Uuid, primary_key=True),
+    "missed_id",
     sa.Column("intervention_id", sa.Uuid, nullable=False, index=True),
     sa.Column("scheduled_on", sa.Date, nullable=False),
     sa.Column("reason", sa.String(30), nullable=False),
@@ -99,8 +92,7 @@ missed = sa.Table(
 reviews = sa.Table(
     "provision_reviews",
     metadata,
-    sa.Column("intervention_id", sa.Uuid, primary_key=True),
-    sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
+    *ordered_key("intervention_id", autoincrement=False),
     sa.Column("reviewed_on", sa.Date, nullable=False),
     sa.Column("decision", sa.String(10), nullable=False),
     sa.Column("next_review_due_on", sa.Date),

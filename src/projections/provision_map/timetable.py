@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -58,13 +59,7 @@ def timetables(
             sa.select(interventions.c.intervention_id, interventions.c.starts_on).where(*where)
         )
     }
-    rows = conn.execute(
-        sa.select(schedules)
-        .join(interventions, interventions.c.intervention_id == schedules.c.intervention_id)
-        .where(*where)
-        .order_by(schedules.c.intervention_id, schedules.c.effective_on, schedules.c.position)
-    )
-    for r in rows:
+    for r in _in_order(conn, schedules, "effective_on", where):
         timetable = found[r.intervention_id]
         weekdays = tuple(Weekday(d) for d in r.weekdays.split(","))
         timetable.schedules.append(
@@ -80,14 +75,19 @@ def timetables(
         )
         if r.review_due_on is not None:
             timetable.review_dates.append((r.effective_on, r.position, r.review_due_on))
-    rows = conn.execute(
-        sa.select(reviews)
-        .join(interventions, interventions.c.intervention_id == reviews.c.intervention_id)
-        .where(*where)
-        .order_by(reviews.c.intervention_id, reviews.c.reviewed_on, reviews.c.position)
-    )
-    for r in rows:
+    for r in _in_order(conn, reviews, "reviewed_on", where):
         timetable = found[r.intervention_id]
         timetable.review_dates.append((r.reviewed_on, r.position, r.next_review_due_on))
         timetable.reviews.append((r.reviewed_on, r.decision))
     return found
+
+
+def _in_order(conn: sa.Connection, table: sa.Table, dated: str, where: list[Any]) -> sa.CursorResult[Any]:
+    """The rows of ``table`` of the interventions ``where`` picks, by intervention, then
+    the ``dated`` column, then position in the log."""
+    return conn.execute(
+        sa.select(table)
+        .join(interventions, interventions.c.intervention_id == table.c.intervention_id)
+        .where(*where)
+        .order_by(table.c.intervention_id, table.c[dated], table.c.position)
+    )
