@@ -35,7 +35,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from apdr.config import Settings
+from apdr.config import Config
 from apdr.demo.synthetic import SYNTHETIC_PASSWORD, SYNTHETIC_TODAY, GeneratedHistory, Plan, generate
 from apdr.runtime import Apdr
 
@@ -73,12 +73,10 @@ def arguments(description: str, add: Callable[[argparse.ArgumentParser], None] |
 # -- databases ----------------------------------------------------------------------
 
 
-def fast_settings(**values: Any) -> Settings:
-    """Settings with a cheap password hash (signing in is not what is measured), and
+def fast_settings(**values: Any) -> Config:
+    """Configuration with a cheap password hash (signing in is not what is measured), and
     today pinned at the synthetic history's today (as ``APDR_TODAY`` pins it)."""
-    return Settings(
-        **{"password_hash_memory_kib": 64, "password_hash_iterations": 1, "today": TODAY, **values}
-    )
+    return Config(**{"password_hash_memory_kib": 64, "password_hash_iterations": 1, "today": TODAY, **values})
 
 
 def postgres_problem() -> str | None:
@@ -90,8 +88,8 @@ def postgres_problem() -> str | None:
 
 
 @contextlib.contextmanager
-def database(kind: str) -> Iterator[Settings]:
-    """Settings for a new, empty database: an SQLite file in a temporary
+def database(kind: str) -> Iterator[Config]:
+    """Configuration for a new, empty database: an SQLite file in a temporary
     directory, or a new schema in the local test database (dropped afterwards)."""
     if kind == "sqlite":
         with tempfile.TemporaryDirectory(prefix="apdr-bench-") as directory:
@@ -112,7 +110,7 @@ def database(kind: str) -> Iterator[Settings]:
             conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
 
 
-def sqlite_path(settings: Settings) -> Path | None:
+def sqlite_path(settings: Config) -> Path | None:
     url = settings.database_url
     return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
 
@@ -129,7 +127,7 @@ class Loaded:
 
 
 def load(
-    settings: Settings, plan: Plan, seed: int, *, cache: bool = False, say: Callable[[str], None] = print
+    settings: Config, plan: Plan, seed: int, *, cache: bool = False, say: Callable[[str], None] = print
 ) -> Loaded:
     """Open apdr on ``settings`` and write ``plan``'s history into it.
 
@@ -168,7 +166,7 @@ def load(
 
 
 @contextlib.contextmanager
-def loaded_history(args: Any, plan_for_size: Callable[[str], Plan]) -> Iterator[tuple[Settings, Loaded]]:
+def loaded_history(args: Any, plan_for_size: Callable[[str], Plan]) -> Iterator[tuple[Config, Loaded]]:
     """The database a benchmark's ``--database`` asks for, holding the history that its
     ``--size``, ``--seed`` and ``--cache`` ask for; apdr is closed at the end."""
     with database(args.database) as settings:
@@ -272,7 +270,7 @@ def served(apdr: Apdr) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def serving(settings: Settings) -> Iterator[str]:
+def serving(settings: Config) -> Iterator[str]:
     """The real API on ``settings``' database in a process of its own, as an API
     worker runs (``apdr serve --no-worker``), with today fixed at TODAY.
 

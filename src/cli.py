@@ -19,7 +19,7 @@ from apdr.aggregates import User
 from apdr.aggregates.codes import Role
 from apdr.aggregates.user import normalise_email
 from apdr.application import Actor
-from apdr.config import Settings
+from apdr.config import Config
 from apdr.errors import ApdrError, InvalidInput
 from apdr.policies.runner import PolicyRunner
 from apdr.projections.accounts import accounts_reaching
@@ -43,7 +43,7 @@ CLI = Actor.system("cli")
 @contextmanager
 def running() -> Iterator[Apdr]:
     """One apdr for the command, with mistakes reported as one line, not a traceback."""
-    apdr = Apdr.open(Settings())
+    apdr = Apdr.open(Config())
     try:
         yield apdr
     except InvalidInput as error:
@@ -88,7 +88,7 @@ def serve(
 def worker() -> None:
     """Keep the read models current and run the daily policies: run exactly one."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    apdr = Apdr.open(Settings())
+    apdr = Apdr.open(Config())
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: apdr.read_models.stop())
     console.print(f"apdr worker following the log ({_database_label()})")
@@ -216,7 +216,7 @@ def demo(
     from apdr.demo.school import DEMO_PASSWORD, DEMO_URN, load_demo_school
     from apdr.demo.synthetic import SCALES, plan_for
 
-    day = _parse_date(as_of) if as_of else Settings().current_date()
+    day = _parse_date(as_of) if as_of else Config().current_date()
     with running() as apdr:
         if scale is not None and scale not in SCALES:
             raise InvalidInput("scale", f"scale is one of {', '.join(SCALES)}, not {scale!r}")
@@ -383,7 +383,7 @@ def _parse_date(text: str) -> date:
 
 
 def _database_label() -> str:
-    url = Settings().database_url
+    url = Config().database_url
     return url.split("@")[-1] if "@" in url else url
 
 

@@ -1,4 +1,5 @@
-"""Settings, read from the environment (``APDR_*``) and an optional ``.env`` file."""
+"""The service's configuration, read from the environment (``APDR_*``) and an optional ``.env``
+file. ``Config``, not "settings": in apdr a setting is a school (``aggregates.setting.Setting``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 SCHOOL_TIME = ZoneInfo("Europe/London")
 
 
-class Settings(BaseSettings):
+class Config(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="APDR_", env_file=".env", extra="ignore")
 
     database_url: str = Field(

@@ -22,7 +22,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 
 from apdr.aggregates.codes import ALL_ENUMS
 from apdr.aggregates.staff_member import StaffRole
-from apdr.config import Settings
+from apdr.config import Config
 
 
 class DateAsISO(Transcoding):
@@ -56,7 +56,7 @@ def register_transcodings(transcoder: JSONTranscoder) -> None:
         transcoder.register(EnumAsValue(enum))
 
 
-def database_url(settings: Settings) -> URL:
+def database_url(settings: Config) -> URL:
     url = make_url(settings.database_url)
     if url.get_backend_name() not in ("sqlite", "postgresql"):
         raise ValueError(
@@ -65,11 +65,11 @@ def database_url(settings: Settings) -> URL:
     return url
 
 
-def is_postgres(settings: Settings) -> bool:
+def is_postgres(settings: Config) -> bool:
     return database_url(settings).get_backend_name() == "postgresql"
 
 
-def event_store_env(settings: Settings) -> dict[str, str]:
+def event_store_env(settings: Config) -> dict[str, str]:
     """The environment the eventsourcing library reads its infrastructure from.
 
     Every wait on the database (to connect, for a pooled connection, for a lock)
@@ -210,7 +210,7 @@ SQLITE_PAGE_CACHE_KIB = 65536
 as a rebuild writes big tables, up to this and no further."""
 
 
-def read_model_engine(settings: Settings) -> Engine:
+def read_model_engine(settings: Config) -> Engine:
     """The SQLAlchemy engine for the read models, in the same database as the events.
 
     Like the event store, it waits for a lock, a pooled connection or a new

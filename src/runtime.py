@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from apscheduler.schedulers.base import BaseScheduler
 
 from apdr.application import SenRecord
-from apdr.config import Settings
+from apdr.config import Config
 from apdr.persistence import read_model_engine
 from apdr.policies.scheduler import start_scheduler
 from apdr.projections import all_projections
@@ -25,7 +25,7 @@ from apdr.projections.runner import ReadModels
 
 
 @contextmanager
-def _setting_up(engine: sa.Engine, settings: Settings) -> Iterator[None]:
+def _setting_up(engine: sa.Engine, settings: Config) -> Iterator[None]:
     """One process at a time creates the tables. PostgreSQL refuses two
     concurrent ``CREATE TABLE IF NOT EXISTS`` of the same table ("tuple
     concurrently updated"), and a trust's API workers and worker all start at
@@ -44,7 +44,7 @@ def _setting_up(engine: sa.Engine, settings: Settings) -> Iterator[None]:
 
 @dataclass
 class Apdr:
-    settings: Settings
+    settings: Config
     record: SenRecord
     engine: sa.Engine
     read_models: ReadModels
@@ -52,11 +52,11 @@ class Apdr:
     _scheduler: BaseScheduler | None = None
 
     @classmethod
-    def open(cls, settings: Settings | None = None) -> Apdr:
+    def open(cls, settings: Config | None = None) -> Apdr:
         # Here, not at the top: apdr.api imports this module.
         from apdr.api import throttle
 
-        settings = settings or Settings()
+        settings = settings or Config()
         engine = read_model_engine(settings)
         with _setting_up(engine, settings):
             record = SenRecord(settings)

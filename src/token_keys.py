@@ -18,7 +18,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from apdr.config import Settings
+from apdr.config import Config
 from apdr.persistence import database_url
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ class TokenKeys:
     previous: tuple[str, ...] = ()
 
 
-def from_settings(settings: Settings) -> TokenKeys | None:
+def from_settings(settings: Config) -> TokenKeys | None:
     """The keys the environment gives, or the fallback file's when nothing else keeps
     the key safe; None when the (encrypted) event store is to keep it."""
     previous = _previous(settings)
@@ -48,14 +48,14 @@ def from_settings(settings: Settings) -> TokenKeys | None:
     return TokenKeys(_read_or_make(fallback_file(settings)), previous)
 
 
-def fallback_file(settings: Settings) -> Path:
+def fallback_file(settings: Config) -> Path:
     url = database_url(settings)
     if url.get_backend_name() == "sqlite" and url.database:
         return Path(f"{url.database}-token-key")
     return Path("apdr-token.key")
 
 
-def check_at_start(settings: Settings) -> None:
+def check_at_start(settings: Config) -> None:
     """Read (or make) the key now, so that a wrong one stops the start, not a sign-in; and
     say plainly when it is in a file beside the data."""
     from_settings(settings)
@@ -69,7 +69,7 @@ def check_at_start(settings: Settings) -> None:
         )
 
 
-def _previous(settings: Settings) -> tuple[str, ...]:
+def _previous(settings: Config) -> tuple[str, ...]:
     if settings.token_previous_keys is None:
         return ()
     keys = settings.token_previous_keys.get_secret_value().split(",")

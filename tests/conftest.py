@@ -16,7 +16,7 @@ from datetime import date
 import httpx
 import pytest
 
-from apdr.config import Settings
+from apdr.config import Config
 from apdr.runtime import Apdr
 from tests.support.database import KINDS, new_database
 from tests.support.history import History
@@ -24,14 +24,14 @@ from tests.support.school import TODAY, School, http_to, new_school
 
 
 @pytest.fixture(params=KINDS)
-def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """Settings pointing at a new, empty database of each kind."""
+def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Config]:
+    """Configuration pointing at a new, empty database of each kind."""
     with new_database(request.param, tmp_path_factory.mktemp("db")) as settings:
         yield settings
 
 
 @pytest.fixture
-def apdr(database: Settings) -> Iterator[Apdr]:
+def apdr(database: Config) -> Iterator[Apdr]:
     running = Apdr.open(database)
     try:
         yield running

@@ -11,7 +11,7 @@ from typer.testing import CliRunner, Result
 from apdr.aggregates import User
 from apdr.aggregates.codes import Role
 from apdr.cli import app
-from apdr.config import Settings
+from apdr.config import Config
 from apdr.demo.school import DEMO_PASSWORD, DEMO_URN
 from apdr.errors import NotAuthenticated
 from apdr.projections.pupils import find_pupils
@@ -49,7 +49,7 @@ def one_line_error(result: Result, code: int) -> str:
 
 
 def opened(env: dict[str, str]) -> Apdr:
-    return Apdr.open(Settings(**{k.removeprefix("APDR_").lower(): v for k, v in env.items()}))  # type: ignore[arg-type]
+    return Apdr.open(Config(**{k.removeprefix("APDR_").lower(): v for k, v in env.items()}))  # type: ignore[arg-type]
 
 
 def test_given_an_empty_database_when_a_setting_is_added_then_it_is_registered(env: dict[str, str]) -> None:

@@ -13,7 +13,7 @@ import pytest
 from apdr.aggregates.codes import Role
 from apdr.api import create_app
 from apdr.application import Actor
-from apdr.config import Settings
+from apdr.config import Config
 from apdr.runtime import Apdr
 from tests.support.processes import open_at_once
 from tests.support.server import LiveServer
@@ -22,7 +22,7 @@ SPAWN = multiprocessing.get_context("spawn")
 
 
 def test_given_a_new_database_when_four_processes_open_apdr_at_once_then_all_start(
-    database: Settings,
+    database: Config,
 ) -> None:
     settings = {"database_url": database.database_url, "database_schema": database.database_schema}
     start, out = SPAWN.Barrier(4), SPAWN.Queue()
@@ -48,10 +48,10 @@ def test_given_a_new_database_when_four_processes_open_apdr_at_once_then_all_sta
 
 
 def test_given_apdr_today_set_when_the_api_is_asked_about_today_then_it_answers_as_of_that_day(
-    database: Settings, monkeypatch: pytest.MonkeyPatch
+    database: Config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("APDR_TODAY", "2027-01-11")
-    pinned = Settings(
+    pinned = Config(
         database_url=database.database_url,
         database_schema=database.database_schema,
         token_key_file=database.token_key_file,

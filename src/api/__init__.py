@@ -30,19 +30,17 @@ from apdr.api.routes import (
     users,
 )
 from apdr.api.throttle import SignInThrottle
-from apdr.config import Settings
+from apdr.config import Config
 from apdr.runtime import Apdr
 
 API = "/api/v1"
 
 
-def create_app(
-    settings: Settings | None = None, *, apdr: Apdr | None = None, worker: bool = False
-) -> FastAPI:
+def create_app(settings: Config | None = None, *, apdr: Apdr | None = None, worker: bool = False) -> FastAPI:
     """The API over one running apdr (made here unless given). With ``worker``,
     the same process also keeps the read models current: the single-process
     deployment of a school."""
-    settings = settings or (apdr.settings if apdr else Settings())
+    settings = settings or (apdr.settings if apdr else Config())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

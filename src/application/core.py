@@ -17,7 +17,7 @@ from eventsourcing.persistence import JSONTranscoder, RecordConflictError
 from apdr.aggregates import Alert, Intervention, Pupil, Setting, StaffMember, SupportPlan, User
 from apdr.aggregates.codes import Role
 from apdr.aggregates.school_year import SchoolCalendar, academic_year_of, calendar_for
-from apdr.config import Settings
+from apdr.config import Config
 from apdr.errors import Conflict, Forbidden, InvalidInput, NotFound
 from apdr.persistence import event_store_env, register_transcodings
 
@@ -93,8 +93,8 @@ class Actor:
 class ApplicationCore(Application):
     """The eventsourcing application under every area's commands."""
 
-    def __init__(self, settings: Settings | None = None, env: dict[str, str] | None = None) -> None:
-        self.settings = settings or Settings()
+    def __init__(self, settings: Config | None = None, env: dict[str, str] | None = None) -> None:
+        self.settings = settings or Config()
         super().__init__(env={**event_store_env(self.settings), **(env or {})})
         self.passwords = PasswordHasher(
             time_cost=self.settings.password_hash_iterations,

@@ -13,7 +13,7 @@ from apdr.aggregates import User
 from apdr.aggregates.codes import Role
 from apdr.api import create_app, tokens
 from apdr.api.deps import Allow
-from apdr.config import Settings
+from apdr.config import Config
 from tests.support.school import BASELINE, School, group, invalid, problem, upn
 
 
@@ -163,7 +163,7 @@ def test_given_a_body_larger_than_allowed_when_posted_then_413_before_it_is_read
 
 
 def test_given_every_route_when_its_dependencies_are_read_then_each_declares_the_roles_it_allows() -> None:
-    app = create_app(Settings())
+    app = create_app(Config())
 
     def allows(dependant: object) -> list[Allow]:
         found = []

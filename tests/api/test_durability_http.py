@@ -25,7 +25,7 @@ from apdr.aggregates.codes import (
 )
 from apdr.aggregates.staff_member import StaffRole
 from apdr.application import Actor, SenRecord
-from apdr.config import Settings
+from apdr.config import Config
 from apdr.runtime import Apdr
 from tests.support.school import School, group, problem, random_urn, serve, upn
 
@@ -118,7 +118,7 @@ def _read(school: School, ids: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def test_given_a_history_when_apdr_restarts_then_everything_reads_back_the_same(database: Settings) -> None:
+def test_given_a_history_when_apdr_restarts_then_everything_reads_back_the_same(database: Config) -> None:
     first = Apdr.open(database)
     urn = random_urn()
     setting_id = first.record.register_setting(Actor.system("test"), urn=urn, name="Test Primary")
@@ -154,7 +154,7 @@ def test_given_a_history_when_apdr_restarts_then_everything_reads_back_the_same(
 
 
 def test_given_a_history_when_read_from_a_fresh_store_then_every_custom_type_comes_back_as_itself(
-    database: Settings,
+    database: Config,
 ) -> None:
     first = Apdr.open(database)
     urn = random_urn()

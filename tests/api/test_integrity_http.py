@@ -464,12 +464,12 @@ def test_given_the_app_when_its_command_routes_are_read_then_each_answers_by_the
     from fastapi import Response
 
     from apdr.api import create_app
-    from apdr.config import Settings
+    from apdr.config import Config
     from tests.support.seeded import api_routes
 
     # Commands that answer with what they computed, not a record they made or changed.
     answers_a_result = {("POST", "/policies/run")}
-    for method, path, route in api_routes(create_app(Settings())):
+    for method, path, route in api_routes(create_app(Config())):
         if method == "GET" or (method, path) in answers_a_result:
             continue
         if method in ("PUT", "PATCH"):

@@ -8,13 +8,13 @@ from typer.testing import CliRunner
 
 from apdr.aggregates.codes import Rating
 from apdr.cli import app
-from apdr.config import Settings
+from apdr.config import Config
 from apdr.runtime import Apdr
 from tests.support.history import History
 from tests.support.policies import alerts
 
 
-def _apdr(database: Settings, *args: str) -> str:
+def _apdr(database: Config, *args: str) -> str:
     env = {"APDR_DATABASE_URL": database.database_url, "APDR_DATABASE_SCHEMA": database.database_schema}
     result = CliRunner().invoke(app, list(args), env=env)
     assert result.exit_code == 0, result.output
@@ -22,7 +22,7 @@ def _apdr(database: Settings, *args: str) -> str:
 
 
 def test_given_an_overdue_plan_when_the_policies_are_run_from_the_command_line_then_it_says_what_was_raised_and_resolved(
-    apdr: Apdr, database: Settings, history: History
+    apdr: Apdr, database: Config, history: History
 ) -> None:
     other = History(apdr.record)  # a second setting, with nothing wrong
     plan_id = history.plan(history.pupil("Amira", "Khan"), date(2026, 9, 21), review_due_on=date(2026, 11, 2))
@@ -45,7 +45,7 @@ def test_given_an_overdue_plan_when_the_policies_are_run_from_the_command_line_t
 
 
 def test_given_a_bad_date_or_urn_when_the_policies_are_run_then_the_command_says_so(
-    database: Settings,
+    database: Config,
 ) -> None:
     env = {"APDR_DATABASE_URL": database.database_url, "APDR_DATABASE_SCHEMA": database.database_schema}
 
@@ -59,7 +59,7 @@ def test_given_a_bad_date_or_urn_when_the_policies_are_run_then_the_command_says
 
 
 def test_given_a_live_run_as_of_late_november_when_the_policies_are_run_from_the_command_line_as_of_october_then_it_says_it_is_a_preview(
-    apdr: Apdr, database: Settings, history: History
+    apdr: Apdr, database: Config, history: History
 ) -> None:
     history.plan(history.pupil("Amira", "Khan"), date(2026, 9, 21), review_due_on=date(2026, 11, 2))
     cara = history.pupil("Cara", "Jones")
@@ -83,7 +83,7 @@ def test_given_a_live_run_as_of_late_november_when_the_policies_are_run_from_the
 
 
 def test_given_apdr_today_when_the_policies_are_run_as_of_a_later_date_then_it_is_refused_and_nothing_recorded(
-    apdr: Apdr, database: Settings, history: History
+    apdr: Apdr, database: Config, history: History
 ) -> None:
     env = {
         "APDR_DATABASE_URL": database.database_url,

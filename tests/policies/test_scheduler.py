@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from apdr.aggregates.policy_run import DailyPolicyRun
-from apdr.config import Settings
+from apdr.config import Config
 from apdr.policies.scheduler import JOB_ID, LONDON, start_scheduler
 from apdr.runtime import Apdr
 from tests.support.history import History
@@ -23,7 +23,7 @@ def _overdue_plan(history: History) -> None:
     history.plan(history.pupil(), date(2026, 9, 21), review_due_on=date(2026, 11, 2))
 
 
-def _settings(database: Settings) -> dict[str, Any]:
+def _settings(database: Config) -> dict[str, Any]:
     return {"database_url": database.database_url, "database_schema": database.database_schema}
 
 
@@ -44,7 +44,7 @@ def _two_processes(target: Any, *args: Any) -> list[Any]:
 
 
 def test_given_two_processes_when_both_run_the_same_days_policies_at_once_then_only_one_runs_them(
-    apdr: Apdr, database: Settings
+    apdr: Apdr, database: Config
 ) -> None:
     history = History(apdr.record)
     _overdue_plan(history)
@@ -61,7 +61,7 @@ def test_given_two_processes_when_both_run_the_same_days_policies_at_once_then_o
 
 
 def test_given_two_processes_running_the_scheduler_when_the_daily_job_fires_in_both_then_the_policies_run_once(
-    apdr: Apdr, database: Settings
+    apdr: Apdr, database: Config
 ) -> None:
     history = History(apdr.record)
     _overdue_plan(history)
@@ -77,7 +77,7 @@ def test_given_two_processes_running_the_scheduler_when_the_daily_job_fires_in_b
 
 
 def test_given_a_day_already_claimed_when_another_process_claims_it_then_it_is_refused(
-    apdr: Apdr, database: Settings
+    apdr: Apdr, database: Config
 ) -> None:
     other = Apdr.open(database)
     try:
@@ -123,7 +123,7 @@ def test_given_a_worker_starting_when_its_scheduler_starts_then_it_catches_up_ye
 
 
 def test_given_apdr_today_pinned_when_the_worker_starts_then_it_runs_the_policies_as_of_the_day_before(
-    database: Settings,
+    database: Config,
 ) -> None:
     pinned = database.model_copy(update={"today": date(2026, 11, 17)})
     apdr = Apdr.open(pinned)

@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from apdr.config import Settings
+from apdr.config import Config
 from apdr.demo.school import load_demo_school
 from apdr.projections.runner import positions
 from apdr.runtime import Apdr
@@ -23,7 +23,7 @@ def snapshot(apdr: Apdr) -> dict[str, list[Any]]:
 
 
 def test_given_a_projection_process_killed_at_random_points_when_restarted_then_its_tables_match_an_uninterrupted_run(
-    apdr: Apdr, database: Settings
+    apdr: Apdr, database: Config
 ) -> None:
     load_demo_school(apdr.record, as_of=date(2026, 10, 16), seed=3)
     events = apdr.read_models.last_notification_id()

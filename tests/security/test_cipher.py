@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from apdr.aggregates.codes import Role
 from apdr.application import Actor
-from apdr.config import Settings
+from apdr.config import Config
 from apdr.projections.pupils import pupils
 from apdr.runtime import Apdr
 from tests.support.database import POSTGRES_URL
@@ -29,7 +29,7 @@ KEY_A, KEY_B = AESCipher.create_key(32), AESCipher.create_key(32)
 
 
 @contextmanager
-def running(settings: Settings, key: str | None, previous: str | None = None) -> Iterator[Apdr]:
+def running(settings: Config, key: str | None, previous: str | None = None) -> Iterator[Apdr]:
     apdr = Apdr.open(
         settings.model_copy(
             update={
@@ -72,7 +72,7 @@ def stored_payloads(apdr: Apdr) -> list[bytes]:
 
 
 def test_given_no_key_and_then_a_key_when_a_pupil_is_stored_then_only_with_the_key_is_the_name_hidden(
-    database: Settings, tmp_path_factory: pytest.TempPathFactory
+    database: Config, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     with running(database, None) as plain:
         register(plain, plain.record.register_setting(SYSTEM, urn="100001", name="Plain Primary"), "Amira")
@@ -88,7 +88,7 @@ def test_given_no_key_and_then_a_key_when_a_pupil_is_stored_then_only_with_the_k
 
 
 def test_given_events_under_key_a_when_rotated_to_b_with_a_kept_then_old_and_new_read_and_new_are_under_b(
-    database: Settings,
+    database: Config,
 ) -> None:
     with running(database, KEY_A) as apdr:
         setting = apdr.record.register_setting(SYSTEM, urn="100003", name="Oak Primary")

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from apdr.application import Actor
-from apdr.config import Settings
+from apdr.config import Config
 from apdr.persistence import is_postgres
 from apdr.runtime import Apdr
 from tests.support.database import POSTGRES_URL
@@ -58,7 +58,7 @@ sqlite_only = pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 
 
 @pytest.fixture
-def proxy(database: Settings) -> Iterator[DatabaseProxy | None]:
+def proxy(database: Config) -> Iterator[DatabaseProxy | None]:
     """On PostgreSQL, the relay the app reaches the server through; on SQLite, none."""
     if not is_postgres(database):
         yield None
@@ -69,7 +69,7 @@ def proxy(database: Settings) -> Iterator[DatabaseProxy | None]:
 
 
 @pytest.fixture
-def apdr(database: Settings, proxy: DatabaseProxy | None) -> Iterator[Apdr]:
+def apdr(database: Config, proxy: DatabaseProxy | None) -> Iterator[Apdr]:
     """The ``school`` fixture's apdr, with its database reached through the relay on PostgreSQL."""
     settings = (
         database if proxy is None else proxy.settings(database, projection_poll_seconds=WORKER_POLL_SECONDS)
@@ -188,7 +188,7 @@ def test_given_the_worker_following_when_postgres_drops_and_returns_then_it_subs
 
 @sqlite_only
 def test_given_sqlite_locked_by_another_connection_when_a_tablet_writes_or_reads_behind_then_503_within_5s_then_recovers(
-    school: School, database: Settings
+    school: School, database: Config
 ) -> None:
     # An event the read models have not taken in: the next query must write them, under the lock.
     school.apdr.record.register_setting(Actor.system("test"), urn=random_urn(), name="Behind")

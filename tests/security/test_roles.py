@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 from apdr.aggregates.codes import Role
 from apdr.api import create_app
 from apdr.api.deps import Allow
-from apdr.config import Settings
+from apdr.config import Config
 from tests.support.school import Client, School, problem
 from tests.support.seeded import api_routes, seed
 
@@ -116,7 +116,7 @@ def declared_roles(route: APIRoute) -> set[Role]:
 def test_given_the_app_when_its_routes_are_read_then_each_has_a_row_in_the_table_and_declares_just_those_roles() -> (
     None
 ):
-    routes = {(method, path): route for method, path, route in api_routes(create_app(Settings()))}
+    routes = {(method, path): route for method, path, route in api_routes(create_app(Config()))}
 
     assert set(routes) - set(ROLES) == set(), "a route with no row in the role table"
     assert set(ROLES) - set(routes) == set(), "a row in the role table for no route"

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from apdr.aggregates.codes import Role
 from apdr.api import create_app
-from apdr.config import Settings
+from apdr.config import Config
 from tests.support.school import Client, School, group, other_setting, problem
 from tests.support.seeded import Seeded, api_routes, seed
 
@@ -111,7 +111,7 @@ def _assert(condition: bool) -> None:
 
 
 def test_given_the_app_when_its_query_routes_are_read_then_each_has_an_isolation_check() -> None:
-    queries = {path for method, path, _ in api_routes(create_app(Settings())) if method == "GET"}
+    queries = {path for method, path, _ in api_routes(create_app(Config())) if method == "GET"}
 
     # /settings/{setting_id} is the admin's, who belongs to no setting.
     assert queries - {"/settings/{setting_id}"} == set(ISOLATION)

@@ -23,7 +23,7 @@ from pydantic import SecretStr
 from apdr.aggregates.codes import Role
 from apdr.api import create_app
 from apdr.application import Actor
-from apdr.config import Settings
+from apdr.config import Config
 from apdr.errors import Conflict
 from apdr.runtime import Apdr
 from apdr.token_keys import fallback_file
@@ -36,7 +36,7 @@ OLD_KEY = "o" * 40
 
 
 @contextmanager
-def served(settings: Settings, **update: object) -> Iterator[tuple[Apdr, httpx.Client]]:
+def served(settings: Config, **update: object) -> Iterator[tuple[Apdr, httpx.Client]]:
     """The API over its own apdr, with a SENCO to sign in as."""
     apdr = Apdr.open(settings.model_copy(update=update))
     try:
@@ -87,7 +87,7 @@ def verifies(token: str, key: str) -> bool:
 
 
 def test_given_no_key_configured_when_a_user_signs_in_then_the_key_is_in_a_file_and_not_in_the_database(
-    database: Settings,
+    database: Config,
 ) -> None:
     settings = database.model_copy(update={"token_key": None, "cipher_key": None})
     with served(settings) as (apdr, http):
@@ -107,13 +107,13 @@ def test_given_no_key_configured_when_a_user_signs_in_then_the_key_is_in_a_file_
 def test_given_the_sqlite_default_when_no_key_is_configured_then_the_file_is_beside_the_database(
     tmp_path: Path,
 ) -> None:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'apdr.sqlite3'}", password_hash_memory_kib=64)
+    settings = Config(database_url=f"sqlite:///{tmp_path / 'apdr.sqlite3'}", password_hash_memory_kib=64)
 
     assert fallback_file(settings) == tmp_path / "apdr.sqlite3-token-key"
 
 
 def test_given_a_key_in_the_environment_when_tokens_are_issued_then_they_are_signed_with_it_and_rotate(
-    database: Settings,
+    database: Config,
 ) -> None:
     with served(database, token_key=SecretStr(OLD_KEY)) as (apdr, http):
         old = sign_in(http)
@@ -131,7 +131,7 @@ def test_given_a_key_in_the_environment_when_tokens_are_issued_then_they_are_sig
 
 
 def test_given_a_secret_file_when_tokens_are_issued_then_they_are_signed_with_its_key(
-    database: Settings, tmp_path: Path
+    database: Config, tmp_path: Path
 ) -> None:
     secret = tmp_path / "token_key"
     secret.write_text(KEY + "\n")
@@ -143,7 +143,7 @@ def test_given_a_secret_file_when_tokens_are_issued_then_they_are_signed_with_it
 
 
 def test_given_events_encrypted_when_the_key_is_kept_in_the_event_store_then_it_is_not_in_plain_text(
-    database: Settings,
+    database: Config,
 ) -> None:
     cipher = SecretStr(AESCipher.create_key(32))
     settings = database.model_copy(update={"token_key_file": None, "cipher_key": cipher})
@@ -159,7 +159,7 @@ def test_given_events_encrypted_when_the_key_is_kept_in_the_event_store_then_it_
 
 
 def test_given_a_key_too_short_when_the_api_starts_then_it_refuses_saying_which(
-    database: Settings, tmp_path: Path
+    database: Config, tmp_path: Path
 ) -> None:
     short_file = tmp_path / "token_key"
     short_file.write_text("short\n")
@@ -182,7 +182,7 @@ def test_given_a_key_too_short_when_the_api_starts_then_it_refuses_saying_which(
 def test_given_how_the_key_is_kept_when_the_api_starts_then_it_says_so_only_when_unprotected(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, configured: dict[str, object], warned: bool
 ) -> None:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'apdr.sqlite3'}", **configured)  # type: ignore[arg-type]
+    settings = Config(database_url=f"sqlite:///{tmp_path / 'apdr.sqlite3'}", **configured)  # type: ignore[arg-type]
     app = create_app(settings)
 
     with caplog.at_level(logging.WARNING, logger="apdr.token_keys"):

@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from apdr.config import Settings
+from apdr.config import Config
 
 POSTGRES_URL = os.environ.get("APDR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("APDR_REQUIRE_POSTGRES", "") not in ("", "0", "false", "no")
@@ -54,19 +54,19 @@ def require_postgres() -> None:
         pytest.skip(problem)
 
 
-def fast_settings(**overrides: object) -> Settings:
-    """Settings for tests: a cheap password hash, quick polling."""
+def fast_settings(**overrides: object) -> Config:
+    """Configuration for tests: a cheap password hash, quick polling."""
     values = {"password_hash_memory_kib": 64, "password_hash_iterations": 1, "projection_poll_seconds": 0.05}
     values.update(overrides)
     if str(values.get("database_url", "")).startswith("postgresql"):
         # The token key's file, outside the working tree (SQLite keeps it beside its database).
         values.setdefault("token_key_file", Path(tempfile.gettempdir()) / "apdr-tests-token.key")
-    return Settings(**values)  # type: ignore[arg-type]
+    return Config(**values)  # type: ignore[arg-type]
 
 
 @contextmanager
-def new_database(kind: str, directory: Path) -> Iterator[Settings]:
-    """Settings pointing at a new, empty database of ``kind``: an SQLite file in ``directory``,
+def new_database(kind: str, directory: Path) -> Iterator[Config]:
+    """Configuration pointing at a new, empty database of ``kind``: an SQLite file in ``directory``,
     or a PostgreSQL schema of its own, dropped afterwards."""
     if kind == "sqlite":
         yield fast_settings(database_url=f"sqlite:///{directory / 'apdr.sqlite3'}")

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from apdr.application import SenRecord
-from apdr.config import Settings
+from apdr.config import Config
 
 CHUNK = 65536
 
@@ -72,7 +72,7 @@ class DatabaseProxy:
         self.refuse()
         self.cut()
 
-    def settings(self, settings: Settings, **overrides: Any) -> Settings:
+    def settings(self, settings: Config, **overrides: Any) -> Config:
         """``settings`` with the database reached through this proxy."""
         url = make_url(settings.database_url).set(host="127.0.0.1", port=self.port)
         return settings.model_copy(
