@@ -131,9 +131,8 @@ class SigningKey(Aggregate):
         self.key = key
         self.previous: list[str] = []
 
-    def rotate(self) -> None:
-        self._rotated(key=secrets.token_urlsafe(48))
-
+    # Keys are rotated outside the database now (APDR_TOKEN_PREVIOUS_KEYS); a rotation
+    # recorded before then still reads.
     @event("Rotated")
     def _rotated(self, key: str) -> None:
         self.previous = [self.key, *self.previous][:1]

@@ -124,23 +124,21 @@ class AccountCommands(ApplicationCore):
             raise NotFound(f"there is no user {user_id}")
         return user
 
-    def _managed_user(self, actor: Actor, user_id: UUID) -> User:
-        """A user whose every setting the admin manages; any other is not there to them."""
-        user = self.user(user_id)
+    @staticmethod
+    def _must_manage(actor: Actor, user: User) -> None:
+        """An admin changes only a user whose every setting they manage; any other is not
+        there, as far as they may know."""
         settings = [user.setting_id] if user.setting_id else list(user.admin_of)
         beyond_any_one = user.all_settings or not settings  # every setting, or (made before scopes) none
         if (beyond_any_one and not actor.all_settings) or not all(map(actor.administers, settings)):
-            raise NotFound(f"there is no user {user_id}")
-        return user
+            raise NotFound(f"there is no user {user.id}")
 
     def disable_user(self, actor: Actor, user_id: UUID, *, reason: str) -> None:
-        self._managed_user(actor, user_id)
-        self._update(
-            User,
-            user_id,
-            Actor.system(actor.email),
-            lambda u: u.disable(reason=reason, recorded_by=actor.email),
-        )
+        def disable(user: User) -> None:
+            self._must_manage(actor, user)
+            user.disable(reason=reason, recorded_by=actor.email)
+
+        self._update(User, user_id, actor, disable)
 
     def change_admin_scope(
         self, actor: Actor, user_id: UUID, *, admin_of: Iterable[UUID], all_settings: bool
