@@ -354,6 +354,17 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
+def latencies(action: Callable[[], Any], times: int, warm: int = 3) -> list[float]:
+    """Seconds each of ``times`` runs of ``action`` took, after ``warm`` runs not counted."""
+    for _ in range(warm):
+        action()
+    return [timed(action)[0] for _ in range(times)]
+
+
+def summary(values: list[float]) -> str:
+    return f"p50 {ms(percentile(values, 50))}, p95 {ms(percentile(values, 95))}, max {ms(max(values))}"
+
+
 @dataclass
 class Bar:
     name: str

@@ -17,7 +17,6 @@ answer is built from is the reference.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -31,11 +30,13 @@ from harness import (
     TODAY,
     Report,
     arguments,
+    latencies,
     loaded_history,
     ms,
     percentile,
     serving,
     sign_in,
+    summary,
     timed,
 )
 
@@ -46,16 +47,6 @@ def plan(size: str) -> Plan:
     if size == "full":
         return plan_for("school")
     return Plan("queries-small", (SettingSpec("709001", "Small Primary School", "primary", 105),), years=1)
-
-
-def latencies(action: Callable[[], Any], times: int, warm: int = 3) -> list[float]:
-    for _ in range(warm):
-        action()
-    return [timed(action)[0] for _ in range(times)]
-
-
-def summary(values: list[float]) -> str:
-    return f"p50 {ms(percentile(values, 50))}, p95 {ms(percentile(values, 95))}, max {ms(max(values))}"
 
 
 def main() -> int:

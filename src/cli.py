@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -17,6 +19,7 @@ from rich.table import Table
 
 from apdr.aggregates import User
 from apdr.aggregates.codes import Role
+from apdr.aggregates.evidence_pack import is_intact
 from apdr.aggregates.user import normalise_email
 from apdr.application import Actor
 from apdr.config import Config
@@ -35,6 +38,8 @@ app.add_typer(settings_app, name="settings")
 app.add_typer(users_app, name="users")
 app.add_typer(projections_app, name="projections")
 app.add_typer(policies_app, name="policies")
+packs_app = typer.Typer(help="Evidence packs.", no_args_is_help=True)
+app.add_typer(packs_app, name="packs")
 
 console = Console()
 CLI = Actor.system("cli")
@@ -299,6 +304,25 @@ def _demo_emails() -> list[str]:
     from apdr.demo.school import DEMO_USERS
 
     return [email for email, *_ in DEMO_USERS]
+
+
+@packs_app.command("verify")
+def verify_pack(
+    path: Annotated[Path, typer.Argument(help="A pack's JSON, as GET /packs/{id} gave it")],
+) -> None:
+    """Check that a pack's JSON is as issued: its sha256 matches the rest of it (needs no database)."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        intact = is_intact(text)
+    except ValueError as error:
+        console.print(f"[red]{path} is not a pack's JSON: {error}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    if not intact:
+        console.print(
+            f"[red]{path} has been altered since it was issued: its sha256 does not match", soft_wrap=True
+        )
+        raise typer.Exit(1)
+    console.print(f"{path} is as issued (sha256 {json.loads(text)['sha256']})", soft_wrap=True)
 
 
 @projections_app.command("rebuild")

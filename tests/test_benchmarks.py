@@ -14,7 +14,7 @@ import pytest
 from tests.support.database import KINDS, require_postgres
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
-SCRIPTS = ("queries", "rebuild", "sessions", "memory")
+SCRIPTS = ("queries", "rebuild", "sessions", "memory", "packs")
 
 
 @pytest.mark.parametrize("database", KINDS)

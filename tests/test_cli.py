@@ -258,3 +258,21 @@ def test_given_another_school_in_the_database_when_the_demo_is_loaded_then_it_re
         running.close()
     # The demo's admin, whose password is published, manages the demo school alone.
     assert (admin.administers(demo), admin.administers(real)) == (True, False)
+
+
+def test_given_a_packs_json_when_it_is_verified_then_as_issued_or_altered_is_one_line(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    from apdr.aggregates.evidence_pack import seal
+
+    sealed, digest = seal(
+        {"kind": "yot", "recipient": "Anytown YJS", "sections": {"needs": [{"need_type": "SPLD"}]}}
+    )
+    issued, altered, wrong = tmp_path / "issued.json", tmp_path / "altered.json", tmp_path / "wrong.json"
+    issued.write_text(sealed, encoding="utf-8")
+    altered.write_text(sealed.replace("SPLD", "MLD"), encoding="utf-8")
+    wrong.write_text("not json", encoding="utf-8")
+
+    assert ok(env, "packs", "verify", str(issued)) == f"{issued} is as issued (sha256 {digest})"
+    assert "has been altered" in one_line_error(apdr(env, "packs", "verify", str(altered)), 1)
+    assert "is not a pack's JSON" in one_line_error(apdr(env, "packs", "verify", str(wrong)), 1)

@@ -14,6 +14,8 @@ Nothing here does I/O.
 """
 
 from apdr.aggregates.alert import Alert
+from apdr.aggregates.evidence_pack import EvidencePack
+from apdr.aggregates.information_request import InformationRequest
 from apdr.aggregates.intervention import Intervention
 from apdr.aggregates.pupil import Pupil, UpnClaim
 from apdr.aggregates.record_access import RecordAccess
@@ -24,6 +26,8 @@ from apdr.aggregates.user import User
 
 __all__ = [
     "Alert",
+    "EvidencePack",
+    "InformationRequest",
     "Intervention",
     "Pupil",
     "RecordAccess",

@@ -196,12 +196,53 @@ class EhcpMilestone(Enum):
 
 
 class LawfulBasis(Enum):
-    """UK GDPR grounds on which a school shares a pupil's SEN information."""
+    """UK GDPR Article 6(1): the lawful bases for processing, sharing included."""
 
     consent = "consent"
+    contract = "contract"
     legal_obligation = "legal_obligation"
-    public_task = "public_task"
     vital_interests = "vital_interests"
+    public_task = "public_task"
+    legitimate_interests = "legitimate_interests"
+
+
+class RequesterKind(Enum):
+    """Who asks a school for a pupil's SEN information (seed 000: "who asks for the records")."""
+
+    local_authority = "local_authority"
+    yot = "yot"
+    parent = "parent"
+    police = "police"
+    health = "health"
+    other = "other"
+
+
+class RequestType(Enum):
+    """The rule a request is answered under, which sets when the answer is due."""
+
+    # Education (Pupil Information) (England) Regulations 2005, reg. 5: 15 school days.
+    educational_record = "educational_record"
+    # UK GDPR Article 12(3) (a subject access request): one calendar month.
+    subject_access = "subject_access"
+    # SEND Regulations 2014, reg. 8: advice for an EHC needs assessment within six weeks.
+    ehc_needs_assessment = "ehc_needs_assessment"
+    # No statutory deadline: answered within a month, as a subject access request would be.
+    other = "other"
+
+
+class DisclosureDecision(Enum):
+    disclose = "disclose"
+    disclose_in_part = "disclose_in_part"
+    refuse = "refuse"
+
+
+class PackKind(Enum):
+    """What an evidence pack is for, and so which sections it may hold."""
+
+    ehc_request = "ehc_request"  # the LA deciding on an EHC needs assessment
+    educational_record = "educational_record"  # a parent's request, a subject access request
+    yot = "yot"  # a Youth Offending Team: minimised to the sections the decision names
+    disclosure = "disclosure"  # police, health or others: the sections the decision names
 
 
 # Strategy codes from the LA guidance on targeted support, by broad area of need.
@@ -251,4 +292,8 @@ ALL_ENUMS: tuple[type[Enum], ...] = (
     AdviceSource,
     EhcpMilestone,
     LawfulBasis,
+    RequesterKind,
+    RequestType,
+    DisclosureDecision,
+    PackKind,
 )

@@ -187,6 +187,7 @@ class Pupil(Aggregate):
         self.current_plan_id: UUID | None = None
         self.assessments: dict[UUID, dict[str, Any]] = {}
         self.ehcp: list[dict[str, Any]] = []
+        self.advice_received_on: dict[UUID, date] = {}
         self.left_on: date | None = None
 
     @property
@@ -655,6 +656,28 @@ class Pupil(Aggregate):
         recommendations: list[str],
         recorded_by: str,
     ) -> None:
+        self.advice_received_on[advice_id] = received_on
+
+    def act_on_advice(
+        self, *, advice_id: UUID, responded_on: date, action: str, recorded_by: str, today: date
+    ) -> None:
+        """What the school did with outside advice: the LA reads it beside the advice
+        when deciding on an EHC needs assessment (seed 003: evidence from APDR cycles)."""
+        received_on = self.advice_received_on.get(advice_id)
+        if received_on is None:
+            raise InvalidInput("advice_id", f"there is no advice {advice_id} on this pupil's record")
+        must_have_happened(
+            "responded_on", responded_on, today, not_before=received_on, not_before_what="the advice arrived"
+        )
+        self._advice_acted_on(
+            advice_id=advice_id,
+            responded_on=responded_on,
+            action=must_have_text("action", action),
+            recorded_by=recorded_by,
+        )
+
+    @event("AdviceActedOn")
+    def _advice_acted_on(self, advice_id: UUID, responded_on: date, action: str, recorded_by: str) -> None:
         pass
 
     # -- the statutory EHC process ------------------------------------------

@@ -18,6 +18,7 @@ from apdr.api.routes import (
     alerts,
     audit,
     auth,
+    evidence,
     interventions,
     me,
     plans,
@@ -89,6 +90,7 @@ def create_app(settings: Config | None = None, *, apdr: Apdr | None = None, work
         alerts.router,
         thresholds.router,
         audit.router,
+        evidence.router,
     ):
         app.include_router(router, prefix=API, responses=problems.documented(401, 403, 404, 409, 422, 503))
 

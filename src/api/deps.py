@@ -4,7 +4,7 @@ which roles may call them."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -16,6 +16,7 @@ from apdr.aggregates.codes import Role
 from apdr.aggregates.record_access import READ
 from apdr.api import tokens
 from apdr.application import Actor, SenRecord
+from apdr.config import SCHOOL_TIME
 from apdr.errors import Forbidden, NotAuthenticated
 from apdr.projections.reach import pupils_in_reach
 from apdr.projections.runner import ReadModels
@@ -51,11 +52,17 @@ def today(apdr: Annotated[Apdr, Depends(get_apdr)]) -> date:
     return apdr.today()
 
 
+def now(day: Annotated[date, Depends(today)]) -> datetime:
+    """The time at school on the day ``today`` gives (a pinned day too): when a pack is issued."""
+    return datetime.combine(day, datetime.now(SCHOOL_TIME).replace(microsecond=0).timetz())
+
+
 ApdrDep = Annotated[Apdr, Depends(get_apdr)]
 SenRecordDep = Annotated[SenRecord, Depends(get_record)]
 ReadModelsDep = Annotated[ReadModels, Depends(get_read_models)]
 CurrentActor = Annotated[Actor, Depends(get_actor)]
 Today = Annotated[date, Depends(today)]
+Now = Annotated[datetime, Depends(now)]
 
 
 class Allow:
@@ -80,6 +87,7 @@ SENCO = Allow(Role.senco)
 TEACHING = Allow(Role.senco, Role.teacher)
 DELIVERY = Allow(Role.senco, Role.teacher, Role.ta)
 READERS = Allow(Role.senco, Role.teacher, Role.leader)
+LEADERSHIP = Allow(Role.senco, Role.leader)
 MEMBERS = Allow(Role.senco, Role.teacher, Role.leader, Role.ta)
 
 
@@ -99,6 +107,7 @@ Senco = Annotated[Actor, Depends(SENCO)]
 Teaching = Annotated[Actor, Depends(TEACHING)]
 Delivering = Annotated[Actor, Depends(DELIVERY)]
 Reader = Annotated[Actor, Depends(READERS)]
+Leadership = Annotated[Actor, Depends(LEADERSHIP)]
 Member = Annotated[Actor, Depends(MEMBERS)]
 PlanReader = Annotated[Actor, Depends(within_reach)]
 """Every role of a setting; a teaching assistant only within their reach."""

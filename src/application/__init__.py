@@ -15,6 +15,7 @@ from apdr.application.accounts import AccountCommands
 from apdr.application.alerts import AlertCommands
 from apdr.application.assessments import AssessmentCommands
 from apdr.application.core import Actor
+from apdr.application.evidence import EvidenceCommands
 from apdr.application.interventions import InterventionCommands
 from apdr.application.needs import NeedCommands
 from apdr.application.plans import PlanCommands
@@ -35,6 +36,7 @@ class SenRecord(
     StaffCommands,
     AccountCommands,
     AlertCommands,
+    EvidenceCommands,
 ):
     """A school's SEN-support record, and every command that changes it."""
 

@@ -143,3 +143,19 @@ class AssessmentCommands(ApplicationCore):
                 today=today,
             ),
         )
+
+    def act_on_advice(
+        self, actor: Actor, pupil_id: UUID, advice_id: UUID, *, today: date, responded_on: date, action: str
+    ) -> None:
+        self._update(
+            Pupil,
+            pupil_id,
+            actor,
+            lambda p: p.act_on_advice(
+                advice_id=advice_id,
+                responded_on=responded_on,
+                action=action,
+                recorded_by=actor.email,
+                today=today,
+            ),
+        )

@@ -14,7 +14,17 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, RecordConflictError
 
-from apdr.aggregates import Alert, Intervention, Pupil, Setting, StaffMember, SupportPlan, User
+from apdr.aggregates import (
+    Alert,
+    EvidencePack,
+    InformationRequest,
+    Intervention,
+    Pupil,
+    Setting,
+    StaffMember,
+    SupportPlan,
+    User,
+)
 from apdr.aggregates.codes import Role
 from apdr.aggregates.school_year import SchoolCalendar, academic_year_of, calendar_for
 from apdr.config import Config
@@ -35,6 +45,8 @@ LABELS = {
     Setting: "setting",
     User: "user",
     Alert: "alert",
+    InformationRequest: "information request",
+    EvidencePack: "evidence pack",
 }
 
 

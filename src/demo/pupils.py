@@ -110,7 +110,8 @@ class _DemoPupils(_DemoTerm):
         if pupil["status"] is SenProvision.ehc_plan:
             self._ehcp(pupil, identified)
         if rng.random() < 0.4:
-            self.record.receive_advice(
+            received_on = identified + timedelta(days=rng.randint(30, 120))
+            advice_id = self.record.receive_advice(
                 senco,
                 pupil["id"],
                 today=self.today,
@@ -122,7 +123,7 @@ class _DemoPupils(_DemoTerm):
                         AdviceSource.specialist_teacher,
                     ]
                 ),
-                received_on=identified + timedelta(days=rng.randint(30, 120)),
+                received_on=received_on,
                 author="",
                 summary="Assessment in school; recommendations for the plan.",
                 recommendations=[
@@ -130,6 +131,16 @@ class _DemoPupils(_DemoTerm):
                     "Short, chunked instructions with visual support",
                 ],
             )
+            responded_on = received_on + timedelta(days=14)
+            if responded_on <= self.today:
+                self.record.act_on_advice(
+                    senco,
+                    pupil["id"],
+                    advice_id,
+                    today=self.today,
+                    responded_on=responded_on,
+                    action="Both recommendations added to the plan's strategies; class team briefed",
+                )
         self.record.update_profile(
             self.teacher,
             pupil["id"],

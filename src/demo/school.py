@@ -12,9 +12,10 @@ import contextlib
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 from uuid import UUID
 
-from apdr.aggregates.codes import Role, SenProvision
+from apdr.aggregates.codes import RequesterKind, Role, SenProvision
 from apdr.application import Actor, SenRecord
 from apdr.demo.interventions import _DemoInterventions
 from apdr.demo.oakfield import STAFF
@@ -65,8 +66,24 @@ class _DemoHistory(_DemoPupils, _DemoInterventions):
         interventions = self._interventions(staff, on_register)
         for pupil in on_register:
             self._review_if_due(pupil)
+        self._information_request(on_register[0])
         return DemoSchool(
             DEMO_NAME, DEMO_URN, len(pupils), len(on_register), len(interventions), self.sessions
+        )
+
+    def _information_request(self, pupil: dict[str, Any]) -> None:
+        """A Youth Offending Team's request, received 25 days ago and not yet decided: due within
+        the week, so the SENCO has a decision to make (and an alert saying so)."""
+        self.record.receive_information_request(
+            self.senco,
+            pupil["id"],
+            today=self.today,
+            requester="Anytown Youth Justice Service",
+            requester_kind=RequesterKind.yot,
+            reference="YJS-114",
+            received_on=self.today - timedelta(days=25),
+            asks_for="SEN status, how best to communicate with the young person, and current support",
+            purpose="AssetPlus assessment after a first contact with youth justice",
         )
 
     def _staff(self) -> dict[str, UUID]:

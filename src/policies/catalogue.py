@@ -15,6 +15,7 @@ from apdr.errors import InvalidInput
 from apdr.policies import (
     curriculum_narrowing,
     ehcp_deadline,
+    information_request_due,
     intervention_review_overdue,
     low_attendance,
     missed_sessions,
@@ -37,6 +38,7 @@ POLICIES: tuple[ModuleType, ...] = (
     untrained_delivery,
     ehcp_deadline,
     parents_not_notified,
+    information_request_due,
 )
 KINDS: tuple[str, ...] = tuple(p.KIND for p in POLICIES)
 THRESHOLDS: dict[str, Threshold] = {t.name: t for p in POLICIES for t in p.THRESHOLDS}

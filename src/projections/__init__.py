@@ -4,6 +4,7 @@ from apdr.projections.accounts import Accounts
 from apdr.projections.alerts import Alerts
 from apdr.projections.audit import AuditTrail
 from apdr.projections.chronology import Chronology
+from apdr.projections.disclosures import Disclosures
 from apdr.projections.impact import Impact
 from apdr.projections.monitoring import Monitoring
 from apdr.projections.projection import Projection
@@ -23,6 +24,7 @@ def all_projections() -> list[Projection]:
         SenRegister(),
         AuditTrail(),
         Accounts(),
+        Disclosures(),
     ]
 
 

@@ -1,7 +1,7 @@
 """The audit trail: who read, exported or disclosed each pupil's record, and when.
 
 Reads and exports come from ``RecordAccess`` events (one per read, listing the
-pupils read); disclosures from ``Pupil.InformationShared``. Entries are kept
+pupils read); disclosures from ``Pupil.InformationShared`` and ``EvidencePack.Issued``. Entries are kept
 by pupil and log position, so a pupil's trail is one index range, newest first.
 """
 
@@ -14,7 +14,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from apdr.aggregates import Pupil, RecordAccess, User
+from apdr.aggregates import EvidencePack, Pupil, RecordAccess, User
 from apdr.projections.columns import ordered_key
 from apdr.projections.projection import Batch, Projection, handles, metadata, reads
 
@@ -82,6 +82,31 @@ class AuditTrail(Projection):
                 "role": None,
                 "kind": "disclosure",
                 "what": f"shared with {e.shared_with}: {e.what}",
+                "details": json.dumps(details),
+            },
+        )
+
+    @handles(EvidencePack.Issued)
+    def pack_issued(self, e: Any, batch: Batch) -> None:
+        details = {
+            "pack_id": str(e.originator_id),
+            "kind": e.kind.value,
+            "as_of": e.as_of.isoformat(),
+            "recipient": e.recipient,
+            "sections": e.sections,
+            "request_id": str(e.request_id) if e.request_id else None,
+            "sha256": e.sha256,
+        }
+        batch.insert(
+            entries,
+            {
+                "pupil_id": e.pupil_id,
+                "position": batch.position,
+                "at": e.timestamp,
+                "by": e.recorded_by,
+                "role": None,
+                "kind": "disclosure",
+                "what": f"{e.kind.value} pack issued to {e.recipient}, as of {e.as_of.isoformat()}",
                 "details": json.dumps(details),
             },
         )

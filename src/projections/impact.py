@@ -180,7 +180,8 @@ def measure_summaries(pairs: Iterable[Pair], cost_per_pupil: Decimal | None = No
 # -- the report ------------------------------------------------------------------
 
 
-def _pairs(conn: sa.Connection, setting_id: UUID) -> list[Pair]:
+@reads("impact", "pupils")
+def impact_pairs(conn: sa.Connection, setting_id: UUID) -> list[Pair]:
     """Each pupil's latest baseline and, after it, latest exit, per intervention and measure."""
     rows = conn.execute(
         sa.select(assessments, pupils.c.date_of_birth)
@@ -289,7 +290,7 @@ def impact_report(conn: sa.Connection, setting_id: UUID, today: date) -> dict[st
             .group_by(sessions.c.intervention_id)
         ).all()
     )
-    pairs = _pairs(conn, setting_id)
+    pairs = impact_pairs(conn, setting_id)
     per_intervention: dict[UUID, _Tally] = defaultdict(_Tally)
     per_area: dict[str, _Tally] = defaultdict(_Tally)
     # Costs belong to interventions, not to year groups: a year group's figures carry none.

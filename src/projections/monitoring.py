@@ -6,7 +6,9 @@
 - staff training: programme, when completed, when it expires (the staff
   themselves, and their setting, are the provision map's);
 - each pupil's EHCP milestones;
-- each pupil's current SEN status and when parents were notified of it.
+- each pupil's current SEN status and when parents were notified of it;
+- observations of how interventions are delivered (Descriptor 17: the setting
+  monitors how often and how well support is delivered, and keeps a record).
 
 Interventions, staff, enrolments, sessions, attendance and intervention
 reviews are the provision map's; pupils are the directory's; assessments are
@@ -16,12 +18,13 @@ the impact read model's. Policies read those tables directly.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 
-from apdr.aggregates import Pupil, Setting, StaffMember, SupportPlan
+from apdr.aggregates import Intervention, Pupil, Setting, StaffMember, SupportPlan
 from apdr.projections.columns import (
     clustered_table,
     keyed_table,
@@ -31,6 +34,7 @@ from apdr.projections.columns import (
     uuid_key,
 )
 from apdr.projections.projection import Batch, Projection, handles, reads
+from apdr.projections.provision_map import interventions
 
 settings = keyed_table(
     "monitoring_settings",
@@ -65,6 +69,10 @@ plan_reviews = clustered_table(
     sa.Column("reviewed_on", sa.Date, nullable=False),
     sa.Column("decision", sa.String(20), nullable=False),
     sa.Column("next_review_due_on", sa.Date),
+    # Whether the review recorded the pupil's and the parents' views (any text):
+    # what governors and inspectors ask of a review held with the family.
+    sa.Column("pupil_views_recorded", sa.Boolean, nullable=False),
+    sa.Column("parent_views_recorded", sa.Boolean, nullable=False),
 )
 ratings = clustered_table(
     "monitoring_outcome_ratings",
@@ -82,6 +90,18 @@ training = keyed_table(
     sa.Column("expires_on", sa.Date),
 )
 ehcp_milestones = pupil_history("monitoring_ehcp_milestones", *milestone_columns())
+# Observations of an intervention's delivery; the intervention (and so the setting)
+# is the provision map's.
+observations = keyed_table(
+    "monitoring_observations",
+    "observation_id",
+    sa.Column("intervention_id", sa.Uuid, nullable=False, index=True),
+    sa.Column("observed_on", sa.Date, nullable=False),
+    sa.Column("observer", sa.String(200), nullable=False),
+    sa.Column("fidelity", sa.Integer, nullable=False),  # 1 not as designed ... 4 fully as designed
+    sa.Column("notes", sa.Text, nullable=False),
+    sa.Column("actions", sa.Text, nullable=False),
+)
 sen_status = keyed_table(
     "monitoring_sen_status",
     "pupil_id",
@@ -119,6 +139,7 @@ class Monitoring(Projection):
         training,
         ehcp_milestones,
         sen_status,
+        observations,
     )
 
     @handles(Setting.Registered)
@@ -178,6 +199,8 @@ class Monitoring(Projection):
                 "reviewed_on": e.reviewed_on,
                 "decision": e.decision.value,
                 "next_review_due_on": e.next_review_due_on,
+                "pupil_views_recorded": bool(e.pupil_views.strip()),
+                "parent_views_recorded": bool(e.parent_views.strip()),
             },
         )
         for rated in e.outcomes:
@@ -210,6 +233,23 @@ class Monitoring(Projection):
                 "programme_key": programme_key(e.programme),
                 "completed_on": e.completed_on,
                 "expires_on": e.expires_on,
+            },
+        )
+
+    # -- monitoring delivery -------------------------------------------------
+
+    @handles(Intervention.DeliveryObserved)
+    def delivery_observed(self, e: Any, batch: Batch) -> None:
+        batch.insert(
+            observations,
+            {
+                "observation_id": e.observation_id,
+                "intervention_id": e.originator_id,
+                "observed_on": e.observed_on,
+                "observer": e.observer,
+                "fidelity": e.fidelity,
+                "notes": e.notes,
+                "actions": e.actions,
             },
         )
 
@@ -279,3 +319,41 @@ def training_of(conn: sa.Connection, staff_ids: Iterable[UUID]) -> dict[UUID, li
             {"programme": programme, "completed_on": completed_on, "expires_on": expires_on}
         )
     return found
+
+
+@reads("monitoring", "provision_map")
+def observations_between(
+    conn: sa.Connection, setting_id: UUID, first: date, last: date
+) -> list[dict[str, Any]]:
+    """The setting's observations of delivery from ``first`` to ``last``, by date then
+    intervention: each with its intervention's name (the provision map's, which holds
+    the setting of each intervention)."""
+    rows = conn.execute(
+        sa.select(observations, interventions.c.name.label("intervention"))
+        .join(interventions, interventions.c.intervention_id == observations.c.intervention_id)
+        .where(interventions.c.setting_id == setting_id, observations.c.observed_on.between(first, last))
+        .order_by(observations.c.observed_on, interventions.c.name, observations.c.observation_id)
+    )
+    return [dict(row._mapping) for row in rows]
+
+
+@reads("monitoring")
+def plan_reviews_between(
+    conn: sa.Connection, setting_id: UUID, first: date, last: date
+) -> list[dict[str, Any]]:
+    """The setting's support plan reviews held from ``first`` to ``last``, by date: each
+    with its plan, pupil, and whether the pupil's and the parents' views were recorded."""
+    rows = conn.execute(
+        sa.select(
+            plans.c.plan_id,
+            plans.c.pupil_id,
+            plan_reviews.c.review_id,
+            plan_reviews.c.reviewed_on,
+            plan_reviews.c.pupil_views_recorded,
+            plan_reviews.c.parent_views_recorded,
+        )
+        .join(plans, plans.c.plan_id == plan_reviews.c.plan_id)
+        .where(plans.c.setting_id == setting_id, plan_reviews.c.reviewed_on.between(first, last))
+        .order_by(plan_reviews.c.reviewed_on, plan_reviews.c.review_id)
+    )
+    return [dict(row._mapping) for row in rows]

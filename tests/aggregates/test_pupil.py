@@ -797,6 +797,39 @@ def test_given_a_pupil_when_advice_is_received_then_empty_recommendations_are_dr
     assert event.recommendations == ["Precision teaching", "Overlearning"]
 
 
+def test_given_advice_received_when_the_school_acts_on_it_then_advice_acted_on_after_it_arrived() -> None:
+    advised: dict[str, Any] = {}
+
+    def advice(p: Pupil) -> None:
+        advised["id"] = p.receive_advice(
+            source=AdviceSource.speech_and_language_therapist,
+            received_on=date(2026, 10, 3),
+            author="",
+            summary="Receptive language difficulties",
+            recommendations=["Visual timetable"],
+            recorded_by=BY,
+            today=TODAY,
+        )
+
+    pupil = pupil_after(advice)
+
+    def act(advice_id: Any, on: date, action: str = "Visual timetable from Monday") -> None:
+        pupil.act_on_advice(advice_id=advice_id, responded_on=on, action=action, recorded_by=BY, today=TODAY)
+
+    invalid("advice_id", lambda: act(uuid4(), date(2026, 10, 10)))
+    invalid("responded_on", lambda: act(advised["id"], date(2026, 10, 2)))
+    invalid("action", lambda: act(advised["id"], date(2026, 10, 10), " "))
+    act(advised["id"], date(2026, 10, 10))
+
+    (event,) = then(pupil)
+    assert isinstance(event, Pupil.AdviceActedOn)
+    assert (event.advice_id, event.responded_on, event.action) == (
+        advised["id"],
+        date(2026, 10, 10),
+        "Visual timetable from Monday",
+    )
+
+
 def test_given_a_pupil_when_information_is_shared_then_the_recipient_purpose_and_basis_are_recorded() -> None:
     pupil = pupil_after()
 

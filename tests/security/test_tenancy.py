@@ -39,6 +39,23 @@ def _not_found(route: str) -> Check:
     return lambda a, b, own: problem(b.get(a.path(route)), 404)
 
 
+def _requests_apart(a: Seeded, b: Client, own: dict[str, str]) -> None:
+    """B's SENCO lists B's requests, never A's."""
+    mine = b.create(
+        f"/pupils/{own['pupil_id']}/information-requests",
+        {
+            "requester": "Mrs B",
+            "requester_kind": "parent",
+            "received_on": "2026-11-16",
+            "asks_for": "x",
+            "purpose": "y",
+        },
+    )
+    text = _text(b.get("/information-requests"))
+    _absent(a, text)
+    assert a.ids["request_id"] not in text and mine in text
+
+
 # Each query route, and how setting B's SENCO is kept out of setting A's records.
 # ``b`` holds B's own records, which B's lists must show (so an empty answer cannot pass).
 ISOLATION: dict[str, Check] = {
@@ -89,6 +106,23 @@ ISOLATION: dict[str, Check] = {
     "/impact": lambda a, b, own: (
         _absent(a, text := _text(b.get("/impact"))),
         _assert(own["intervention_id"] in text),
+    ),
+    "/reports/sen-support": lambda a, b, own: (
+        problem(b.get("/reports/sen-support"), 403)
+        if b.role is Role.teacher  # the SENCO's and leaders' report
+        else (
+            _absent(a, text := _text(b.get("/reports/sen-support"))),
+            _absent(a, _text(b.get("/reports/sen-support", params={"format": "html"}))),
+            _assert(own["pupil_id"] in text and own["intervention_id"] in text),
+        )
+    ),
+    # Only a SENCO sees requests and packs: the others' 403s are the roles test's to check.
+    "/information-requests": lambda a, b, own: _requests_apart(a, b, own) if b.role is Role.senco else None,
+    "/pupils/{pupil_id}/packs": lambda a, b, own: problem(
+        b.get(a.path("/pupils/{pupil_id}/packs")), 404 if b.role is Role.senco else 403
+    ),
+    "/packs/{pack_id}": lambda a, b, own: problem(
+        b.get(a.path("/packs/{pack_id}")), 404 if b.role is Role.senco else 403
     ),
     "/alerts": lambda a, b, own: (
         _absent(a, _text(b.get("/alerts"))),

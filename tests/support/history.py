@@ -18,6 +18,7 @@ from apdr.aggregates.codes import (
     MissedReason,
     NeedType,
     Rating,
+    RequesterKind,
     Role,
     SenProvision,
     Weekday,
@@ -228,6 +229,22 @@ class History:
     def leave(self, pupil_id: UUID, on: date, destination: str) -> None:
         self.record.record_leaving(
             self.senco, pupil_id, today=self.today, left_on=on, destination=destination
+        )
+
+    def information_request(
+        self, pupil_id: UUID, kind: RequesterKind, received_on: date, requester: str, reference: str = ""
+    ) -> Any:
+        """A request for the pupil's information: the InformationRequest recorded."""
+        return self.record.receive_information_request(
+            self.senco,
+            pupil_id,
+            today=self.today,
+            requester=requester,
+            requester_kind=kind,
+            reference=reference,
+            received_on=received_on,
+            asks_for="SEN status",
+            purpose="An assessment",
         )
 
     def assess(

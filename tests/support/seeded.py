@@ -54,6 +54,24 @@ def seed(school: School) -> Seeded:
     run = school.senco.post("/policies/run", {"as_of": "2026-11-16"}).json()
     alert = next(a["id"] for a in run["raised"] if a["kind"] == "overdue_review")
     spare = school.user(Role.teacher)
+    advice = school.senco.create(
+        f"/pupils/{running.amira}/advice",
+        {"source": "educational_psychologist", "received_on": "2026-11-02", "summary": "Weak working memory"},
+    )
+    request = school.senco.create(
+        f"/pupils/{running.amira}/information-requests",
+        {
+            "requester": "Anytown Youth Justice Service",
+            "requester_kind": "yot",
+            "received_on": "2026-11-02",
+            "asks_for": "SEN status",
+            "purpose": "AssetPlus",
+        },
+    )
+    pack = school.senco.create(
+        f"/pupils/{running.amira}/packs",
+        {"kind": "ehc_request", "as_of": "2026-11-23", "recipient": "Anytown SEND assessment team"},
+    )
     ids = {
         "pupil_id": running.amira,
         "plan_id": plan,
@@ -67,6 +85,9 @@ def seed(school: School) -> Seeded:
         "setting_id": str(school.setting_id),
         "user_id": str(User.create_id(spare.email)),
         "need_type": "SPLD",
+        "advice_id": advice,
+        "request_id": request,
+        "pack_id": pack,
     }
     # An admin of every setting, so that registering a setting is theirs to do.
     return Seeded(school, ids, ta, school.user(Role.admin, all_settings=True), school.user(Role.admin))

@@ -1,4 +1,5 @@
-"""The provision map and the evidence of impact: what leaders, Ofsted and the LA are shown."""
+"""The provision map, the evidence of impact and the SEN support report: what leaders,
+governors, Ofsted and the LA are shown."""
 
 from __future__ import annotations
 
@@ -9,15 +10,17 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from apdr.aggregates.record_access import EXPORT
 from apdr.aggregates.school_year import academic_year_of
-from apdr.api.deps import Reader, ReadModelsDep, SenRecordDep, Today
+from apdr.api.deps import Leadership, Now, Reader, ReadModelsDep, SenRecordDep, Today
+from apdr.api.documents import DocumentFormat, laid_out
 from apdr.api.schemas.common import Day
-from apdr.api.schemas.reports import ImpactOut, ProvisionMapOut
+from apdr.api.schemas.reports import ImpactOut, ProvisionMapOut, SenSupportOut
 from apdr.api.streaming import chunked, json_document
 from apdr.errors import InvalidInput
+from apdr.evidence.sen_support import sen_support_report
 from apdr.projections import impact
 from apdr.projections.provision_map import Totals, Window, csv_lines, provision_rows
 
@@ -50,18 +53,17 @@ def provision_map(
         ),
     ] = None,
     format: Format = Format.json,
+    pupil_id: Annotated[UUID | None, Query(description="One pupil's provision only")] = None,
 ) -> StreamingResponse:
-    """Every pupil's provision in place during the window, with what it costs and how much
-    was delivered: as JSON, or as CSV for a spreadsheet."""
+    """Every pupil's provision in place during the window (or one pupil's), with what it
+    costs and how much was delivered: as JSON, or as CSV for a spreadsheet."""
     as_of = as_of or today
-    first = from_date or date(academic_year_of(as_of), 9, 1)
-    if first > as_of:
-        raise InvalidInput("from", "from must not be after as_of")
-    if as_of - first > LONGEST_WINDOW:
-        raise InvalidInput("from", "the window is at most ten years: give a later from, or an earlier as_of")
+    first = _window_start(from_date, as_of, "as_of")
     setting_id = record.setting_id_of(actor)
+    if pupil_id is not None:
+        record.pupil(actor, pupil_id)  # another setting's pupil, or none: a 404
     calendar = record.calendar(setting_id, first, as_of)
-    found = read_models.stream(provision_rows, setting_id, Window(first, as_of), calendar)
+    found = read_models.stream(provision_rows, setting_id, Window(first, as_of), calendar, pupil_id)
 
     def rows(totals: Totals | None = None) -> Iterator[dict[str, Any]]:
         """The rows as they are read; the pupils sent are recorded as exported
@@ -93,6 +95,19 @@ def provision_map(
     )
 
 
+def _window_start(from_date: date | None, last: date, last_name: str) -> date:
+    """The window's first day (default: 1 September of the academic year of ``last``),
+    refused when after ``last`` or more than ten years before it."""
+    first = from_date or date(academic_year_of(last), 9, 1)
+    if first > last:
+        raise InvalidInput("from", f"from must not be after {last_name}")
+    if last - first > LONGEST_WINDOW:
+        raise InvalidInput(
+            "from", f"the window is at most ten years: give a later from, or an earlier {last_name}"
+        )
+    return first
+
+
 @router.get("/impact", response_model=ImpactOut)
 def impact_report(actor: Reader, record: SenRecordDep, read_models: ReadModelsDep, today: Today) -> ImpactOut:
     """Per intervention, area of need and year group: who took part, attendance, cost,
@@ -111,3 +126,55 @@ DEFINITIONS = {
     "completion": "places (a pupil in an intervention) completed, withdrawn early, or still running",
     "cost_per_unit_of_gain": "cost per pupil over the mean change",
 }
+
+
+@router.get(
+    "/reports/sen-support",
+    response_model=SenSupportOut,
+    responses={
+        200: {
+            "content": {"text/html": {}, "application/pdf": {}},
+            "description": "JSON; or with format=html a page, with format=pdf a document to print",
+        }
+    },
+)
+def sen_support(
+    actor: Leadership,
+    record: SenRecordDep,
+    read_models: ReadModelsDep,
+    today: Today,
+    now: Now,
+    from_date: Annotated[
+        Day | None,
+        Query(alias="from", description="The window's first day (default: 1 September of the academic year)"),
+    ] = None,
+    to: Annotated[
+        Day | None, Query(description="The window's last day, and the register's day (default: today)")
+    ] = None,
+    format: DocumentFormat = DocumentFormat.json,
+) -> Response:
+    """The SEN support report for Ofsted and governors over a window (a term, a year): the
+    register beside England's figures, the interventions and how much of them happened, their
+    impact, monitoring of delivery, staff training, plan reviews, and pupils to sample."""
+    last = to or today
+    first = _window_start(from_date, last, "to")
+    setting_id = record.setting_id_of(actor)
+    calendar = record.calendar(setting_id, first, last)
+    report = read_models.ask(
+        sen_support_report,
+        setting_id,
+        Window(first, last),
+        calendar,
+        issued_by=actor.email,
+        issued_at=now,
+    )
+    document = SenSupportOut.model_validate(report)
+    sampled = [p.pupil_id for p in document.sections.sample]
+    what = f"SEN support report {first} to {last} ({format.value})"
+    record.record_access(actor, kind=EXPORT, what=what, pupil_ids=sampled)
+    if format is DocumentFormat.json:
+        return Response(document.model_dump_json(by_alias=True), media_type="application/json")
+    data = document.model_dump(mode="json", by_alias=True)
+    return laid_out(
+        data, "sen_support.html", format, f"sen-support-{first.isoformat()}-to-{last.isoformat()}"
+    )

@@ -1,9 +1,11 @@
-"""The shapes of the provision map and the impact report, for the OpenAPI schema."""
+"""The shapes of the provision map, the impact report and the SEN support report, for the OpenAPI schema."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
+
+from pydantic import ConfigDict, Field
 
 from apdr.api.schemas.common import Out
 
@@ -43,8 +45,7 @@ class ProvisionRow(Out):
     sessions_attended: int
 
 
-class ProvisionTotals(Out):
-    rows: int
+class DeliveryTotals(Out):
     pupils: int
     interventions: int
     cost_per_year: str
@@ -55,6 +56,10 @@ class ProvisionTotals(Out):
     delivered_percent: float | None
     attended_percent: float | None
     pupils_by_area_of_need: dict[str, int]
+
+
+class ProvisionTotals(DeliveryTotals):
+    rows: int
 
 
 class ProvisionMapOut(Out):
@@ -124,3 +129,184 @@ class ImpactOut(Out):
     interventions: list[InterventionImpact]
     by_area: list[AreaImpact]
     by_year_group: list[YearGroupImpact]
+
+
+# -- the SEN support report ---------------------------------------------------------------
+
+
+class SettingOut(Out):
+    urn: str
+    name: str
+
+
+class CountOut(Out):
+    count: int
+    percent: float | None
+
+
+class NationalOut(Out):
+    academic_year: str
+    sen_support_percent: float
+    ehc_plan_percent: float
+    source: str
+    published: str
+    url: str
+
+
+class NeedCount(Out):
+    primary_need: str | None
+    area_of_need: str | None
+    sen_support: int
+    ehc_plan: int
+    total: int
+
+
+class YearGroupCount(Out):
+    year_group: int
+    sen_support: int
+    ehc_plan: int
+    total: int
+
+
+class RegisterSection(Out):
+    pupils_on_roll: int
+    sen_support: CountOut
+    ehc_plan: CountOut
+    on_register: CountOut
+    national: NationalOut
+    by_primary_need: list[NeedCount]
+    by_year_group: list[YearGroupCount]
+
+
+class InterventionDelivery(Out):
+    intervention_id: UUID
+    name: str
+    programme: str
+    area_of_need: str
+    starts_on: date
+    ends_on: date
+    pupils: int
+    sessions_expected: int
+    sessions_delivered: int
+    sessions_attended: int
+    delivered_percent: float | None
+    attended_percent: float | None
+    cost_per_year: str
+
+
+class InterventionsSection(Out):
+    rows: list[InterventionDelivery]
+    totals: DeliveryTotals
+
+
+class SampledMeasure(MeasureOut):
+    small_sample: bool
+
+
+class InterventionMeasures(Out):
+    intervention_id: UUID
+    name: str
+    area_of_need: str
+    pupils: int
+    measures: list[SampledMeasure]
+
+
+class AreaMeasures(Out):
+    area_of_need: str
+    interventions: int
+    pupils: int
+    measures: list[SampledMeasure]
+
+
+class ImpactSection(Out):
+    small_sample_below: int
+    pupils: int
+    by_intervention: list[InterventionMeasures]
+    by_area: list[AreaMeasures]
+
+
+class ObservationOut(Out):
+    intervention_id: UUID
+    intervention: str
+    observed_on: date
+    observer: str
+    fidelity: int
+    notes: str
+    actions: str
+
+
+class ObservationsSection(Out):
+    count: int
+    mean_fidelity: float | None
+    interventions_observed: int
+    rows: list[ObservationOut]
+
+
+class TrainingCoverage(Out):
+    intervention_id: UUID
+    intervention: str
+    programme: str
+    staff: int
+    trained: int
+
+
+class UntrainedOut(Out):
+    staff_id: UUID
+    staff: str
+    intervention_id: UUID
+    intervention: str
+    programme: str
+
+
+class TrainingSection(Out):
+    trained_on: date
+    staff: int
+    assignments: int
+    trained: int
+    coverage_percent: float | None
+    by_intervention: list[TrainingCoverage]
+    untrained: list[UntrainedOut]
+
+
+class ReviewsSection(Out):
+    count: int
+    pupils: int
+    pupil_views: CountOut
+    parent_views: CountOut
+
+
+class SampledPupil(Out):
+    pupil_id: UUID
+    name: str
+    year_group: int
+    sen_status: str
+    primary_need: str | None
+    primary_need_area: str | None
+    why: str
+
+
+class SenSupportSections(Out):
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True, serialize_by_alias=True)
+
+    # "register" would shadow the model class's own ``register`` (it is an ABC).
+    register_: RegisterSection = Field(alias="register")
+    interventions: InterventionsSection
+    impact: ImpactSection
+    observations: ObservationsSection
+    training: TrainingSection
+    reviews: ReviewsSection
+    sample: list[SampledPupil]
+
+
+class SenSupportOut(Out):
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True, serialize_by_alias=True)
+
+    title: str
+    setting: SettingOut
+    from_date: date = Field(alias="from")
+    to: date
+    as_of: date
+    issued_by: str
+    issued_at: datetime
+    marking: str
+    sections: SenSupportSections

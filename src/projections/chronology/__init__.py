@@ -29,12 +29,13 @@ pupil: none of them ever changes) was forgotten.
 
 The package: ``tables``; ``entries`` (writing an entry, and the facts
 remembered between events); a group of handlers for each area (``pupil_record``,
-``plans``, ``interventions`` with ``sessions``, ``alerts``), each an
+``plans``, ``interventions`` with ``sessions``, ``alerts``, ``disclosures``), each an
 ``EntryWriter`` composed into the one ``Chronology``; ``wording`` (the line each
 entry shows); ``query``.
 """
 
 from apdr.projections.chronology.alerts import AlertHandlers
+from apdr.projections.chronology.disclosures import DisclosureHandlers
 from apdr.projections.chronology.interventions import InterventionHandlers
 from apdr.projections.chronology.plans import PlanHandlers
 from apdr.projections.chronology.pupil_record import PupilRecordHandlers
@@ -52,7 +53,9 @@ from apdr.projections.chronology.tables import (
 from apdr.projections.projection import Projection
 
 
-class Chronology(PupilRecordHandlers, PlanHandlers, InterventionHandlers, AlertHandlers, Projection):
+class Chronology(
+    PupilRecordHandlers, PlanHandlers, InterventionHandlers, AlertHandlers, DisclosureHandlers, Projection
+):
     """The read model: ``Projection`` collects the ``@handles`` methods of every
     group. A handler is called by its name, so no two groups may share one."""
 

@@ -169,6 +169,10 @@ class PupilRecordHandlers(EntryWriter):
         who = ADVISERS[e.source] + (f" ({e.author})" if e.author else "")
         self.pupil_entry(batch, e, e.received_on, "advice_received", f"Advice from {who}: {clip(e.summary)}")
 
+    @handles(Pupil.AdviceActedOn)
+    def advice_acted_on(self, e: Any, batch: Batch) -> None:
+        self.pupil_entry(batch, e, e.responded_on, "advice_acted_on", f"Advice acted on: {clip(e.action)}")
+
     @handles(Pupil.EhcpMilestoneRecorded)
     def ehcp_milestone(self, e: Any, batch: Batch) -> None:
         self.pupil_entry(batch, e, e.reached_on, "ehcp_milestone", MILESTONES[e.milestone])

@@ -15,6 +15,8 @@ from apdr.aggregates.codes import (
     Decision,
     EhcpMilestone,
     NeedType,
+    PackKind,
+    RequesterKind,
     Scale,
     SenProvision,
 )
@@ -55,6 +57,20 @@ ADVISERS = {
     AdviceSource.physiotherapist: "a physiotherapist",
     AdviceSource.paediatrician: "a paediatrician",
     AdviceSource.other: "an outside professional",
+}
+REQUESTERS = {
+    RequesterKind.local_authority: "the local authority",
+    RequesterKind.yot: "a Youth Offending Team",
+    RequesterKind.parent: "a parent",
+    RequesterKind.police: "the police",
+    RequesterKind.health: "a health service",
+    RequesterKind.other: "someone outside the school",
+}
+PACK_NAMES = {
+    PackKind.ehc_request: "Evidence pack for an EHC needs assessment request",
+    PackKind.educational_record: "Educational record",
+    PackKind.yot: "Information for the Youth Offending Team",
+    PackKind.disclosure: "Information pack",
 }
 MILESTONES = {
     EhcpMilestone.requested: "EHC needs assessment requested",

@@ -18,6 +18,7 @@ from apdr.projections.provision_map.queries import (
     attendance_counts,
     provision_rows,
     pupil_marks,
+    pupil_sessions,
     setting_staff,
 )
 from apdr.projections.provision_map.report import COLUMNS, Totals, csv_lines, money, percent
@@ -56,6 +57,7 @@ __all__ = [
     "percent",
     "provision_rows",
     "pupil_marks",
+    "pupil_sessions",
     "read_marks",
     "reviews",
     "schedules",

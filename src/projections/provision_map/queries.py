@@ -17,6 +17,7 @@ from apdr.projections.projection import reads
 from apdr.projections.provision_map.report import money
 from apdr.projections.provision_map.tables import (
     ATTENDED,
+    STATUS_OF,
     assignments,
     enrolments,
     interventions,
@@ -49,9 +50,14 @@ def _staff_names(conn: sa.Connection, setting_id: UUID) -> dict[UUID, list[str]]
     return names
 
 
-def _sessions_where(setting_id: UUID, first: date | None, last: date | None) -> list[sa.ColumnElement[bool]]:
-    """Sessions delivered (not voided) in the setting from ``first`` to ``last`` (either open)."""
+def _sessions_where(
+    setting_id: UUID, first: date | None, last: date | None, of: Iterable[UUID] | None = None
+) -> list[sa.ColumnElement[bool]]:
+    """Sessions delivered (not voided) in the setting from ``first`` to ``last`` (either open),
+    of the interventions ``of`` (default: all of them)."""
     where = [interventions.c.setting_id == setting_id, sessions.c.voided.is_(False)]
+    if of is not None:
+        where.append(sessions.c.intervention_id.in_(list(of)))
     if first is not None:
         where.append(sessions.c.delivered_on >= first)
     if last is not None:
@@ -77,18 +83,56 @@ def pupil_marks(
 
 
 @reads("provision_map")
+def pupil_sessions(conn: sa.Connection, setting_id: UUID, pupil_id: UUID, last: date) -> list[dict[str, Any]]:
+    """Every session delivered up to ``last`` in which the pupil was marked, oldest
+    first: [{"intervention_id", "intervention", "delivered_on", "minutes", "status"}]."""
+    of = _interventions_of(conn, pupil_id, Window(date.min, last))
+    rows = conn.execute(
+        sa.select(
+            interventions.c.name, sessions.c.intervention_id, sessions.c.delivered_on, sessions.c.minutes
+        )
+        .add_columns(sessions.c.marks)
+        .join(interventions, interventions.c.intervention_id == sessions.c.intervention_id)
+        .where(*_sessions_where(setting_id, None, last, of))
+        .order_by(sessions.c.delivered_on, interventions.c.name, sessions.c.session_id)
+    )
+    mark_of = pupil_id.hex
+    found = []
+    for name, intervention_id, delivered_on, minutes, marks in rows:
+        at = marks.find(mark_of)
+        if at >= 0:
+            status = STATUS_OF[marks[at + 32]]
+            found.append(
+                {
+                    "intervention_id": intervention_id,
+                    "intervention": name,
+                    "delivered_on": delivered_on,
+                    "minutes": minutes,
+                    "status": status.value,
+                    "attended": status.attended,
+                }
+            )
+    return found
+
+
+@reads("provision_map")
 def attendance_counts(
-    conn: sa.Connection, setting_id: UUID, first: date | None = None, last: date | None = None
+    conn: sa.Connection,
+    setting_id: UUID,
+    first: date | None = None,
+    last: date | None = None,
+    of: Iterable[UUID] | None = None,
 ) -> dict[tuple[UUID, UUID], tuple[int, int]]:
     """(intervention, pupil) -> (sessions delivered with the pupil marked, sessions attended),
-    over the sessions from ``first`` to ``last`` (either open).
+    over the sessions from ``first`` to ``last`` (either open) of the interventions ``of``
+    (default: all of them).
 
     Counted on the ids as stored, each made a UUID once per pair rather than once
     per session and mark: a school's seven years are a few hundred thousand marks."""
     rows = conn.execute(
         sa.select(sa.type_coerce(sessions.c.intervention_id, sa.String), sessions.c.marks)
         .join(interventions, interventions.c.intervention_id == sessions.c.intervention_id)
-        .where(*_sessions_where(setting_id, first, last))
+        .where(*_sessions_where(setting_id, first, last, of))
         .execution_options(yield_per=1000)
     )
     counts: dict[tuple[Any, str], list[int]] = {}
@@ -115,7 +159,10 @@ def _in_place(setting_id: UUID, window: Window) -> list[sa.ColumnElement[bool]]:
     ]
 
 
-def _rows_in_place(conn: sa.Connection, setting_id: UUID, window: Window) -> sa.CursorResult[Any]:
+def _rows_in_place(
+    conn: sa.Connection, setting_id: UUID, window: Window, pupil_id: UUID | None
+) -> sa.CursorResult[Any]:
+    one_pupil = [] if pupil_id is None else [enrolments.c.pupil_id == pupil_id]
     return conn.execute(
         sa.select(
             enrolments.c.pupil_id,
@@ -129,7 +176,7 @@ def _rows_in_place(conn: sa.Connection, setting_id: UUID, window: Window) -> sa.
         )
         .join(interventions, interventions.c.intervention_id == enrolments.c.intervention_id)
         .join(pupils, pupils.c.pupil_id == enrolments.c.pupil_id)
-        .where(*_in_place(setting_id, window))
+        .where(*_in_place(setting_id, window), *one_pupil)
         .order_by(pupils.c.family_name, pupils.c.given_name, enrolments.c.pupil_id, interventions.c.name)
         .execution_options(yield_per=500)
     )
@@ -162,18 +209,35 @@ class TeachingDays:
         )
 
 
+def _interventions_of(conn: sa.Connection, pupil_id: UUID, window: Window) -> list[UUID]:
+    rows = conn.execute(
+        sa.select(sa.distinct(enrolments.c.intervention_id)).where(
+            enrolments.c.pupil_id == pupil_id,
+            enrolments.c.starts_on <= window.as_of,
+            sa.or_(enrolments.c.ends_on.is_(None), enrolments.c.ends_on >= window.first),
+        )
+    )
+    return [i for (i,) in rows]
+
+
 @reads("provision_map", "pupils")
 def provision_rows(
-    conn: sa.Connection, setting_id: UUID, window: Window, calendar: SchoolCalendar
+    conn: sa.Connection,
+    setting_id: UUID,
+    window: Window,
+    calendar: SchoolCalendar,
+    pupil_id: UUID | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """One row per pupil and provision in place during the window, in the seed's column order.
+    """One row per pupil and provision in place during the window, in the seed's column order;
+    with ``pupil_id``, that pupil's rows only (a group's cost is still shared by the whole group).
     A row shows the timetable in force at the end of the window."""
     staff_names = _staff_names(conn, setting_id)
-    timetable_of = timetables(conn, setting_id)
-    counts = attendance_counts(conn, setting_id, window.first, window.as_of)
+    of = None if pupil_id is None else _interventions_of(conn, pupil_id, window)
+    timetable_of = timetables(conn, setting_id, of)
+    counts = attendance_counts(conn, setting_id, window.first, window.as_of, of)
     group_sizes = _pupils_per_intervention(conn, setting_id, window)
     teaching = TeachingDays(calendar, window)
-    for r in _rows_in_place(conn, setting_id, window):
+    for r in _rows_in_place(conn, setting_id, window, pupil_id):
         timetable = timetable_of[r.intervention_id]
         schedule = timetable.on(window.as_of)
         ended_on = r.ended_on if r.ended_on and r.ended_on <= window.as_of else None

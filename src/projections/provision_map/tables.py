@@ -105,6 +105,7 @@ MARK = {
     AttendanceStatus.left_early: "e",
 }
 ATTENDED = {code: status.attended for status, code in MARK.items()}
+STATUS_OF = {code: status for status, code in MARK.items()}
 
 
 def session_marks(attendance: list[dict[str, Any]]) -> str:
