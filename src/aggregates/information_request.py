@@ -174,6 +174,7 @@ class InformationRequest(Aggregate):
         self.due_on = due_on
         self.decision: DisclosureDecision | None = None
         self.pack_id: UUID | None = None
+        self.parents_informed_on: date | None = None
 
     @property
     def pack_kind(self) -> PackKind:
@@ -270,3 +271,22 @@ class InformationRequest(Aggregate):
     ) -> None:
         self.decision = decision
         self.pack_id = pack_id
+        self.parents_informed_on = parents_informed_on
+
+    def inform_parents(self, *, informed_on: date, how: str, recorded_by: str, today: date) -> bool:
+        """Parents told of a request about their child (or of the school's answer to it) after
+        the decision was recorded. Answers False, recording nothing, when that day is already
+        recorded (a resend)."""
+        must_have_happened(
+            "informed_on", informed_on, today, not_before=self.received_on, not_before_what="the request"
+        )
+        if self.parents_informed_on == informed_on:
+            return False
+        self._parents_informed(
+            pupil_id=self.pupil_id, informed_on=informed_on, how=how.strip(), recorded_by=recorded_by
+        )
+        return True
+
+    @event("ParentsInformed")
+    def _parents_informed(self, pupil_id: UUID, informed_on: date, how: str, recorded_by: str) -> None:
+        self.parents_informed_on = informed_on

@@ -139,6 +139,18 @@ class EvidenceCommands(ApplicationCore):
 
         return self._run(attempt, conflict=changed_meanwhile(InformationRequest))
 
+    def inform_parents_of_request(
+        self, actor: Actor, request_id: UUID, *, today: date, informed_on: date, how: str = ""
+    ) -> None:
+        self._update(
+            InformationRequest,
+            request_id,
+            actor,
+            lambda r: r.inform_parents(
+                informed_on=informed_on, how=how, recorded_by=actor.email, today=today
+            ),
+        )
+
     def issue_pack(
         self,
         actor: Actor,

@@ -84,6 +84,10 @@ class Disclosures(Projection):
             },
         )
 
+    @handles(InformationRequest.ParentsInformed)
+    def parents_informed(self, e: Any, batch: Batch) -> None:
+        batch.update(requests, {"request_id": e.originator_id}, {"parents_informed_on": e.informed_on})
+
     @handles(EvidencePack.Issued)
     def issued(self, e: Any, batch: Batch) -> None:
         batch.insert(

@@ -215,3 +215,27 @@ def test_n_school_days_after_any_day_has_exactly_n_teaching_days_in_between(day:
     due = school_days_after(day, n, CALENDAR)
     assert CALENDAR.is_teaching_day(due)
     assert len(list(CALENDAR.teaching_days(day + timedelta(days=1), due))) == n
+
+
+def test_given_a_decided_request_when_parents_are_told_later_then_parents_informed_once() -> None:
+    request = given(*history(receive(), lambda r: decide(r, DisclosureDecision.disclose, "needs")))
+
+    invalid(
+        "informed_on",
+        lambda: request.inform_parents(informed_on=date(2026, 11, 1), how="", recorded_by=BY, today=TODAY),
+    )
+    assert request.inform_parents(
+        informed_on=date(2026, 11, 5), how=" Phone call ", recorded_by=BY, today=TODAY
+    )
+    (event,) = then(request)
+    assert isinstance(event, InformationRequest.ParentsInformed)
+    assert (event.informed_on, event.how, event.pupil_id) == (
+        date(2026, 11, 5),
+        "Phone call",
+        request.pupil_id,
+    )
+    # The same day sent again records nothing.
+    assert not request.inform_parents(
+        informed_on=date(2026, 11, 5), how="Phone call", recorded_by=BY, today=TODAY
+    )
+    assert then(request) == []

@@ -413,9 +413,18 @@ def test_given_a_yot_request_when_it_is_disclosed_in_part_then_the_pack_holds_on
     html = school.senco.get(f"/packs/{decided['pack_id']}", params={"format": "html"}).text
     assert "Assessments" not in html and "Plans" not in html
 
+    told = {"informed_on": "2026-11-05", "how": "Phone call to Mrs Khan"}
+    path = f"/information-requests/{created['id']}/parents-informed"
+    _ok(school.senco.post(path, told), 204)
+    problem(school.senco.post(path, {"informed_on": "2026-12-25"}), 422, "informed_on")
+    entries = _ok(school.senco.get(f"/pupils/{amira.id}/chronology"))["entries"]
+    assert [e["summary"] for e in entries if e["kind"] == "information_request_parents_informed"] == [
+        "Parents told of a request for information (Phone call to Mrs Khan)"
+    ]
     listed = _ok(school.senco.get("/information-requests", params={"status": "decided"}))[
         "information_requests"
     ]
+    assert listed[0]["parents_informed_on"] == "2026-11-05"
     assert [(r["id"], r["status"], r["pack_id"]) for r in listed] == [
         (created["id"], "decided", decided["pack_id"])
     ]

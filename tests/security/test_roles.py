@@ -62,6 +62,7 @@ ROLES: dict[tuple[str, str], set[Role]] = {
     # Evidence packs: the SENCO records requests, decides and issues; nobody else sees a pack.
     ("POST", "/pupils/{pupil_id}/information-requests"): ONLY_SENCO,
     ("POST", "/information-requests/{request_id}/decision"): ONLY_SENCO,
+    ("POST", "/information-requests/{request_id}/parents-informed"): ONLY_SENCO,
     ("GET", "/information-requests"): ONLY_SENCO,
     ("POST", "/pupils/{pupil_id}/packs"): ONLY_SENCO,
     ("GET", "/pupils/{pupil_id}/packs"): ONLY_SENCO,

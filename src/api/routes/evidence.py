@@ -30,6 +30,7 @@ from apdr.api.schemas.evidence import (
     PackList,
     PackOut,
     PackSummary,
+    ParentsInformedIn,
     RequestCreated,
 )
 from apdr.evidence.packs import composer
@@ -75,6 +76,14 @@ def decide_information_request(
         **body.model_dump(),
     )
     return DecisionOut(id=request_id, decision=body.decision, pack_id=pack_id)
+
+
+@router.post("/information-requests/{request_id}/parents-informed", **DONE)
+def inform_parents_of_request(
+    request_id: UUID, body: ParentsInformedIn, actor: Senco, record: SenRecordDep, today: Today
+) -> None:
+    """Parents told of the request, or of the answer, after the decision was recorded."""
+    record.inform_parents_of_request(actor, request_id, today=today, **body.model_dump())
 
 
 @router.get("/information-requests", response_model=InformationRequestList)

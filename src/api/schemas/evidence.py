@@ -57,6 +57,11 @@ class PackIn(Body):
     recipient: Name = Field(examples=["Anytown Council SEND assessment team"])
 
 
+class ParentsInformedIn(Body):
+    informed_on: Day
+    how: Text = Field("", examples=["Phone call to Mrs Khan"])
+
+
 class AdviceResponseIn(Body):
     responded_on: Day
     action: Text = Field(examples=["SaLT targets added to the plan; visual timetable in class from 3 Nov"])

@@ -37,6 +37,12 @@ class DisclosureHandlers(EntryWriter):
         data = attributes(e, request_id=e.originator_id)
         self.entry(batch, e.pupil_id, e, e.decided_on, "information_request_decided", summary, data)
 
+    @handles(InformationRequest.ParentsInformed)
+    def information_request_parents_informed(self, e: Any, batch: Batch) -> None:
+        summary = "Parents told of a request for information" + (f" ({clip(e.how)})" if e.how else "")
+        data = attributes(e, request_id=e.originator_id)
+        self.entry(batch, e.pupil_id, e, e.informed_on, "information_request_parents_informed", summary, data)
+
     @handles(EvidencePack.Issued)
     def pack_issued(self, e: Any, batch: Batch) -> None:
         issued_on = recorded_on(e)
