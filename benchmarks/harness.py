@@ -36,7 +36,15 @@ import psycopg
 from psycopg import sql
 
 from apdr.config import Config
-from apdr.demo.synthetic import SYNTHETIC_PASSWORD, SYNTHETIC_TODAY, GeneratedHistory, Plan, generate
+from apdr.demo.synthetic import (
+    SYNTHETIC_PASSWORD,
+    SYNTHETIC_TODAY,
+    GeneratedHistory,
+    Plan,
+    SettingSpec,
+    generate,
+    plan_for,
+)
 from apdr.runtime import Apdr
 
 HERE = Path(__file__).resolve().parent
@@ -352,6 +360,18 @@ def timed(action: Callable[[], Any]) -> tuple[float, Any]:
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
+
+
+def school_or_small(name: str, urn: str = "709001", pupils: int = 105) -> Callable[[str], Plan]:
+    """The plan a benchmark generates: the school-size history at full size; at small
+    size, one small primary school for a year."""
+
+    def plan(size: str) -> Plan:
+        if size == "full":
+            return plan_for("school")
+        return Plan(f"{name}-small", (SettingSpec(urn, "Small Primary School", "primary", pupils),), years=1)
+
+    return plan
 
 
 def latencies(action: Callable[[], Any], times: int, warm: int = 3) -> list[float]:

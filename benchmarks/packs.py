@@ -43,7 +43,6 @@ from apdr.aggregates.evidence_pack import seal
 from apdr.aggregates.information_request import PACK_SECTIONS
 from apdr.application import Actor
 from apdr.application.evidence import PackOrder
-from apdr.demo.synthetic import Plan, SettingSpec, plan_for
 from apdr.evidence import packs, render
 from apdr.projections.chronology.query import pupil_chronology_json
 from apdr.projections.chronology.tables import entries
@@ -57,6 +56,7 @@ from harness import (
     loaded_history,
     ms,
     percentile,
+    school_or_small,
     serving,
     sign_in,
     summary,
@@ -69,10 +69,7 @@ RECIPIENT = "Anytown SEND team"
 CANDIDATES = 15
 
 
-def plan(size: str) -> Plan:
-    if size == "full":
-        return plan_for("school")
-    return Plan("packs-small", (SettingSpec("709001", "Small Primary School", "primary", 105),), years=1)
+plan = school_or_small("packs")
 
 
 def main() -> int:

@@ -25,7 +25,6 @@ import httpx
 import sqlalchemy as sa
 
 from apdr.aggregates.school_year import academic_year_of
-from apdr.demo.synthetic import Plan, SettingSpec, plan_for
 from harness import (
     TODAY,
     Report,
@@ -34,6 +33,7 @@ from harness import (
     loaded_history,
     ms,
     percentile,
+    school_or_small,
     serving,
     sign_in,
     summary,
@@ -43,10 +43,7 @@ from harness import (
 BAR_SECONDS = 0.100
 
 
-def plan(size: str) -> Plan:
-    if size == "full":
-        return plan_for("school")
-    return Plan("queries-small", (SettingSpec("709001", "Small Primary School", "primary", 105),), years=1)
+plan = school_or_small("queries")
 
 
 def main() -> int:

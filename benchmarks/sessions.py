@@ -40,9 +40,20 @@ from eventsourcing.domain import Aggregate, event
 from apdr.aggregates.codes import AttendanceStatus, Delivery, Role
 from apdr.aggregates.intervention import session_fingerprint
 from apdr.application import Actor
-from apdr.demo.synthetic import Plan, RunningIntervention, SettingSpec, plan_for
+from apdr.demo.synthetic import RunningIntervention
 from apdr.persistence import event_store_env, register_transcodings
-from harness import TODAY, Report, arguments, loaded_history, ms, percentile, serving, sign_in, timed
+from harness import (
+    TODAY,
+    Report,
+    arguments,
+    loaded_history,
+    ms,
+    percentile,
+    school_or_small,
+    serving,
+    sign_in,
+    timed,
+)
 
 BAR_RATIO = 2.0
 BLOCK = 10
@@ -79,10 +90,7 @@ class Bare(Application):
         register_transcodings(transcoder)
 
 
-def plan(size: str) -> Plan:
-    if size == "full":
-        return plan_for("school")
-    return Plan("sessions-small", (SettingSpec("709201", "Small Primary School", "primary", 140),), years=1)
+plan = school_or_small("sessions", "709201", 140)
 
 
 def session_body(running: RunningIntervention, by: str) -> dict[str, Any]:
