@@ -14,7 +14,7 @@ import pytest
 from tests.support.database import KINDS, require_postgres
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
-SCRIPTS = ("queries", "rebuild", "sessions", "memory", "packs")
+SCRIPTS = ("queries", "rebuild", "sessions", "memory", "packs", "pages")
 
 
 @pytest.mark.parametrize("database", KINDS)

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from apdr import token_keys
+from apdr import token_keys, web
 from apdr.api import access_log, docs, problems
 from apdr.api.headers import SecurityHeaders
 from apdr.api.routes import (
@@ -93,6 +93,8 @@ def create_app(settings: Config | None = None, *, apdr: Apdr | None = None, work
         evidence.router,
     ):
         app.include_router(router, prefix=API, responses=problems.documented(401, 403, 404, 409, 422, 503))
+
+    web.install(app)
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, Any]:

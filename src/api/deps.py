@@ -94,9 +94,13 @@ MEMBERS = Allow(Role.senco, Role.teacher, Role.leader, Role.ta)
 def within_reach(
     actor: Annotated[Actor, Depends(MEMBERS)], read_models: ReadModelsDep, today: Today
 ) -> Actor:
-    """The one place a teaching assistant's reach is worked out: the pupils of the
-    interventions they are assigned to. ``SenRecord`` refuses them any other pupil
-    or plan, and the pupil list shows them only these."""
+    return with_reach(actor, read_models, today)
+
+
+def with_reach(actor: Actor, read_models: ReadModels, today: date) -> Actor:
+    """The one place a teaching assistant's reach is worked out (for the API and the
+    pages): the pupils of the interventions they are assigned to. ``SenRecord``
+    refuses them any other pupil or plan, and the pupil list shows them only these."""
     if actor.role is not Role.ta:
         return actor
     return replace(actor, pupils_in_reach=read_models.ask(pupils_in_reach, actor.staff_id, today))

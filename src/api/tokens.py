@@ -11,11 +11,26 @@ from uuid import UUID
 import jwt
 
 from apdr.aggregates import SigningKey, User
+from apdr.aggregates.user import normalise_email
+from apdr.api.throttle import SignInThrottle
 from apdr.application import Actor, SenRecord
 from apdr.errors import NotAuthenticated, NotFound
+from apdr.runtime import Apdr
 from apdr.token_keys import TokenKeys
 
 ALGORITHM = "HS256"
+
+
+def sign_in(
+    apdr: Apdr, throttle: SignInThrottle, username: str, password: str, address: str, now: datetime
+) -> str:
+    """A token for this email and password, counted by the throttle: the API's token
+    endpoint and the web sign-in page both come here, so both are throttled alike.
+    Raises ``TooManySignIns`` past the limit, ``NotAuthenticated`` for a wrong password."""
+    attempt = throttle.attempt(apdr.engine, normalise_email(username)[:254], address)
+    user = apdr.record.authenticate(username, password)  # a wrong password stays counted
+    attempt.succeeded()
+    return issue(apdr.record, user, now, apdr.settings.token_minutes)
 
 
 def issue(record: SenRecord, user: User, now: datetime, minutes: int) -> str:

@@ -20,7 +20,7 @@ from apdr.application import Actor, SenRecord
 from apdr.demo.interventions import _DemoInterventions
 from apdr.demo.oakfield import STAFF
 from apdr.demo.pupils import _DemoPupils
-from apdr.errors import Conflict
+from apdr.errors import Conflict, NotFound
 
 DEMO_URN = "999001"
 DEMO_NAME = "Oakfield Primary School"
@@ -42,6 +42,15 @@ class DemoSchool:
     on_register: int
     interventions: int
     sessions: int
+
+
+def is_demo_loaded(record: SenRecord) -> bool:
+    """Whether this database holds the demo school (whose passwords are published)."""
+    try:
+        record.setting_by_urn(DEMO_URN)
+    except NotFound:
+        return False
+    return True
 
 
 def load_demo_school(record: SenRecord, as_of: date, seed: int = 7) -> DemoSchool | None:

@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import sqlalchemy as sa
 
 from apdr.policies.policy import Cause, Context, Threshold, day, on_roll, plural, running
 from apdr.projections.monitoring import plan_reviews, plans
+from apdr.projections.projection import reads
 from apdr.projections.pupils import pupils
 
 KIND = "overdue_review"
@@ -48,6 +50,33 @@ def review_due_as_of(
     if len(before) == len(reviews):
         return due_now
     return before[-1][1] if before else first_due
+
+
+@reads(*READ_MODELS)
+def reviews_due(conn: sa.Connection, setting_id: UUID, today: date, last: date) -> list[dict[str, Any]]:
+    """Open support plans of pupils on roll whose review date, as it stands, falls by ``last``
+    (those already past it first): the reviews to arrange with pupils and parents
+    (Code of Practice 6.48: plans are reviewed at least termly, on a date set at the last one)."""
+    p = plans.c
+    rows = conn.execute(
+        sa.select(
+            p.plan_id,
+            p.pupil_id,
+            p.review_due_on,
+            pupils.c.given_name,
+            pupils.c.family_name,
+            pupils.c.class_name,
+        )
+        .join(pupils, pupils.c.pupil_id == p.pupil_id)
+        .where(
+            p.setting_id == setting_id,
+            running(p.starts_on, p.closed_on, today),
+            on_roll(today),
+            p.review_due_on <= last,
+        )
+        .order_by(p.review_due_on, pupils.c.family_name, pupils.c.given_name, p.plan_id)
+    )
+    return [dict(r._mapping) | {"overdue": r.review_due_on < today} for r in rows]
 
 
 def causes(context: Context) -> Iterator[Cause]:

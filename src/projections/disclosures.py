@@ -4,6 +4,7 @@ pupil's packs."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date
 from typing import Any
 from uuid import UUID
@@ -145,7 +146,25 @@ def open_requests(conn: sa.Connection, setting_id: UUID, as_of: date) -> list[di
 @reads("disclosures")
 def pupil_packs(conn: sa.Connection, pupil_id: UUID) -> list[dict[str, Any]]:
     """The packs issued about the pupil, oldest first (the document is in the event, not here)."""
-    rows = conn.execute(sa.select(packs).where(packs.c.pupil_id == pupil_id).order_by(packs.c.issued_at))
+    return _packs(
+        conn.execute(sa.select(packs).where(packs.c.pupil_id == pupil_id).order_by(packs.c.issued_at))
+    )
+
+
+@reads("disclosures")
+def setting_packs(conn: sa.Connection, setting_id: UUID) -> list[dict[str, Any]]:
+    """Every pack the setting has issued, the latest first: the SENCO's list of what has gone out."""
+    return _packs(
+        conn.execute(
+            sa.select(packs)
+            .where(packs.c.setting_id == setting_id)
+            .order_by(packs.c.issued_at.desc(), packs.c.pack_id)
+        )
+    )
+
+
+def _packs(rows: Iterable[sa.Row[Any]]) -> list[dict[str, Any]]:
+    # SQLite gives back a naive time: it was stored in UTC
     return [
         {**r._mapping, "issued_at": r.issued_at if r.issued_at.tzinfo else r.issued_at.replace(tzinfo=UTC)}
         for r in rows

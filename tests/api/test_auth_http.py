@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 import jwt
-from fastapi.routing import APIRoute
 
 from apdr.aggregates import User
 from apdr.aggregates.codes import Role
 from apdr.api import create_app, tokens
 from apdr.api.deps import Allow
 from apdr.config import Config
+from tests.support.routes import routes_of
 from tests.support.school import BASELINE, School, group, invalid, problem, upn
 
 
@@ -173,15 +173,8 @@ def test_given_every_route_when_its_dependencies_are_read_then_each_declares_the
             found += allows(dep)
         return found
 
-    def api_routes(routes: list[object]) -> Iterator[APIRoute]:
-        for route in routes:
-            if isinstance(route, APIRoute):
-                yield route
-            # Routers included in the app (how FastAPI keeps them varies by version).
-            yield from api_routes(getattr(getattr(route, "original_router", None), "routes", []))
-
-    routes = [r for r in api_routes(app.routes) if not r.path.endswith("/health")]
-    undeclared = [r.path for r in routes if not r.path.endswith("/auth/token") and not allows(r.dependant)]
+    routes = [(path, r) for path, r in routes_of(app) if path.startswith("/api/v1/")]
+    undeclared = [path for path, r in routes if path != "/api/v1/auth/token" and not allows(r.dependant)]
 
     assert len(routes) > 40
     assert undeclared == []

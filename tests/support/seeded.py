@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 
 from apdr.aggregates import User
 from apdr.aggregates.codes import Role
+from tests.support.routes import routes_of
 from tests.support.school import BASELINE, Client, School, group
 
 
@@ -94,17 +95,12 @@ def seed(school: School) -> Seeded:
 
 
 def api_routes(app: FastAPI) -> Iterator[tuple[str, str, APIRoute]]:
-    """(method, path under /api/v1, route) for every route of the API."""
-
-    def walk(routes: list[object]) -> Iterator[APIRoute]:
-        for route in routes:
-            if isinstance(route, APIRoute):
-                yield route
-            yield from walk(getattr(getattr(route, "original_router", None), "routes", []))
-
-    for route in walk(app.routes):
-        path = route.path.removeprefix("/api/v1")
-        if path in ("/health", "/auth/token"):
+    """(method, path under /api/v1, route) for every route of the API (not the pages)."""
+    for full_path, route in routes_of(app):
+        if not full_path.startswith("/api/v1/"):
+            continue
+        path = full_path.removeprefix("/api/v1")
+        if path == "/auth/token":
             continue
         for method in sorted(route.methods):
             yield method, path, route

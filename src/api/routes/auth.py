@@ -7,7 +7,6 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from apdr.aggregates.user import normalise_email
 from apdr.api import problems, tokens
 from apdr.api.deps import ApdrDep
 from apdr.api.throttle import SignInThrottle, TooManySignIns
@@ -35,17 +34,12 @@ def sign_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], apdr: ApdrDep
     """Exchange an email and password for a bearer token. After a few failures in a
     minute, for one username or from one address, the next tries get a 429."""
     throttle: SignInThrottle = request.app.state.sign_in_throttle
-    username = normalise_email(form.username)[:254]
     address = request.client.host if request.client else ""
     try:
-        attempt = throttle.attempt(apdr.engine, username, address)
+        token = tokens.sign_in(apdr, throttle, form.username, form.password, address, datetime.now(UTC))
     except TooManySignIns as refused:
         wait = refused.retry_after
         raise HTTPException(
             429, f"too many failed sign-ins: try again in {wait} seconds", headers={"Retry-After": str(wait)}
         ) from None
-    user = apdr.record.authenticate(form.username, form.password)  # a wrong password stays counted
-    attempt.succeeded()
-    minutes = apdr.settings.token_minutes
-    token = tokens.issue(apdr.record, user, datetime.now(UTC), minutes)
-    return Token(access_token=token, expires_in=minutes * 60)
+    return Token(access_token=token, expires_in=apdr.settings.token_minutes * 60)

@@ -86,7 +86,7 @@ def list_pupils(
         offset=offset,
     )
     # The list shows UPN, date of birth, SEN status and need: a read of each pupil on the page.
-    what = _list_read(search=search, sen_status=sen_status, class_name=class_name, include_left=include_left)
+    what = list_read(search=search, sen_status=sen_status, class_name=class_name, include_left=include_left)
     record.record_access(actor, kind=READ, what=what, pupil_ids=[r["pupil_id"] for r in rows])
     return PupilList(
         total=total,
@@ -99,7 +99,7 @@ def list_pupils(
     )
 
 
-def _list_read(
+def list_read(
     *, search: str | None, sen_status: SenProvision | None, class_name: str | None, include_left: bool
 ) -> str:
     """What the audit trail says was read: the pupil list and the filters asked for, text

@@ -58,7 +58,7 @@ def provision_map(
     """Every pupil's provision in place during the window (or one pupil's), with what it
     costs and how much was delivered: as JSON, or as CSV for a spreadsheet."""
     as_of = as_of or today
-    first = _window_start(from_date, as_of, "as_of")
+    first = window_start(from_date, as_of, "as_of")
     setting_id = record.setting_id_of(actor)
     if pupil_id is not None:
         record.pupil(actor, pupil_id)  # another setting's pupil, or none: a 404
@@ -95,7 +95,7 @@ def provision_map(
     )
 
 
-def _window_start(from_date: date | None, last: date, last_name: str) -> date:
+def window_start(from_date: date | None, last: date, last_name: str) -> date:
     """The window's first day (default: 1 September of the academic year of ``last``),
     refused when after ``last`` or more than ten years before it."""
     first = from_date or date(academic_year_of(last), 9, 1)
@@ -157,7 +157,7 @@ def sen_support(
     register beside England's figures, the interventions and how much of them happened, their
     impact, monitoring of delivery, staff training, plan reviews, and pupils to sample."""
     last = to or today
-    first = _window_start(from_date, last, "to")
+    first = window_start(from_date, last, "to")
     setting_id = record.setting_id_of(actor)
     calendar = record.calendar(setting_id, first, last)
     report = read_models.ask(

@@ -39,7 +39,12 @@ from apdr.projections.chronology.disclosures import DisclosureHandlers
 from apdr.projections.chronology.interventions import InterventionHandlers
 from apdr.projections.chronology.plans import PlanHandlers
 from apdr.projections.chronology.pupil_record import PupilRecordHandlers
-from apdr.projections.chronology.query import pupil_chronology, pupil_chronology_json, pupil_entries_of_kinds
+from apdr.projections.chronology.query import (
+    pupil_chronology,
+    pupil_chronology_json,
+    pupil_chronology_length,
+    pupil_entries_of_kinds,
+)
 from apdr.projections.chronology.tables import (
     alerts,
     assessments,
@@ -74,6 +79,7 @@ __all__ = [
     "plans",
     "pupil_chronology",
     "pupil_chronology_json",
+    "pupil_chronology_length",
     "pupil_entries_of_kinds",
     "sessions",
 ]

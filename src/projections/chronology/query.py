@@ -126,6 +126,15 @@ def _session_entry(row: Any, pupil_id: UUID) -> _Entry:
 
 
 @reads("chronology")
+def pupil_chronology_length(conn: sa.Connection, pupil_id: UUID) -> int:
+    """How many entries the pupil's chronology has (a page shows the latest and says how many more)."""
+    every = sa.union_all(
+        _pupil_entries(pupil_id), _entries_while_enrolled(pupil_id), _sessions_of(pupil_id)
+    ).subquery()
+    return int(conn.execute(sa.select(sa.func.count()).select_from(every)).scalar_one())
+
+
+@reads("chronology")
 def pupil_chronology(
     conn: sa.Connection, pupil_id: UUID, *, limit: int | None = None, offset: int = 0
 ) -> Iterator[dict[str, Any]]:
