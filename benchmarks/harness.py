@@ -407,6 +407,17 @@ class Report:
     def row(self, what: str, value: str, note: str = "") -> None:
         self.rows.append((what, value, note))
 
+    def history(self, loaded: Loaded, seed: int, also: str = "") -> None:
+        """The row that says what history the figures are of (the first setting's)."""
+        generated = loaded.history.settings[0]
+        self.row(
+            "history",
+            f"{loaded.history.events:,} events",
+            f"{generated.on_roll} pupils on roll, {generated.on_register} on the register, "
+            f"{generated.interventions} interventions, {generated.sessions:,} sessions, "
+            f"{loaded.history.plan} plan, seed {seed}{also}",
+        )
+
     def bar(self, name: str, measured: str, required: str, met: bool | None, note: str = "") -> None:
         self.bars.append(Bar(name, measured, required, met, note))
 

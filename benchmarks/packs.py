@@ -81,13 +81,7 @@ def main() -> int:
     with loaded_history(args, plan) as (settings, loaded):
         apdr = loaded.apdr
         generated = loaded.history.settings[0]
-        report.row(
-            "history",
-            f"{loaded.history.events:,} events",
-            f"{generated.on_roll} pupils on roll, {generated.on_register} on the register, "
-            f"{generated.interventions} interventions, {generated.sessions:,} sessions, "
-            f"{loaded.history.plan} plan, seed {args.seed}",
-        )
+        report.history(loaded, args.seed)
         seconds, applied = timed(apdr.read_models.catch_up)
         report.row("read models built", f"{applied:,} applications", f"{seconds:.1f} s")
         pupil_id, entry_count, candidates = longest_history(apdr, generated.setting_id, generated)

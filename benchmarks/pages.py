@@ -88,13 +88,7 @@ def main() -> int:
     with loaded_history(args, plan) as (settings, loaded):
         apdr = loaded.apdr
         generated = loaded.history.settings[0]
-        report.row(
-            "history",
-            f"{loaded.history.events:,} events",
-            f"{generated.on_roll} pupils on roll, {generated.on_register} on the register, "
-            f"{generated.interventions} interventions, {generated.sessions:,} sessions, "
-            f"{loaded.history.plan} plan, seed {args.seed}; today {TODAY}",
-        )
+        report.history(loaded, args.seed, f"; today {TODAY}")
         apdr.read_models.catch_up()
         people = _people(apdr, generated, 20 if full else 5, report)
         apdr.read_models.catch_up()
