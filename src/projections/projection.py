@@ -8,12 +8,13 @@ when the runner commits the batch together with its tracking position.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 import sqlalchemy as sa
 from eventsourcing.utils import get_topic
-from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.schema import CreateTable
 
 metadata = sa.MetaData()
@@ -130,6 +131,15 @@ def _row_key(table: sa.Table, values: Mapping[str, Any]) -> tuple[Any, ...] | No
 _primary_keys: dict[str, tuple[str, ...]] = {}
 
 
+class _Mergeable(NamedTuple):
+    """Where a row's last write is in the batch; ``where`` is None for its INSERT."""
+
+    group: int
+    index: int
+    where: dict[str, Any] | None
+    whole_table_writes: int
+
+
 class Batch:
     """The writes of one batch of events, grouped for ``executemany``.
 
@@ -138,6 +148,10 @@ class Batch:
     primary key) or to the whole table (a write not by primary key). A batch of
     sessions makes one INSERT however the events interleave, and an UPDATE of a
     row still runs after the INSERT that made it.
+
+    An UPDATE by primary key of a row whose last write in the batch was its
+    INSERT, or another such UPDATE, is merged into that write: the row is
+    written once.
     """
 
     def __init__(self, connection: sa.Connection) -> None:
@@ -149,6 +163,9 @@ class Batch:
         self._last_to_table: dict[str, int] = {}
         self._last_to_whole_table: dict[str, int] = {}
         self._last_to_row: dict[tuple[str, tuple[Any, ...]], int] = {}
+        # Per row, its last write while a later UPDATE of it by primary key may merge into it.
+        self._mergeable: dict[tuple[str, tuple[Any, ...]], _Mergeable] = {}
+        self._whole_table_writes: dict[str, int] = {}
 
     def _add(
         self,
@@ -157,9 +174,14 @@ class Batch:
         build: Callable[[], sa.Executable],
         row: dict[str, Any],
         row_key: tuple[Any, ...] | None,
-    ) -> None:
+    ) -> tuple[int, int]:
         """Add a write; ``row_key`` is the primary key of the one row it writes,
-        or None for a write that may touch any row of the table."""
+        or None for a write that may touch any row of the table. Answers its group
+        and its place in the group."""
+        if row_key is None:
+            self._whole_table_writes[table] = self._whole_table_writes.get(table, 0) + 1
+        else:
+            self._mergeable.pop((table, row_key), None)
         group = self._group_of.get(key)
         if group is not None and self._may_join(group, table, row_key):
             self._writes[group][1].append(row)
@@ -174,6 +196,43 @@ class Batch:
             self._last_to_whole_table[table] = max(self._last_to_whole_table.get(table, -1), group)
         else:
             self._last_to_row[(table, row_key)] = max(self._last_to_row.get((table, row_key), -1), group)
+        return group, len(self._writes[group][1]) - 1
+
+    def _remember(
+        self, table: str, row_key: tuple[Any, ...], at: tuple[int, int], where: Mapping[str, Any] | None
+    ) -> None:
+        """Let a later UPDATE of this row by primary key merge into the write just added at ``at``."""
+        self._mergeable[(table, row_key)] = _Mergeable(*at, where, self._whole_table_writes.get(table, 0))
+
+    def _merged(self, table: sa.Table, where: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
+        """Merge an UPDATE by primary key into the row's last write in this batch, if
+        nothing has written to that row or its whole table since: into the INSERT that
+        made the row (its values replaced), or into the previous such UPDATE (one UPDATE
+        setting both's columns, the later value winning). The result is the same row,
+        with one write instead of two: on PostgreSQL, updates of a few rows over and over
+        (the pupils) were most of the rows sent."""
+        row_key = _row_key(table, where)
+        pk = _primary_keys[table.name]
+        if row_key is None or len(where) != len(pk) or not values.keys().isdisjoint(pk):
+            return False
+        last = self._mergeable.get((table.name, row_key))
+        if last is None or last.whole_table_writes != self._whole_table_writes.get(table.name, 0):
+            return False
+        rows = self._writes[last.group][1]
+        earlier = rows[last.index]
+        assert earlier is not None
+        if last.where is None:  # the INSERT: only columns it already sets, so that its statement holds
+            if not values.keys() <= earlier.keys():
+                return False
+            rows[last.index] = {**earlier, **values}
+            return True
+        rows[last.index] = None  # type: ignore[call-overload]  # skipped by flush
+        del self._mergeable[(table.name, row_key)]
+        prefix = len("v_")
+        self.update(
+            table, last.where, {**{k[prefix:]: v for k, v in earlier.items() if k[:2] == "v_"}, **values}
+        )
+        return True
 
     def _may_join(self, group: int, table: str, row_key: tuple[Any, ...] | None) -> bool:
         if row_key is None:
@@ -184,26 +243,37 @@ class Batch:
         )
 
     def insert(self, table: sa.Table, row: dict[str, Any]) -> None:
-        self._add(("insert", table.name, *row), table.name, table.insert, row, _row_key(table, row))
+        row_key = _row_key(table, row)
+        at = self._add(("insert", table.name, *row), table.name, lambda: _row_insert(table), row, row_key)
+        if row_key is not None:
+            self._remember(table.name, row_key, at, None)
 
     def update(self, table: sa.Table, where: Mapping[str, Any], values: Mapping[str, Any]) -> None:
         """UPDATE table SET values WHERE every column in ``where`` equals its value."""
+        if self._merged(table, where, values):
+            return
         key = ("update", table.name, tuple(where), tuple(values))
 
         def build() -> sa.Executable:
-            return (
+            statement = (
                 table.update()
                 .where(*(table.c[k] == sa.bindparam(f"w_{k}") for k in where))
                 .values({k: sa.bindparam(f"v_{k}") for k in values})
             )
+            if len(where) == len(_primary_keys[table.name]) and _row_key(table, where) is not None:
+                _row_updates[id(statement)] = (table, tuple(where), tuple(values))
+            return statement
 
-        self._add(
+        row_key = _row_key(table, where)
+        at = self._add(
             key,
             table.name,
             build,
             {**{f"w_{k}": v for k, v in where.items()}, **{f"v_{k}": v for k, v in values.items()}},
-            _row_key(table, where),
+            row_key,
         )
+        if row_key is not None and len(where) == len(_primary_keys[table.name]):
+            self._remember(table.name, row_key, at, dict(where))
 
     def delete(self, table: sa.Table, where: Mapping[str, Any]) -> None:
         key = ("delete", table.name, tuple(where))
@@ -227,21 +297,155 @@ class Batch:
         return self.connection.execute(statement)
 
     def flush(self) -> None:
-        fast = self.connection.dialect.name == "sqlite"
-        for statement, rows in self._writes:
-            if fast:
-                sql, columns = _prepared(statement, self.connection.dialect, tuple(rows[0]))
-                self.connection.exec_driver_sql(
-                    sql, [tuple(convert(row.get(k, v)) for k, convert, v in columns) for row in rows]
-                )
+        """Send the batch's writes, group after group, in the order they were made
+        (less the updates merged into a later write)."""
+        self._writes = [(s, kept) for s, rows in self._writes if (kept := [r for r in rows if r is not None])]
+        if self._writes:
+            dialect = self.connection.dialect
+            if dialect.name == "sqlite":
+                self._flush_sqlite()
+            elif dialect.driver == "psycopg":
+                self._flush_pipelined()
             else:
-                # PostgreSQL: SQLAlchemy sends the rows as multi-row INSERT ... VALUES.
-                self.connection.execute(statement, rows)
+                for statement, rows in self._writes:
+                    self.connection.execute(statement, rows)
         self._writes.clear()
         self._group_of.clear()
         self._last_to_table.clear()
         self._last_to_whole_table.clear()
         self._last_to_row.clear()
+        self._mergeable.clear()
+        self._whole_table_writes.clear()
+
+    def _flush_sqlite(self) -> None:
+        for statement, rows in self._writes:
+            sql, columns = _prepared(statement, self.connection.dialect, tuple(rows[0]))
+            self.connection.exec_driver_sql(
+                sql, [tuple(convert(row.get(k, v)) for k, convert, v in columns) for row in rows]
+            )
+
+    def _flush_pipelined(self) -> None:
+        """PostgreSQL: every group in one pipeline, so that the batch costs one round
+        trip; a group of inserts, or of updates of different rows by primary key, as
+        one statement over arrays of its rows' values; any other, its statement once
+        per row.
+
+        Through SQLAlchemy each group was its own round trip, and an INSERT group
+        was sent as one multi-row VALUES statement whose text differs with its
+        length, so psycopg parsed it afresh every time (a quarter of a rebuild).
+        """
+        driver = self.connection.connection.driver_connection
+        with driver.pipeline(), driver.cursor() as cursor:  # type: ignore[union-attr]
+            for statement, rows in self._writes:
+                arrays = len(rows) > 1 and (id(statement) in _row_inserts or _each_row_once(statement, rows))
+                if arrays:
+                    statement, rows = _as_arrays(statement, rows)
+                sql, params = _named(statement, self.connection, tuple(rows[0]), binary=arrays)
+                cursor.executemany(
+                    sql, [{name: convert(row.get(k, v)) for name, k, convert, v in params} for row in rows]
+                )
+
+
+def _row_insert(table: sa.Table) -> sa.Insert:
+    """``table.insert()``, known to ``_as_arrays`` as one that takes its rows' values as they are."""
+    statement = table.insert()
+    _row_inserts.add(id(statement))
+    return statement
+
+
+_row_inserts: set[int] = set()
+
+
+def _each_row_once(statement: sa.Executable, rows: list[dict[str, Any]]) -> bool:
+    """Whether this is a group of ``Batch.update``s by primary key, each of a different
+    row, so that the order they run in does not matter."""
+    update = _row_updates.get(id(statement))
+    if update is None:
+        return False
+    where = [f"w_{k}" for k in update[1]]
+    return len({tuple(row[k] for k in where) for row in rows}) == len(rows)
+
+
+def _as_arrays(
+    statement: sa.Executable, rows: list[dict[str, Any]]
+) -> tuple[sa.Executable, list[dict[str, Any]]]:
+    """A group of inserts, or of updates of different rows by primary key, as one
+    statement reading the rows' values from arrays (``unnest``): one statement whatever
+    the number of rows, its text the same for every batch (so psycopg parses it once,
+    and the server prepares it), instead of a statement per row."""
+    keys = tuple(rows[0])
+    arrays = _array_statements.get((id(statement), keys))
+    if arrays is None:
+        arrays = _array_statements[(id(statement), keys)] = (
+            _array_update(*_row_updates[id(statement)])
+            if id(statement) in _row_updates
+            else _array_insert(statement.table, keys)  # type: ignore[attr-defined]
+        )
+    return arrays, [{k: [row[k] for row in rows] for k in keys}]
+
+
+def _array_insert(table: sa.Table, keys: tuple[str, ...]) -> sa.Executable:
+    """INSERT INTO table (keys) SELECT * FROM unnest(one array per column)."""
+    columns = [table.c[k] for k in keys]
+    unnest = sa.func.unnest(*(sa.bindparam(c.key, type_=postgresql.ARRAY(c.type)) for c in columns))
+    return table.insert().from_select(columns, sa.select(sa.text("*")).select_from(unnest))
+
+
+def _array_update(table: sa.Table, where: tuple[str, ...], values: tuple[str, ...]) -> sa.Executable:
+    """UPDATE table SET values FROM unnest(one array per column) AS v WHERE the primary key matches."""
+    names = [f"w_{k}" for k in where] + [f"v_{k}" for k in values]
+    types = [table.c[k].type for k in where] + [table.c[k].type for k in values]
+    unnest = sa.func.unnest(
+        *(sa.bindparam(n, type_=postgresql.ARRAY(t)) for n, t in zip(names, types, strict=True))
+    )
+    v = unnest.table_valued(*names).render_derived(name="v")
+    return (
+        table.update()
+        .where(*(table.c[k] == v.c[f"w_{k}"] for k in where))
+        .values({k: v.c[f"v_{k}"] for k in values})
+    )
+
+
+_array_statements: dict[tuple[int, tuple[str, ...]], sa.Executable] = {}
+_row_updates: dict[int, tuple[sa.Table, tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _named(
+    statement: sa.Executable, connection: sa.Connection, keys: tuple[str, ...], binary: bool = False
+) -> tuple[str, list[tuple[str, str, Callable[[Any], Any], Any]]]:
+    """``_prepared`` for a driver with named parameters (psycopg's ``%(name)s``): the SQL
+    (in the connection's schema, if it names one) and, for each parameter, its name in
+    the SQL, the row key, the conversion and the value fixed in the statement.
+
+    ``binary`` sends the parameters in binary (``%(name)b``): psycopg writes an array
+    in text by escaping every element with a regular expression, which costs more than
+    the rest of the insert."""
+    dialect = connection.dialect
+    schemas = connection.get_execution_options().get("schema_translate_map")
+    key = (id(statement), dialect.name, keys, tuple((schemas or {}).items()), binary)
+    plan = _named_plans.get(key)
+    if plan is None:
+        compiled = statement.compile(  # type: ignore[attr-defined]
+            dialect=dialect,
+            column_keys=list(keys),
+            schema_translate_map=schemas,
+            render_schema_translate=bool(schemas),
+        )
+        params = [
+            (
+                compiled.escaped_bind_names.get(name, name),
+                bind.key,
+                bind.type._cached_bind_processor(dialect) or _as_is,
+                bind.value,
+            )
+            for name, bind in ((compiled.bind_names[b], b) for b in compiled.binds.values())
+        ]
+        sql = re.sub(r"%\((\w+)\)s", r"%(\1)b", compiled.string) if binary else compiled.string
+        plan = _named_plans[key] = (sql, params)
+    return plan
+
+
+_named_plans: dict[tuple[Any, ...], tuple[str, list[tuple[str, str, Callable[[Any], Any], Any]]]] = {}
 
 
 def drop_and_create(connection: sa.Connection, tables: Iterable[sa.Table]) -> None:

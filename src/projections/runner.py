@@ -302,12 +302,19 @@ class ReadModels:
         return applied
 
     def _read(self, after: int, topics: list[str], upto: int) -> list[tuple[int, Any]]:
-        """The next batch of events after ``after``, decoded, with their positions."""
+        """The next batch of events after ``after`` (none after ``upto``), decoded, with their positions.
+
+        The query is not given ``upto`` as its ``stop``: with it, PostgreSQL plans the
+        read of a read model whose topics are a small part of the log (the pupils)
+        two to three times slower than the bare read. The rows past ``upto`` are
+        dropped here instead. Fewer than a full batch left still means that nothing
+        else up to ``upto`` is for these topics: the page is in log order, so a full
+        page that goes past ``upto`` holds every event up to it."""
         notifications = self.app.recorder.select_notifications(
-            start=after, limit=self.batch_size, stop=upto, topics=topics, inclusive_of_start=False
+            start=after, limit=self.batch_size, topics=topics, inclusive_of_start=False
         )
         to_event = self.app.mapper.to_domain_event
-        return [(n.id, to_event(n)) for n in notifications]
+        return [(n.id, to_event(n)) for n in notifications if n.id <= upto]
 
     def _apply_batch(
         self, projection: Projection, start: int, events: list[tuple[int, Any]], reached: int

@@ -26,6 +26,7 @@ writes = st.lists(
     st.one_of(
         st.tuples(st.just("insert"), st.integers(0, 6), st.sampled_from("abc")),
         st.tuples(st.just("update"), st.integers(0, 6), st.sampled_from("xyz")),
+        st.tuples(st.just("resize"), st.integers(0, 6), st.integers(10, 12)),
         st.tuples(st.just("delete"), st.integers(0, 6), st.none()),
         st.tuples(st.just("bump"), st.integers(0, 9), st.none()),
     ),
@@ -41,6 +42,8 @@ def _one_at_a_time(conn: sa.Connection, ops: list[tuple[str, int, Any]]) -> None
             present.add(n)
         elif op == "update":
             conn.execute(rows.update().where(rows.c.row_id == n).values(label=value))
+        elif op == "resize":
+            conn.execute(rows.update().where(rows.c.row_id == n).values(size=value))
         elif op == "delete":
             conn.execute(rows.delete().where(rows.c.row_id == n))
             present.discard(n)
@@ -57,6 +60,8 @@ def _batched(conn: sa.Connection, ops: list[tuple[str, int, Any]]) -> None:
             present.add(n)
         elif op == "update":
             batch.update(rows, {"row_id": n}, {"label": value})
+        elif op == "resize":  # another column: merged with an update of the label, one UPDATE of both
+            batch.update(rows, {"row_id": n}, {"size": value})
         elif op == "delete":
             batch.delete(rows, {"row_id": n})
             present.discard(n)
@@ -94,6 +99,6 @@ def test_interleaved_inserts_of_two_tables_make_two_groups(apdr: Apdr) -> None:
             batch.insert(rows, {"row_id": n, "label": "a", "size": n})
             batch.insert(other, {"n": n})
             batch.update(rows, {"row_id": n}, {"label": "b"})
-        assert len(batch._writes) == 3
+        assert len(batch._writes) == 2  # each update merged into the insert of its row
         batch.flush()
         assert conn.execute(sa.select(sa.func.count()).where(rows.c.label == "b")).scalar() == 50

@@ -4,11 +4,14 @@ and how much of it actually happened, as of any date.
 Keeps the interventions, their timetables (as planned, then each change
 from the date it took effect), staff, enrolment spans, sessions with each
 pupil's attendance (one row a session: ``marks``), missed sessions and
-reviews, each with its dates, so a query can answer for any day in the past.
+reviews, each with its dates, so a query can answer for any day in the past;
+and tallies of what the sessions add up to (marked and attended per pupil and
+intervention, delivered per intervention), so a report over the whole history
+need not read every session.
 
 The package: ``tables``; ``handlers`` (the ``ProvisionMap`` projection);
-``timetable`` (what was in force on a day); ``queries``; ``report`` (the map's
-columns, totals and CSV).
+``tallies`` (how the session handlers keep the tallies); ``timetable`` (what was
+in force on a day); ``queries``; ``report`` (the map's columns, totals and CSV).
 """
 
 from apdr.projections.provision_map.handlers import ProvisionMap
@@ -16,6 +19,7 @@ from apdr.projections.provision_map.queries import (
     TeachingDays,
     Window,
     attendance_counts,
+    counted_from_marks,
     provision_rows,
     pupil_marks,
     pupil_sessions,
@@ -26,6 +30,7 @@ from apdr.projections.provision_map.tables import (
     ATTENDED,
     MARK,
     assignments,
+    attendance,
     enrolments,
     interventions,
     missed,
@@ -48,7 +53,9 @@ __all__ = [
     "Totals",
     "Window",
     "assignments",
+    "attendance",
     "attendance_counts",
+    "counted_from_marks",
     "csv_lines",
     "enrolments",
     "interventions",

@@ -16,6 +16,7 @@ from apdr.projections.enrolments import (
 from apdr.projections.projection import Batch, Projection, handles
 from apdr.projections.provision_map.tables import (
     assignments,
+    attendance,
     enrolments,
     interventions,
     missed,
@@ -25,6 +26,7 @@ from apdr.projections.provision_map.tables import (
     sessions,
     staff,
 )
+from apdr.projections.provision_map.tallies import count_marks, open_tally, uncount_session
 
 _withdraw = withdraw_statement(enrolments, withdrawn=True)
 _end_enrolments = end_enrolments_statement(enrolments)
@@ -46,7 +48,7 @@ def _session_row(e: Any) -> dict[str, Any]:
 
 class ProvisionMap(Projection):
     name = "provision_map"
-    tables = (interventions, schedules, staff, assignments, enrolments, sessions, missed, reviews)
+    tables = (interventions, schedules, staff, assignments, enrolments, sessions, attendance, missed, reviews)
 
     @handles(Intervention.Planned)
     def planned(self, e: Any, batch: Batch) -> None:
@@ -66,6 +68,7 @@ class ProvisionMap(Projection):
                 "starts_on": e.starts_on,
                 "ended_on": None,
                 "cost_per_year": e.cost_per_year,
+                "sessions_delivered": 0,
             },
         )
         self.schedule_from(e.starts_on, e, batch)
@@ -111,6 +114,7 @@ class ProvisionMap(Projection):
     @handles(Intervention.PupilEnrolled)
     def enrolled(self, e: Any, batch: Batch) -> None:
         batch.insert(enrolments, enrolment_row(e, plan_id=e.plan_id, withdrawn=False))
+        open_tally(batch, e.originator_id, e.pupil_id, e.starts_on)
 
     @handles(Intervention.PupilWithdrawn)
     def withdrawn(self, e: Any, batch: Batch) -> None:
@@ -118,16 +122,22 @@ class ProvisionMap(Projection):
 
     @handles(Intervention.SessionDelivered)
     def session_delivered(self, e: Any, batch: Batch) -> None:
-        batch.insert(sessions, _session_row(e))
+        row = _session_row(e)
+        batch.insert(sessions, row)
+        count_marks(batch, e.originator_id, e.delivered_on, row["marks"])
 
     @handles(Intervention.SessionCorrected)
     def session_corrected(self, e: Any, batch: Batch) -> None:
         # Its date may be what changed, and the date is part of its key.
+        uncount_session(batch, e.originator_id, e.session_id)
         batch.delete(sessions, {"intervention_id": e.originator_id, "session_id": e.session_id})
-        batch.insert(sessions, _session_row(e))
+        row = _session_row(e)
+        batch.insert(sessions, row)
+        count_marks(batch, e.originator_id, e.delivered_on, row["marks"])
 
     @handles(Intervention.SessionVoided)
     def session_voided(self, e: Any, batch: Batch) -> None:
+        uncount_session(batch, e.originator_id, e.session_id)
         batch.update(
             sessions, {"intervention_id": e.originator_id, "session_id": e.session_id}, {"voided": True}
         )

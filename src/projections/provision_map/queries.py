@@ -19,6 +19,7 @@ from apdr.projections.provision_map.tables import (
     ATTENDED,
     STATUS_OF,
     assignments,
+    attendance,
     enrolments,
     interventions,
     read_marks,
@@ -126,6 +127,56 @@ def attendance_counts(
     """(intervention, pupil) -> (sessions delivered with the pupil marked, sessions attended),
     over the sessions from ``first`` to ``last`` (either open) of the interventions ``of``
     (default: all of them).
+
+    From the tallies where the window holds every mark a tally counts; the marks
+    themselves are counted only for the interventions where it does not (a window
+    that starts or ends in the middle of one)."""
+    counts: dict[tuple[UUID, UUID], tuple[int, int]] = {}
+    straddled: set[UUID] = set()
+    for r in _tallies(conn, setting_id, first, last, of):
+        holds_all = (first is None or first <= r.first_on) and (
+            last is None or r.last_on is None or r.last_on <= last
+        )
+        if holds_all:
+            if r.marked:
+                counts[(r.intervention_id, r.pupil_id)] = (r.marked, r.attended)
+        else:
+            straddled.add(r.intervention_id)
+    if straddled:
+        counts = {key: count for key, count in counts.items() if key[0] not in straddled}
+        counts.update(counted_from_marks(conn, setting_id, first, last, straddled))
+    return counts
+
+
+def _tallies(
+    conn: sa.Connection, setting_id: UUID, first: date | None, last: date | None, of: Iterable[UUID] | None
+) -> sa.CursorResult[Any]:
+    """The tallies that may count a mark from ``first`` to ``last``: not those whose
+    marks all fall before or after it."""
+    where = [interventions.c.setting_id == setting_id]
+    if first is not None:
+        where.append(sa.or_(attendance.c.last_on.is_(None), attendance.c.last_on >= first))
+    if last is not None:
+        where.append(attendance.c.first_on <= last)
+    if of is not None:
+        where.append(attendance.c.intervention_id.in_(list(of)))
+    return conn.execute(
+        sa.select(attendance)
+        .join(interventions, interventions.c.intervention_id == attendance.c.intervention_id)
+        .where(*where)
+    )
+
+
+@reads("provision_map")
+def counted_from_marks(
+    conn: sa.Connection,
+    setting_id: UUID,
+    first: date | None = None,
+    last: date | None = None,
+    of: Iterable[UUID] | None = None,
+) -> dict[tuple[UUID, UUID], tuple[int, int]]:
+    """``attendance_counts`` counted from every session's marks, for a window the
+    tallies cannot answer.
 
     Counted on the ids as stored, each made a UUID once per pair rather than once
     per session and mark: a school's seven years are a few hundred thousand marks."""

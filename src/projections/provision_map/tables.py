@@ -27,6 +27,8 @@ interventions = keyed_table(
     sa.Column("starts_on", sa.Date, nullable=False),
     sa.Column("ended_on", sa.Date),
     sa.Column("cost_per_year", sa.Numeric(12, 2), nullable=False),
+    # Sessions delivered and not voided, kept by the session handlers for the impact report.
+    sa.Column("sessions_delivered", sa.Integer, nullable=False),
 )
 # The timetable as planned (``effective_on`` its start), then each change from
 # the day it took effect: weekdays, minutes, planned weeks and the lesson missed
@@ -80,6 +82,20 @@ sessions = clustered_table(
     sa.Column("marks", sa.Text, nullable=False),
     sa.Column("focus", sa.Text, nullable=False),
     sa.Column("notes", sa.Text, nullable=False),
+)
+# Per pupil and intervention, the sessions they were marked in and attended, voided
+# sessions and the old marks of corrected ones taken back out: a report over the whole
+# history reads a row a pupil, not every session's marks. A row is made when the pupil
+# is first enrolled (``first_on``: no mark can be earlier); ``last_on`` is the latest day
+# ever marked (never moved back), so a window from ``first_on`` to ``last_on`` or wider
+# holds every mark the row counts.
+attendance = clustered_table(
+    "provision_attendance",
+    *uuid_key("intervention_id", "pupil_id"),
+    sa.Column("marked", sa.Integer, nullable=False),
+    sa.Column("attended", sa.Integer, nullable=False),
+    sa.Column("first_on", sa.Date, nullable=False),
+    sa.Column("last_on", sa.Date),
 )
 missed = keyed_table(
     "provision_missed_sessions",
