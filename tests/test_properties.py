@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import holidays
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -169,12 +170,36 @@ def test_a_settings_own_terms_are_followed_and_the_default_fills_other_years(
     expected = [d for d in brute_force_teaching_days(calendar, first, last) if d.isoweekday() in weekdays]
     assert scheduled == expected
     assert not set(scheduled) & set(closures)
+    assert not set(scheduled) & set(england_bank_holidays_between(first, last))
     assert not any(
         t.half_term_starts_on is not None and t.half_term_starts_on <= d <= t.half_term_ends_on  # type: ignore[operator]
         for d in scheduled
         for t in terms
     )
     assert not calendar.is_default_for(academic_year)
+
+
+def england_bank_holidays_between(first: date, last: date) -> list[date]:
+    """Straight from the ``holidays`` package, as GOV.UK lists England's."""
+    found = holidays.country_holidays("GB", subdiv="ENG", years=range(first.year, last.year + 1))
+    return [d for d in found if first <= d <= last]
+
+
+@given(st.integers(2015, 2035), st.data())
+def test_in_a_default_year_no_bank_holiday_is_taught_and_every_teaching_day_is_a_weekday_in_term(
+    academic_year: int, data: st.DataObject
+) -> None:
+    calendar = default_calendar(academic_year, academic_year)
+    first, last = date(academic_year, 9, 1), date(academic_year + 1, 8, 31)
+    bank_holiday = data.draw(st.sampled_from(england_bank_holidays_between(first, last)))
+    day = data.draw(st.dates(first, last))
+
+    assert not calendar.is_teaching_day(bank_holiday)
+    if calendar.is_teaching_day(day):
+        term = calendar.term_of(day)
+        assert day.weekday() < 5 and term is not None
+        assert term.half_term_starts_on is not None and term.half_term_ends_on is not None
+        assert not term.half_term_starts_on <= day <= term.half_term_ends_on
 
 
 @given(st.integers(2015, 2035))

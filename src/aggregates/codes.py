@@ -185,14 +185,21 @@ class AdviceSource(Enum):
 
 
 class EhcpMilestone(Enum):
-    """Steps of the statutory EHC process whose deadlines apdr watches."""
+    """Steps of the statutory EHC process whose deadlines apdr watches.
+
+    Values are stored in events: add new ones, never rename one."""
 
     requested = "requested"
     decision_to_assess = "decision_to_assess"
     decided_not_to_assess = "decided_not_to_assess"
+    draft_plan_issued = "draft_plan_issued"  # the LA decided to issue: SEND Regulations 2014 reg. 13(1)
     plan_issued = "plan_issued"
     decided_not_to_issue = "decided_not_to_issue"
-    annual_review = "annual_review"
+    annual_review = "annual_review"  # the review meeting (reg. 20(1))
+    review_report_sent = "review_report_sent"  # the report of the meeting (reg. 20(7))
+    review_decision = "review_decision"  # the LA's decision to keep, amend or cease the plan (reg. 20(10))
+    plan_amended = "plan_amended"  # the final amended plan (reg. 22(3))
+    plan_ceased = "plan_ceased"  # the LA ceased to maintain the plan (reg. 31(2))
 
 
 class LawfulBasis(Enum):
@@ -207,7 +214,7 @@ class LawfulBasis(Enum):
 
 
 class RequesterKind(Enum):
-    """Who asks a school for a pupil's SEN information (seed 000: "who asks for the records")."""
+    """Who asks a school for a pupil's SEN information (the seeds' README: "who asks for the records")."""
 
     local_authority = "local_authority"
     yot = "yot"

@@ -855,7 +855,8 @@ class Intervention(Aggregate):
         recorded_by: str,
         today: date,
     ) -> UUID:
-        """Descriptor 17: the setting monitors how often and how well interventions are delivered."""
+        """Core Standard Five descriptor 17: "The setting monitors how often and how well targeted support and
+        intervention are delivered"."""
         self._happened_while_running("observed_on", observed_on, today)
         if fidelity not in FIDELITY:
             raise InvalidInput("fidelity", "fidelity is 1 (not as designed) to 4 (fully as designed)")

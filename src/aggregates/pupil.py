@@ -48,10 +48,21 @@ EHCP_NEXT: dict[EhcpMilestone | None, tuple[EhcpMilestone, ...]] = {
     None: (_M.requested,),
     _M.requested: (_M.decision_to_assess, _M.decided_not_to_assess),
     _M.decided_not_to_assess: (_M.requested,),
-    _M.decision_to_assess: (_M.plan_issued, _M.decided_not_to_issue),
+    _M.decision_to_assess: (_M.draft_plan_issued, _M.plan_issued, _M.decided_not_to_issue),
+    _M.draft_plan_issued: (_M.plan_issued, _M.decided_not_to_issue),
     _M.decided_not_to_issue: (_M.requested,),
-    _M.plan_issued: (_M.annual_review,),
-    _M.annual_review: (_M.annual_review,),
+    _M.plan_issued: (_M.annual_review, _M.plan_amended, _M.plan_ceased),
+    _M.annual_review: (
+        _M.review_report_sent,
+        _M.review_decision,
+        _M.plan_amended,
+        _M.plan_ceased,
+        _M.annual_review,
+    ),
+    _M.review_report_sent: (_M.review_decision, _M.plan_amended, _M.plan_ceased, _M.annual_review),
+    _M.review_decision: (_M.plan_amended, _M.plan_ceased, _M.annual_review),
+    _M.plan_amended: (_M.annual_review, _M.plan_amended, _M.plan_ceased),
+    _M.plan_ceased: (_M.requested,),
 }
 
 

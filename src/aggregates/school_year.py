@@ -1,10 +1,22 @@
-"""The school year: national curriculum year groups, terms and teaching days."""
+"""The school year: national curriculum year groups, terms and teaching days.
+
+Schools in England close on bank holidays, so no bank holiday is a teaching day,
+in apdr's default calendar or in term dates a setting typed itself (apdr's
+default: a SENCO who types the LA's term dates rarely types the bank holidays
+too). England's bank holidays come from the ``holidays`` package, whose
+maintainers keep the one-off ones (a coronation, a jubilee) as they are
+proclaimed, rather than from a list written here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
+from types import MappingProxyType
+
+import holidays
 
 
 def academic_year_of(day: date) -> int:
@@ -35,6 +47,21 @@ def months_between(earlier: date, later: date) -> int:
     return months
 
 
+@cache
+def england_bank_holidays(academic_year: int) -> Mapping[date, str]:
+    """England's bank holidays, by name, in the academic year beginning in September ``academic_year``."""
+    found = holidays.country_holidays(
+        "GB", subdiv="ENG", years=(academic_year, academic_year + 1), language="en_GB"
+    )
+    first, last = date(academic_year, 9, 1), date(academic_year + 1, 8, 31)
+    return MappingProxyType({d: name for d, name in sorted(found.items()) if first <= d <= last})
+
+
+def bank_holiday(day: date) -> str | None:
+    """The name of the England bank holiday on ``day`` ("Easter Monday"), or None."""
+    return england_bank_holidays(academic_year_of(day)).get(day)
+
+
 @dataclass(frozen=True)
 class Term:
     """One term, with its half-term break (inclusive dates)."""
@@ -56,6 +83,9 @@ class Term:
 @dataclass(frozen=True)
 class SchoolCalendar:
     """A setting's terms and closures (INSET days, bank holidays).
+
+    ``closures`` hold every bank holiday on which the terms would otherwise
+    teach (``calendar_for`` adds them), as well as the setting's own closures.
 
     ``default_years`` are the academic years for which the setting configured
     no terms, and which therefore follow apdr's approximation of an English
@@ -79,7 +109,9 @@ class SchoolCalendar:
         if day.isoweekday() > 5:
             return f"it is a {day:%A}"
         if day in self.closures:
-            return "the setting is closed that day (an INSET day or a bank holiday)"
+            if name := bank_holiday(day):
+                return f"it is a bank holiday ({name})"
+            return "the setting is closed that day (an INSET day or another closure)"
         term = self.term_of(day)
         if term is not None:
             return f"it is in the {term.name} half-term holiday"
@@ -149,9 +181,17 @@ def default_terms(academic_year: int) -> list[Term]:
     ]
 
 
+def bank_holidays_in_term(terms: Iterable[Term]) -> set[date]:
+    """England's bank holidays that fall on a day the ``terms`` would otherwise teach."""
+    terms = list(terms)
+    years = {academic_year_of(d) for t in terms for d in (t.starts_on, t.ends_on)}
+    return {d for y in years for d in england_bank_holidays(y) if any(t.is_teaching_day(d) for t in terms)}
+
+
 def default_closures(academic_year: int) -> set[date]:
-    """The early May bank holiday, which falls in the default summer term."""
-    return {_weekday_on_or_after(date(academic_year + 1, 5, 1), 1)}
+    """The bank holidays in the default terms: Good Friday and Easter Monday
+    when Easter falls in term, the early May bank holiday, and any one-off."""
+    return bank_holidays_in_term(default_terms(academic_year))
 
 
 def default_calendar(first_year: int, last_year: int) -> SchoolCalendar:
@@ -167,7 +207,8 @@ def default_calendar(first_year: int, last_year: int) -> SchoolCalendar:
 def calendar_for(
     configured: Sequence[Term], closures: Iterable[date], first: date, last: date
 ) -> SchoolCalendar:
-    """The setting's own terms where it has configured them, the default elsewhere.
+    """The setting's own terms where it has configured them, the default elsewhere,
+    closed on its own closures and on every bank holiday in term.
 
     A setting that configured this year's terms but not last year's still gets
     sensible expectations for last year.
@@ -180,6 +221,5 @@ def calendar_for(
     filled = [t for t in default.terms if academic_year_of(t.starts_on) not in own_years]
     filled_closures = {d for d in default.closures if academic_year_of(d) not in own_years}
     terms = tuple(sorted([*own, *filled], key=lambda t: t.starts_on))
-    return SchoolCalendar(
-        terms, frozenset(set(closures) | filled_closures), default.default_years - own_years
-    )
+    closed = set(closures) | filled_closures | bank_holidays_in_term(own)
+    return SchoolCalendar(terms, frozenset(closed), default.default_years - own_years)

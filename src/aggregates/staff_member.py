@@ -54,7 +54,8 @@ class StaffMember(Aggregate):
     def record_training(
         self, *, programme: str, completed_on: date, expires_on: date | None, recorded_by: str, today: date
     ) -> UUID:
-        """Descriptor 6: staff delivering interventions are trained, and their training is in date."""
+        """Core Standard Five descriptor 6: staff are "appropriately trained and /or qualified to do so and
+        their training is up to date"."""
         programme = must_have_text("programme", programme)
         must_have_happened("completed_on", completed_on, today)
         if expires_on is not None:

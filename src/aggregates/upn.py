@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from apdr.aggregates.la_codes import LA_CODES
+
 # The 23 letters the DfE uses: I, O and S are left out to avoid confusion with 1, 0 and 5.
 CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 
@@ -43,6 +45,15 @@ def upn_problem(upn: str) -> str | None:
     if upn[0] != expected:
         return f"the check letter of {upn!r} should be {expected!r}: is a digit mistyped?"
     return None
+
+
+def unrecognised_la_code(upn: str) -> str | None:
+    """Characters 2-4 of ``upn`` when they are not an LA code the census accepts (census
+    error 1530), else None. Registration does not refuse such a UPN: a school may be given
+    one by a previous school, and the census list changes when LAs are reorganised, so the
+    register shows it as a problem to check instead."""
+    code = upn[1:4]
+    return None if code in LA_CODES else code
 
 
 def is_temporary(upn: str) -> bool:

@@ -22,7 +22,7 @@ from apdr.demo.term import _DemoTerm
 
 
 def demo_upn(serial: int) -> str:
-    body = f"999{1234:04d}{22 + serial // 900:02d}{serial % 900:03d}"
+    body = f"801{1234:04d}{22 + serial // 900:02d}{serial % 900:03d}"
     return check_letter(body) + body
 
 

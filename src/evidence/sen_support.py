@@ -28,7 +28,7 @@ from apdr.aggregates.evidence_pack import MARKING
 from apdr.aggregates.school_year import SchoolCalendar
 from apdr.evidence.national import ENGLAND
 from apdr.policies.training import trained_staff
-from apdr.projections.impact import Pair, impact_pairs, measure_summaries
+from apdr.projections.impact import SMALL_SAMPLE, Pair, impact_pairs, measure_summaries
 from apdr.projections.monitoring import (
     observations_between,
     plan_reviews_between,
@@ -49,12 +49,8 @@ from apdr.projections.register import ON_REGISTER, register_rows, register_total
 
 TITLE = "SEN support report"
 
-SMALL_SAMPLE = 5
-"""Figures from fewer pupils than this are marked as a small sample. With four or fewer
-pupils one pupil's absence or a single good day moves a mean change or an effect size
-further than any real difference between interventions; the DfE and the EEF likewise
-warn against reading group averages from a handful of pupils. The figure is still
-shown (the school knows these pupils), but flagged, so that no one reads it as a trend."""
+# Figures from fewer than SMALL_SAMPLE pupils are flagged: the impact report's rule, defined
+# once in apdr.projections.impact.statistics (and imported from here by the pages).
 
 SAMPLE_SIZE = 8
 """How many pupils the sample list offers an inspector: enough to cover the main needs
@@ -222,10 +218,9 @@ def _intervention_names(conn: sa.Connection, setting_id: UUID) -> dict[UUID, tup
 
 
 def _flagged(pairs: Iterable[Pair]) -> list[dict[str, Any]]:
-    """The impact report's summary of each measure, each marked when too few pupils are behind it."""
-    return [
-        {**summary, "small_sample": summary["pairs"] < SMALL_SAMPLE} for summary in measure_summaries(pairs)
-    ]
+    """The impact report's summary of each measure, each marked (``small_sample``) by its rule
+    when too few pupils are behind it."""
+    return measure_summaries(pairs)
 
 
 def impact_section(pairs: list[Pair], names: dict[UUID, tuple[str, str]]) -> dict[str, Any]:
@@ -268,7 +263,7 @@ def impact_section(pairs: list[Pair], names: dict[UUID, tuple[str, str]]) -> dic
 
 
 def observations_section(observed: list[dict[str, Any]]) -> dict[str, Any]:
-    """Observations of delivery in the window (Descriptor 17: the setting monitors how well
+    """Observations of delivery in the window (Core Standard Five descriptor 17: the setting monitors how well
     support is delivered and keeps a record): how many, the mean fidelity, and each one."""
     fidelities = [o["fidelity"] for o in observed]
     return {

@@ -46,6 +46,16 @@ POLICY_OF: dict[str, str] = {t.name: p.KIND for p in POLICIES for t in p.THRESHO
 READ_MODELS: tuple[str, ...] = tuple(sorted({m for p in POLICIES for m in p.READ_MODELS} | {"alerts"}))
 
 
+def thresholds_markdown() -> str:
+    """The README's table of thresholds, from the catalogue itself (a test keeps the two the same):
+    ``python -c "from apdr.policies.catalogue import thresholds_markdown as t; print(t())"``."""
+    lines = ["| threshold | policy | default | unit | source |", "|---|---|---|---|---|"]
+    for name, t in THRESHOLDS.items():
+        source = t.source.replace("|", "\\|")
+        lines.append(f"| `{name}` | `{POLICY_OF[name]}` | {t.default} | {t.unit} | {source} |")
+    return "\n".join(lines)
+
+
 def thresholds_for(overrides: Mapping[str, Any]) -> dict[str, int]:
     """Every threshold: the setting's own value where it set one, else the default."""
     return {

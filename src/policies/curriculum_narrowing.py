@@ -38,9 +38,12 @@ from apdr.projections.pupils import pupils
 
 KIND = "curriculum_narrowing"
 READ_MODELS = ("provision_map", "pupils")
+# The rule: Core Standard Five descriptor 13, "Careful timetabling of interventions means
+# that children/ young people with SEND continue to access a broad and balanced curriculum
+# and that no children/ young people are accessing a reduced or narrowed curriculum due to
+# over attendance at intervention sessions". It sets no share of the week or count of
+# lessons: the thresholds are apdr's.
 THRESHOLDS = (
-    # Descriptor 13: no pupil should have a narrowed curriculum through
-    # over-attendance at interventions. More than a day a week out of class.
     Threshold(
         "withdrawal_percent_max",
         20,
@@ -48,8 +51,9 @@ THRESHOLDS = (
         100,
         "percent",
         "the largest share of the teaching week a pupil may spend withdrawn from class",
+        source="apdr's default: more than a day a week out of class; descriptor 13 of Core Standard "
+        "Five asks that no curriculum is narrowed but sets no share",
     ),
-    # The DfE's 32.5-hour school week less registration, breaks and lunch.
     Threshold(
         "teaching_minutes_per_week",
         1500,
@@ -57,9 +61,10 @@ THRESHOLDS = (
         2400,
         "minutes",
         "the minutes of teaching in the setting's week",
+        source="apdr's default: the DfE's minimum school week of 32.5 hours (Length of the school "
+        "week, non-statutory guidance, 2023), which counts breaks, less about 90 minutes a day of "
+        "registration, breaks and lunch",
     ),
-    # EEF: 3-5 sessions a week; careful timetabling (descriptor 13) rotates
-    # what is missed, so no lesson is lost more than three times a week.
     Threshold(
         "same_lesson_sessions_max",
         3,
@@ -67,6 +72,8 @@ THRESHOLDS = (
         10,
         "sessions a week",
         "how many times a week a pupil may be withdrawn from the same lesson",
+        source="apdr's default: careful timetabling (Core Standard Five descriptor 13) rotates what "
+        "is missed; three is the fewest sessions a week of the EEF's 3-5",
     ),
 )
 

@@ -1,34 +1,34 @@
 """ehcp_deadline: a statutory EHC deadline coming up, or missed.
 
 Watches each pupil on roll with EHCP milestones recorded on or before the
-as-of date, and finds the next deadline from the last one (the periods are
-law, not settings):
+as-of date, and raises every deadline they leave open (the periods, and what
+meets each, are in ``apdr.policies.ehc_timescales``; they are law, not
+settings). A pupil can have several open at once: after a decision to assess,
+the LA's decision whether to issue a plan (16 weeks) and the final plan (20
+weeks); after a review meeting, the school's report (2 weeks) and the LA's
+decision (4 weeks); in Year 6 or Year 11, the amended plan for the phase
+transfer beside the annual review.
 
-- requested: the LA decides whether to assess within 6 weeks of the request
-  (SEND Regulations 2014 reg. 5; Code of Practice 9.14);
-- decision to assess: the final plan is issued within 20 weeks of the
-  request (reg. 13; Code of Practice 9.40);
-- plan issued, or annual review: the plan is reviewed within 12 months of
-  being issued or last reviewed (reg. 18; Code of Practice 9.166);
-- decided not to assess, or not to issue: no deadline.
-
-An alert is raised a set number of days before the deadline, so there is
-time to chase, and stays while it is missed. Each deadline is its own alert
-(subject ``{pupil}/{milestone awaited}/{due date}``); it resolves itself when
-the awaited milestone is recorded.
+Each deadline is its own alert (subject ``{pupil}/{milestone awaited}/{due
+date}``), raised a set number of days before it is due and kept while it is
+missed; it resolves itself when the awaited milestone is recorded. The warning
+before an annual review is long enough to do what the review needs first:
+ask for advice, then give two weeks' notice of the meeting and circulate the
+advice two weeks before it (SEND Regulations 2014 reg. 20(3), (4)). For a phase
+transfer it counts back from the last day for the review meeting that still
+lets the LA issue the amended plan in time.
 """
 
 from __future__ import annotations
 
-import calendar
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 
+from apdr.policies.ehc_timescales import LA_DECISION, REPORT, REVIEW, Deadline, notice_by, open_deadlines
 from apdr.policies.policy import Cause, Context, Threshold, day, on_roll, plural
 from apdr.projections.monitoring import ehcp_milestones
 from apdr.projections.pupils import pupils
@@ -36,111 +36,113 @@ from apdr.projections.pupils import pupils
 KIND = "ehcp_deadline"
 READ_MODELS = ("monitoring", "pupils")
 THRESHOLDS = (
-    # Two weeks leaves time to chase the LA or arrange a review meeting (the
-    # Code of Practice 9.176 asks for two weeks' notice of the review meeting).
     Threshold(
-        "ehcp_warning_days",
+        LA_DECISION,
         14,
         0,
         90,
         "days",
-        "how many days before an EHC deadline the alert is raised",
+        "how many days before one of the LA's EHC deadlines (the decisions whether to assess and whether "
+        "to issue a plan, the final plan, the decision after an annual review) the alert is raised",
+        "apdr's default: two weeks leaves time to chase the LA before its statutory deadline",
+    ),
+    Threshold(
+        REVIEW,
+        56,
+        28,
+        120,
+        "days",
+        "how many days before an EHC plan's annual review is due (or, for a phase transfer, the last day "
+        "for its review meeting) the alert is raised",
+        "apdr's default: eight weeks leaves about four weeks to gather advice before the two weeks' notice "
+        "of the meeting and the advice circulated two weeks before it (SEND Regulations 2014 reg. 20(3), "
+        "(4)); less than four weeks leaves no time to gather advice",
+    ),
+    Threshold(
+        REPORT,
+        7,
+        0,
+        14,
+        "days",
+        "how many days before the report of an annual review meeting is due the alert is raised",
+        "apdr's default: a week's reminder within the two weeks SEND Regulations 2014 reg. 20(7) allows",
     ),
 )
 
-DECISION_WEEKS = 6  # request to the decision whether to assess
-FINAL_PLAN_WEEKS = 20  # request to the final plan
-REVIEW_MONTHS = 12  # plan issued or last reviewed to the next annual review
-
-
-@dataclass(frozen=True)
-class Deadline:
-    awaiting: str
-    due_on: date
-    counted_from: date
-    what: str
-
-
-def add_months(d: date, months: int) -> date:
-    """The same day ``months`` later; the month's last day where it is shorter."""
-    years, month = divmod(d.month - 1 + months, 12)
-    year = d.year + years
-    return date(year, month + 1, min(d.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def next_deadline(milestones: Iterable[tuple[str, date]]) -> Deadline | None:
-    """The deadline the last of ``milestones`` (in the order reached) sets, if any."""
-    requested_on: date | None = None
-    deadline: Deadline | None = None
-    for milestone, reached_on in milestones:
-        if milestone == "requested":
-            requested_on = reached_on
-            deadline = Deadline(
-                "decision_to_assess",
-                reached_on + timedelta(weeks=DECISION_WEEKS),
-                reached_on,
-                "the LA's decision whether to carry out an EHC needs assessment",
-            )
-        elif milestone == "decision_to_assess" and requested_on is not None:
-            deadline = Deadline(
-                "plan_issued",
-                requested_on + timedelta(weeks=FINAL_PLAN_WEEKS),
-                requested_on,
-                "the final EHC plan",
-            )
-        elif milestone in ("plan_issued", "annual_review"):
-            deadline = Deadline(
-                "annual_review",
-                add_months(reached_on, REVIEW_MONTHS),
-                reached_on,
-                "the EHC plan's annual review",
-            )
-        else:
-            deadline = None
-    return deadline
+# What the school does about each deadline, in a SENCO's words.
+ACTIONS = {
+    "decision_to_assess": "Chase the LA for its decision.",
+    "draft_plan_issued": "Chase the LA for the draft plan, or its decision not to issue one.",
+    "plan_issued": "Chase the LA for the final plan.",
+    "review_report_sent": "Send the report, with its recommendations, to the LA and everyone invited.",
+    "review_decision": "Chase the LA for its decision.",
+}
 
 
 def causes(context: Context) -> Iterator[Cause]:
-    warning = context.thresholds["ehcp_warning_days"]
-    for pupil_id, (name, milestones) in _milestones(context).items():
-        deadline = next_deadline(milestones)
-        if deadline is None or context.as_of < deadline.due_on - timedelta(days=warning):
-            continue
-        left = (deadline.due_on - context.as_of).days
-        when = (
-            f"overdue by {plural(-left, 'day')}"
-            if left < 0
-            else ("due today" if left == 0 else f"{plural(left, 'day')} left")
-        )
-        action = "Arrange the review meeting." if deadline.awaiting == "annual_review" else "Chase the LA."
-        yield Cause(
-            subject=f"{pupil_id}/{deadline.awaiting}/{deadline.due_on.isoformat()}",
-            summary=(
-                f"{name}: {deadline.what} is due by {day(deadline.due_on)} "
-                f"(counted from {day(deadline.counted_from)}): {when}. {action}"
-            ),
-            pupil_id=pupil_id,
-            details={
-                "awaiting": deadline.awaiting,
-                "due_on": deadline.due_on.isoformat(),
-                "days_left": left,
-            },
-        )
+    for pupil_id, (name, born, milestones) in _milestones(context).items():
+        for deadline in open_deadlines(milestones, born, context.as_of):
+            warning = context.thresholds[deadline.warning]
+            if context.as_of >= deadline.warn_before - timedelta(days=warning):
+                yield _cause(pupil_id, name, deadline, context.as_of)
 
 
-def _milestones(context: Context) -> dict[UUID, tuple[str, list[tuple[str, date]]]]:
+def _cause(pupil_id: UUID, name: str, deadline: Deadline, as_of: date) -> Cause:
+    left = (deadline.due_on - as_of).days
+    return Cause(
+        subject=f"{pupil_id}/{deadline.awaiting}/{deadline.due_on.isoformat()}",
+        summary=(
+            f"{name}: {deadline.what} is due by {day(deadline.due_on)} ({deadline.basis}): "
+            f"{_when(left)}. {action(deadline, as_of)}"
+        ),
+        pupil_id=pupil_id,
+        details={
+            "awaiting": deadline.awaiting,
+            "due_on": deadline.due_on.isoformat(),
+            "days_left": left,
+            "source": deadline.source,
+        },
+    )
+
+
+def _when(left: int) -> str:
+    if left < 0:
+        return f"overdue by {plural(-left, 'day')}"
+    return "due today" if left == 0 else f"{plural(left, 'day')} left"
+
+
+def action(deadline: Deadline, as_of: date) -> str:
+    """What to do next, and by when."""
+    if deadline.awaiting in ACTIONS:
+        return ACTIONS[deadline.awaiting]
+    meeting_by = deadline.warn_before
+    if deadline.awaiting == "plan_amended":
+        first = (
+            f"Hold the review meeting by {day(meeting_by)}, so the LA can decide within 4 weeks and "
+            "issue the amended plan within 8 more"
+        )
+    else:
+        first = f"Hold the review meeting by {day(meeting_by)}"
+    if as_of <= notice_by(meeting_by):
+        return (
+            f"{first}: ask everyone for their advice now, then send the invitations and circulate "
+            f"the advice by {day(notice_by(meeting_by))}, two weeks before the meeting."
+        )
+    return f"{first}, or as soon as you can with two weeks' notice, and tell the LA."
+
+
+def _milestones(context: Context) -> dict[UUID, tuple[str, date, list[tuple[str, date]]]]:
     m = ehcp_milestones.c
+    p = pupils.c
     rows = context.conn.execute(
-        sa.select(m.pupil_id, m.milestone, m.reached_on, pupils.c.given_name, pupils.c.family_name)
-        .join(pupils, pupils.c.pupil_id == m.pupil_id)
-        .where(
-            pupils.c.setting_id == context.setting_id, m.reached_on <= context.as_of, on_roll(context.as_of)
-        )
+        sa.select(m.pupil_id, m.milestone, m.reached_on, p.given_name, p.family_name, p.date_of_birth)
+        .join(pupils, p.pupil_id == m.pupil_id)
+        .where(p.setting_id == context.setting_id, m.reached_on <= context.as_of, on_roll(context.as_of))
         .order_by(m.pupil_id, m.version)
     )
-    found: dict[UUID, tuple[str, list[tuple[str, Any]]]] = {}
+    found: dict[UUID, tuple[str, date, list[tuple[str, Any]]]] = {}
     for r in rows:
-        found.setdefault(r.pupil_id, (f"{r.given_name} {r.family_name}", []))[1].append(
+        found.setdefault(r.pupil_id, (f"{r.given_name} {r.family_name}", r.date_of_birth, []))[2].append(
             (r.milestone, r.reached_on)
         )
     return found

@@ -20,9 +20,10 @@ from apdr.projections.disclosures import open_requests
 
 KIND = "information_request_due"
 READ_MODELS = ("disclosures",)
+# The rule: each request's due date, set by the rule it is made under (Education (Pupil
+# Information) (England) Regulations 2005 reg. 5(2): 15 school days; UK GDPR Article 12(3):
+# one month; SEND Regulations 2014 reg. 8: six weeks). The warning before it is apdr's.
 THRESHOLDS = (
-    # A school week's warning: time to gather the record, decide with the
-    # data protection officer and tell the parents before the deadline.
     Threshold(
         "information_request_warning_days",
         7,
@@ -30,6 +31,8 @@ THRESHOLDS = (
         30,
         "days",
         "how many days before a request for information is due to raise an alert",
+        source="apdr's default: a school week's warning, time to gather the record, decide with the "
+        "data protection officer and tell the parents before the deadline",
     ),
 )
 

@@ -18,10 +18,11 @@ from apdr.projections.provision_map import timetables
 
 KIND = "intervention_review_overdue"
 READ_MODELS = ("provision_map",)
+# The rule: Core Standard Five, "ensure that a clear date for review has been set" (How should
+# interventions be planned and implemented?), and descriptor 19, "The setting regularly (at
+# least termly) reviews the progress that children/ young people are making towards the
+# desired outcomes for the targeted support or intervention".
 THRESHOLDS = (
-    # Core Standard Five: "ensure that a clear date for review has been set"
-    # and review progress at least termly (descriptors 19 and 21). A school
-    # week's grace lets a review held on time be written up.
     Threshold(
         "intervention_review_grace_days",
         7,
@@ -29,6 +30,7 @@ THRESHOLDS = (
         60,
         "days",
         "how many days after its review date an intervention may go unreviewed before an alert",
+        source="apdr's default: a school week's grace, so that a review held on time can be written up",
     ),
 )
 

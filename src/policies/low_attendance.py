@@ -24,9 +24,13 @@ from apdr.projections.pupils import pupils
 
 KIND = "low_attendance"
 READ_MODELS = ("provision_map", "pupils")
+# The rule: the EEF's features of effective interventions as Core Standard Five lists them
+# (en dashes as in the source):
+#   "Sessions occur regularly (3–5 times per week)"  # noqa: RUF003
+#   "sessions are maintained over a sustained period (8–20 weeks)"  # noqa: RUF003
+# A pupil who misses sessions does not get that dose. The EEF sets no attendance figure:
+# both thresholds are apdr's.
 THRESHOLDS = (
-    # EEF: sessions occur regularly (3-5 a week) over a sustained period; a
-    # pupil who misses more than one in five does not get that regular dose.
     Threshold(
         "attendance_percent_min",
         80,
@@ -34,8 +38,9 @@ THRESHOLDS = (
         100,
         "percent",
         "the share of delivered sessions a pupil must attend",
+        source="apdr's default: four sessions in five; the EEF's features ask for regular sessions "
+        "(Core Standard Five) but set no attendance figure",
     ),
-    # Two weeks of a three-a-week programme before attendance is judged.
     Threshold(
         "attendance_sessions_min",
         6,
@@ -43,6 +48,8 @@ THRESHOLDS = (
         100,
         "sessions",
         "how many sessions must have been delivered before attendance is judged",
+        source="apdr's default: two weeks of a programme run three times a week, so that one "
+        "absence early on does not raise an alert",
     ),
 )
 

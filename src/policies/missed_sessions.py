@@ -36,10 +36,13 @@ from apdr.projections.provision_map import enrolments, missed, sessions, timetab
 
 KIND = "missed_sessions"
 READ_MODELS = ("provision_map",)
+# The rule: Core Standard Five descriptor 17, "The setting monitors how often and how well
+# targeted support and intervention are delivered", and the EEF's features of effective
+# interventions as Core Standard Five lists them (en dashes as in the source):
+#   "Sessions occur regularly (3–5 times per week)"  # noqa: RUF003
+#   "Careful timetabling is in place to enable consistent delivery"
+# Neither sets a number of sessions that may be missed: both thresholds are apdr's.
 THRESHOLDS = (
-    # EEF features of effective interventions: sessions occur regularly, 3-5
-    # times a week, with careful timetabling for consistent delivery. Three
-    # sessions short is a week of such a programme lost.
     Threshold(
         "missed_sessions_min",
         3,
@@ -47,9 +50,9 @@ THRESHOLDS = (
         100,
         "sessions",
         "how many timetabled sessions an intervention may fall short before it raises an alert",
+        source="apdr's default: a week of sessions for a programme run three times a week, the fewest "
+        "the EEF's features of effective interventions describe (3-5 a week, Core Standard Five)",
     ),
-    # Fewer than four timetabled sessions in five is no longer the regular,
-    # consistent delivery the EEF features describe (descriptor 17).
     Threshold(
         "sessions_delivered_percent_min",
         80,
@@ -57,6 +60,8 @@ THRESHOLDS = (
         100,
         "percent",
         "the share of timetabled sessions an intervention must deliver",
+        source="apdr's default: four sessions in five; the EEF's features ask for regular, consistent "
+        "delivery (Core Standard Five) but set no share",
     ),
 )
 

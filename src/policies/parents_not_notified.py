@@ -27,9 +27,9 @@ from apdr.projections.pupils import pupils
 
 KIND = "parents_not_notified"
 READ_MODELS = ("monitoring", "pupils")
+# The rule: Code of Practice 6.48, "Where it is decided to provide a pupil with SEN support,
+# the parents must be formally notified". It sets no period: the grace is apdr's.
 THRESHOLDS = (
-    # Code of Practice 6.48: where it is decided to provide SEN support, the
-    # parents must be formally notified. A week to send the letter.
     Threshold(
         "parents_notification_days",
         7,
@@ -37,6 +37,8 @@ THRESHOLDS = (
         60,
         "days",
         "how many days after SEN support begins parents must have been formally notified",
+        source="apdr's default: a week to send the letter; Code of Practice 6.48 requires the "
+        "notification but sets no period",
     ),
 )
 

@@ -28,7 +28,10 @@ from apdr.projections.pupils import pupils
 
 @dataclass(frozen=True)
 class Threshold:
-    """A per-setting setting of a policy, with the default apdr starts from."""
+    """A per-setting setting of a policy, with the default apdr starts from.
+
+    ``source`` says where the default comes from: the document and paragraph
+    ("Code of Practice 6.65"), or "apdr's default: <why>" where it is our own choice."""
 
     name: str
     default: int
@@ -36,6 +39,7 @@ class Threshold:
     maximum: int
     unit: str
     description: str
+    source: str
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,10 @@ from apdr.projections.monitoring import programme_key
 
 KIND = "single_trained_staff"
 READ_MODELS = ("provision_map", "monitoring")
+# The rule and its default: Core Standard Five descriptor 7, "Whenever possible two or more
+# members of staff are training to deliver a targeted support or intervention" (its words),
+# so that an intervention is not stopped by one absence.
 THRESHOLDS = (
-    # Descriptor 7: whenever possible two or more members of staff are trained
-    # to deliver an intervention, so that it is not stopped by one absence.
     Threshold(
         "trained_staff_min",
         2,
@@ -29,6 +30,8 @@ THRESHOLDS = (
         10,
         "staff",
         "how many staff should be trained in each running intervention's programme",
+        source="Core Standard Five descriptor 7: two or more members of staff trained to deliver "
+        "each intervention, whenever possible",
     ),
 )
 

@@ -9,10 +9,17 @@ Two causes, each its own alert:
   later review rates no outcome not met, or the support ends.
 - no gain on a measure: a pupil's latest interim or exit assessment on a
   measure, long enough after the latest baseline, shows no gain on it. On
-  standard, scaled and age-equivalent scores higher is better, so no gain is
-  a score no higher than the baseline. Raw scores and percentages may count
-  what should fall (a questionnaire's total difficulties), and apdr does not
-  know which way a measure improves, so there no gain is no change at all.
+  standard and scaled scores higher is better, so no gain is a score no
+  higher than the baseline. On age-equivalent measures (a reading age in
+  months) a rise is not enough: a pupil gaining fewer months than have passed
+  falls further behind, so progress is judged by the pupil's ratio gain
+  (months gained over months elapsed between the baseline and the later
+  assessment), stalled below the setting's threshold, by default 1.4, below
+  which Brooks (2016, *What works for children and young people with literacy
+  difficulties?*, 5th edn) judges a ratio gain of doubtful educational
+  significance. Raw scores and percentages may count what should fall (a
+  questionnaire's total difficulties), and apdr does not know which way a
+  measure improves, so there no gain is no change at all.
   Only evidence from the last term or so is judged: an assessment older
   than that no longer describes the support the pupil has now. Subject
   ``{pupil}/measure/{intervention}/{instrument}/{measure}``; it resolves when
@@ -33,18 +40,20 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from apdr.policies.policy import Cause, Context, Threshold, day, listing, on_roll, running
-from apdr.projections.impact import assessments
+from apdr.projections.impact import DAYS_PER_MONTH, assessments
 from apdr.projections.monitoring import outcomes, plan_reviews, plans, ratings
 from apdr.projections.pupils import pupils
 
 KIND = "stalled_progress"
 # Scales on which a higher score is always better.
 HIGHER_IS_BETTER = frozenset({"standard_score", "scaled_score", "age_equivalent_months"})
+# Scales judged by the ratio gain, months gained over months elapsed (Brooks 2016).
+AGE_EQUIVALENT = "age_equivalent_months"
 READ_MODELS = ("monitoring", "impact", "pupils")
 THRESHOLDS = (
-    # Descriptor 20: where pupils are not making expected progress the setting
-    # adapts, amends or replaces the support. Camden: two or three cycles of
-    # assess, plan, do, review before considering an EHC needs assessment.
+    # Core Standard Five descriptor 20: where pupils are not making expected progress the
+    # setting adapts, amends or replaces the support; Camden's framework repeats two or three
+    # cycles before considering an EHC needs assessment. Two in a row is apdr's choice.
     Threshold(
         "stalled_reviews",
         2,
@@ -52,9 +61,13 @@ THRESHOLDS = (
         6,
         "reviews",
         "at how many consecutive reviews an outcome not met raises an alert",
+        source=(
+            "apdr's default: two reviews in a row, the fewest that show a pattern (Core Standard Five "
+            "descriptor 20: support adapted, amended or replaced where progress is not as expected)"
+        ),
     ),
-    # EEF: interventions run for 8-20 weeks; half a term is the least time in
-    # which a fair interim assessment can show a gain.
+    # The EEF's features of effective interventions (Core Standard Five) run them for 8-20
+    # weeks; half a term is apdr's choice of the least time a fair interim assessment needs.
     Threshold(
         "stalled_min_weeks",
         6,
@@ -62,9 +75,13 @@ THRESHOLDS = (
         52,
         "weeks",
         "how long after a baseline an assessment with no gain raises an alert",
+        source=(
+            "apdr's default: half a term, the least time in which an interim assessment can fairly "
+            "show a gain (interventions run 8-20 weeks: EEF, in Core Standard Five)"
+        ),
     ),
-    # Descriptor 19: progress is reviewed at least termly, so evidence older
-    # than a term (13 weeks) has already been reviewed, or should have been.
+    # Core Standard Five descriptor 19: progress is reviewed at least termly, so evidence
+    # older than a term (13 weeks) has already been reviewed, or should have been.
     Threshold(
         "stalled_evidence_weeks",
         13,
@@ -72,6 +89,26 @@ THRESHOLDS = (
         52,
         "weeks",
         "how recent an assessment with no gain must be to raise an alert",
+        source=(
+            "apdr's default: a term (13 weeks), as progress is reviewed at least termly "
+            "(Core Standard Five descriptor 19)"
+        ),
+    ),
+    # Brooks (2016), What works for children and young people with literacy difficulties?,
+    # 5th edn: a ratio gain below 1.4 is of doubtful educational significance; below 1.0 the
+    # pupil falls further behind. In tenths, as thresholds are whole numbers.
+    Threshold(
+        "stalled_ratio_gain_tenths",
+        14,
+        1,
+        40,
+        "tenths",
+        "the ratio gain on an age-equivalent measure (months gained over months elapsed, in "
+        "tenths: 14 is 1.4) below which progress has stalled",
+        source=(
+            "Brooks (2016), What works for children and young people with literacy difficulties?, "
+            "5th edn: a ratio gain below 1.4 is of doubtful educational significance"
+        ),
     ),
 )
 
@@ -169,37 +206,76 @@ def _not_met_outcomes(context: Context) -> dict[UUID, list[str]]:
 def _no_gain(context: Context) -> Iterator[Cause]:
     fewest_days = 7 * context.thresholds["stalled_min_weeks"]
     oldest = context.days_ago(7 * context.thresholds["stalled_evidence_weeks"])
+    ratio_min = context.thresholds["stalled_ratio_gain_tenths"] / 10
     for key, (name, series) in _assessments_by_measure(context).items():
-        pupil_id, intervention_id, instrument, measure = key
-        baseline = max((a for a in series if a.kind == "baseline"), key=_when, default=None)
-        if baseline is None:
+        found = _baseline_and_latest(series)
+        if found is None:
             continue
-        later = [a for a in series if a.kind in ("interim", "exit") and a.assessed_on >= baseline.assessed_on]
-        latest = max(later, key=_when, default=None)
-        if latest is None or latest.assessed_on < oldest:
+        baseline, latest = found
+        days = (latest.assessed_on - baseline.assessed_on).days
+        if latest.assessed_on < oldest or days < fewest_days:
             continue
-        if (latest.assessed_on - baseline.assessed_on).days < fewest_days:
+        ratio = None
+        if latest.scale == AGE_EQUIVALENT:
+            ratio = pupil_ratio_gain(baseline.value, latest.value, days)
+        if ratio >= ratio_min if ratio is not None else gained(latest.scale, baseline.value, latest.value):
             continue
-        if gained(latest.scale, baseline.value, latest.value):
-            continue
-        yield Cause(
-            subject=f"{pupil_id}/measure/{intervention_id or '-'}/{instrument}/{measure}".casefold(),
-            summary=(
-                f"{name}: no gain in {measure} ({instrument}) from the baseline of {_number(baseline.value)} "
-                f"on {day(baseline.assessed_on)} to {_number(latest.value)} on {day(latest.assessed_on)}. "
-                "Check the support is delivered as designed, then adapt or replace it."
-            ),
-            pupil_id=pupil_id,
-            intervention_id=intervention_id,
-            details={
-                "instrument": instrument,
-                "measure": measure,
-                "baseline": str(baseline.value),
-                "baseline_on": baseline.assessed_on.isoformat(),
-                "latest": str(latest.value),
-                "latest_on": latest.assessed_on.isoformat(),
-            },
-        )
+        yield _stalled_measure(key, name, baseline, latest, ratio, ratio_min)
+
+
+def _baseline_and_latest(series: list[Any]) -> tuple[Any, Any] | None:
+    """The latest baseline, and the latest interim or exit assessment on or after it."""
+    baseline = max((a for a in series if a.kind == "baseline"), key=_when, default=None)
+    if baseline is None:
+        return None
+    later = [a for a in series if a.kind in ("interim", "exit") and a.assessed_on >= baseline.assessed_on]
+    latest = max(later, key=_when, default=None)
+    return None if latest is None else (baseline, latest)
+
+
+def _stalled_measure(
+    key: tuple[Any, ...], name: str, baseline: Any, latest: Any, ratio: float | None, ratio_min: float
+) -> Cause:
+    pupil_id, intervention_id, instrument, measure = key
+    how = "too slow a gain" if latest.value > baseline.value else "no gain"
+    summary = (
+        f"{name}: {how} in {measure} ({instrument}) from the baseline of {_number(baseline.value)} "
+        f"on {day(baseline.assessed_on)} to {_number(latest.value)} on {day(latest.assessed_on)}."
+    )
+    details = {
+        "instrument": instrument,
+        "measure": measure,
+        "baseline": str(baseline.value),
+        "baseline_on": baseline.assessed_on.isoformat(),
+        "latest": str(latest.value),
+        "latest_on": latest.assessed_on.isoformat(),
+    }
+    if ratio is not None:
+        months = (latest.assessed_on - baseline.assessed_on).days / DAYS_PER_MONTH
+        summary += " " + _ratio_sentence(latest.value - baseline.value, months, ratio, ratio_min)
+        details |= {"months_elapsed": round(months, 1), "ratio_gain": ratio}
+    return Cause(
+        subject=f"{pupil_id}/measure/{intervention_id or '-'}/{instrument}/{measure}".casefold(),
+        summary=summary + " Check the support is delivered as designed, then adapt or replace it.",
+        pupil_id=pupil_id,
+        intervention_id=intervention_id,
+        details=details,
+    )
+
+
+def pupil_ratio_gain(baseline: Decimal, latest: Decimal, days: int) -> float:
+    """Months gained over months elapsed, to two places (as it is shown and judged)."""
+    return round(float(latest - baseline) / (days / DAYS_PER_MONTH), 2)
+
+
+def _ratio_sentence(gain: Decimal, months: float, ratio: float, ratio_min: float) -> str:
+    """Why a rise on an age-equivalent measure is not progress enough (Brooks 2016)."""
+    moved = f"{_number(gain)} months gained" if gain > 0 else f"a change of {_number(gain)} months"
+    behind = "; under 1.0 the pupil is falling further behind" if ratio < 1 else ""
+    return (
+        f"{moved.capitalize()} in {months:.1f} months is a ratio gain of {ratio:.2f}, below the "
+        f"setting's {ratio_min:g} (Brooks 2016: below 1.4 is of doubtful educational significance{behind})."
+    )
 
 
 def gained(scale: str, baseline: Decimal, latest: Decimal) -> bool:

@@ -13,7 +13,8 @@ from apdr.projections.provision_map import staff
 
 def trained_staff(conn: sa.Connection, setting_id: UUID, on: date) -> dict[str, dict[UUID, str]]:
     """programme key -> {staff id: name} of the setting's staff trained on ``on``:
-    completed by then and not expired (Descriptor 6: training is up to date)."""
+    completed by then and not expired (Core Standard Five descriptor 6: staff delivering
+    interventions are trained "and their training is up to date")."""
     rows = conn.execute(
         sa.select(training.c.programme_key, staff.c.staff_id, staff.c.name)
         .join(staff, staff.c.staff_id == training.c.staff_id)

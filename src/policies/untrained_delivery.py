@@ -24,10 +24,11 @@ from apdr.projections.provision_map import interventions, sessions, staff
 
 KIND = "untrained_delivery"
 READ_MODELS = ("provision_map", "monitoring")
+# The rule: Code of Practice 6.50, support "should be provided by staff with sufficient skills
+# and knowledge", and Core Standard Five descriptor 6, "The setting ensures that staff
+# delivering the interventions are appropriately trained and /or qualified to do so and their
+# training is up to date". Neither sets a look-back or a count: both thresholds are apdr's.
 THRESHOLDS = (
-    # Descriptor 6 and Code of Practice 6.50: support is delivered by staff
-    # with sufficient skills and knowledge, whose training is up to date.
-    # Four weeks looks back over the present half-term's sessions.
     Threshold(
         "untrained_delivery_days",
         28,
@@ -35,9 +36,8 @@ THRESHOLDS = (
         365,
         "days",
         "how far back sessions delivered by untrained staff raise an alert",
+        source="apdr's default: four weeks, about the present half-term's sessions",
     ),
-    # A single cover session is not a pattern; a second within the look-back
-    # means someone untrained is delivering the programme.
     Threshold(
         "untrained_sessions_min",
         2,
@@ -45,6 +45,8 @@ THRESHOLDS = (
         50,
         "sessions",
         "how many sessions someone untrained must deliver within the look-back to raise an alert",
+        source="apdr's default: one cover session is not a pattern; a second means someone untrained "
+        "is delivering the programme",
     ),
 )
 

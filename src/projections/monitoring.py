@@ -7,8 +7,8 @@
   themselves, and their setting, are the provision map's);
 - each pupil's EHCP milestones;
 - each pupil's current SEN status and when parents were notified of it;
-- observations of how interventions are delivered (Descriptor 17: the setting
-  monitors how often and how well support is delivered, and keeps a record).
+- observations of how interventions are delivered (Core Standard Five descriptor 17:
+  the setting monitors how often and how well support is delivered, and keeps a record).
 
 Interventions, staff, enrolments, sessions, attendance and intervention
 reviews are the provision map's; pupils are the directory's; assessments are

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from apdr.aggregates import Pupil
 from apdr.aggregates.codes import NeedType
 from apdr.aggregates.school_year import year_group
+from apdr.aggregates.upn import unrecognised_la_code
 from apdr.projections import columns
 from apdr.projections.projection import Batch, Projection, handles, metadata, reads
 
@@ -309,6 +310,66 @@ def register_totals(rows: list[dict[str, Any]], *, include_no_sen: bool = False)
         "by_status": {s: by_status[s] for s in counted},
         "by_primary_need": dict(sorted(by_need.items())),
     }
+
+
+# -- census readiness -----------------------------------------------------------
+#
+# What the DfE's school census would reject in the register, shown before the census does.
+# Rule numbers as the census validation lists them: 1530 (confirmed in two sources: the
+# school census's rule as suppliers publish it, and the children in need census's);
+# 2170 and 2125 as a third-party list of school census errors gives them, not checked
+# against the DfE's current specification.
+
+STATUS_WORDS = {"K": "On SEN support (K)", "E": "With an EHC plan (E)"}
+
+
+def census_problems(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each census problem in ``rows`` (every pupil on roll: ``include_no_sen``), by pupil:
+    a pupil on SEN support or with an EHC plan and no primary need (rule 2170), a pupil with
+    no SEN still holding needs (rule 2125), a UPN whose characters 2-4 are not an LA code
+    (rule 1530). Each goes when the event that puts it right is recorded."""
+    problems = []
+    for row in rows:
+        problems += [
+            {
+                "pupil_id": row["pupil_id"],
+                "pupil_name": row["name"],
+                "upn": row["upn"],
+                "field": field,
+                "problem": problem,
+                "census_rule": rule,
+            }
+            for field, problem, rule in _problems_of(row)
+        ]
+    return problems
+
+
+def _problems_of(row: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+    status, needs = row["sen_status"], [n for n in (row["primary_need"], row["secondary_need"]) if n]
+    if status in ON_REGISTER and not needs:
+        yield (
+            "primary_need",
+            f"{STATUS_WORDS[status]} with no primary need recorded. Record the "
+            "primary need (rank 1): the census needs one for every pupil on the register.",
+            "2170",
+        )
+    if status not in ON_REGISTER and needs:
+        held = " and ".join(needs)
+        yield (
+            "needs",
+            f"No SEN (N), yet {'a need is' if len(needs) == 1 else 'needs are'} still recorded "
+            f"({held}). End {'it' if len(needs) == 1 else 'them'}, or record the pupil's SEN "
+            "status: the census takes needs only for pupils on the register.",
+            "2125",
+        )
+    code = unrecognised_la_code(row["upn"])
+    if code is not None:
+        yield (
+            "upn",
+            f"The UPN {row['upn']} starts with LA number {code}, which the census does not "
+            "recognise. Check the UPN with the pupil's previous school or the LA, and correct it.",
+            "1530",
+        )
 
 
 # -- CSV ------------------------------------------------------------------------

@@ -64,7 +64,7 @@ class Page:
 SencoPage = Annotated[Actor, Depends(Page(SENCO))]
 """A page that changes the record: the SENCO's alone."""
 TeachingPage = Annotated[Actor, Depends(Page(TEACHING))]
-"""Plans and their reviews: the SENCO's and the class teacher's, as in the API (Code of Practice 6.51)."""
+"""Plans and their reviews: the SENCO's and the class teacher's, as in the API (Code of Practice 6.48)."""
 DeliveryPage = Annotated[Actor, Depends(Page(DELIVERY))]
 """Recording sessions: SENCO, teachers and teaching assistants."""
 ReaderPage = Annotated[Actor, Depends(Page(READERS))]

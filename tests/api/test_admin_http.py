@@ -89,10 +89,12 @@ def test_given_term_dates_when_a_senco_sets_them_then_the_calendar_follows_them(
     assert saved.status_code == 200 and saved.json() == calendar
     assert (calendar["is_default"], calendar["note"]) == (False, "the setting's own term dates")
     assert calendar["terms"][0]["starts_on"] == "2026-09-03"
-    assert calendar["closures"] == ["2026-11-02", "2027-05-03"]
-    # Autumn: 2 days, then 15 weeks, less half-term and the closure. Spring: 4 days and 11 weeks.
-    # Summer: 14 weeks and 3 days, less the May bank holiday.
-    assert calendar["teaching_days"] == (2 + 75 - 5 - 1) + (4 + 55) + (70 + 3 - 1)
+    # The typed closure, and England's bank holidays that fall in the typed terms (Good Friday,
+    # the spring term's last day; the early May and spring bank holidays).
+    assert calendar["closures"] == ["2026-11-02", "2027-03-26", "2027-05-03", "2027-05-31"]
+    # Autumn: 2 days, then 15 weeks, less half-term and the closure. Spring: 4 days and 11 weeks, less
+    # Good Friday. Summer: 14 weeks and 3 days, less the early May and spring bank holidays.
+    assert calendar["teaching_days"] == (2 + 75 - 5 - 1) + (4 + 55 - 1) + (70 + 3 - 2)
     assert next_year["is_default"] is True
 
 

@@ -9,6 +9,7 @@ from apdr.aggregates import Alert
 from apdr.aggregates.codes import Role
 from apdr.aggregates.policy_run import LivePolicyRuns
 from apdr.application import Actor
+from apdr.policies.catalogue import THRESHOLDS
 from tests.support.school import School, random_urn
 
 ALERT_FIELDS = {"id", "kind", "status", "raised_on", "summary", "pupil_id", "intervention_id", "plan_id"}
@@ -31,10 +32,10 @@ def _version(school: School, aggregate_id: str | UUID) -> int:
 
 
 def _overdue_annual_review(school: School) -> str:
-    """An EHC plan issued on 10 November 2025: its annual review was due by 10
-    November 2026, so it is overdue by 23 November; on 20 October it was three
-    weeks off, not yet in the fortnight's warning."""
-    pupil = school.pupil(given_name="Ben", family_name="Adams", admitted_on="2025-09-01")
+    """An EHC plan issued on 10 November 2025: its annual review was due by 9
+    November 2026 (the 12 months starting with the issue date), so it is overdue
+    by 23 November; Ben joined on 2 November, so the October preview finds nothing of his."""
+    pupil = school.pupil(given_name="Ben", family_name="Adams", admitted_on="2026-11-02")
     for milestone, on in [
         ("requested", "2025-06-01"),
         ("decision_to_assess", "2025-07-10"),
@@ -199,7 +200,7 @@ def test_given_the_default_thresholds_when_a_senco_sets_one_then_readers_see_it_
     as_teacher_sees_it = {t["name"]: t for t in teacher.get("/setting/thresholds").json()["thresholds"]}
     run = _run(school)  # 14 days overdue: within the setting's 21 days' grace
 
-    assert defaults["plan_review_grace_days"] | {"description": ""} == {
+    assert defaults["plan_review_grace_days"] | {"description": "", "source": ""} == {
         "name": "plan_review_grace_days",
         "value": 7,
         "default": 7,
@@ -209,6 +210,7 @@ def test_given_the_default_thresholds_when_a_senco_sets_one_then_readers_see_it_
         "unit": "days",
         "policy": "overdue_review",
         "description": "",
+        "source": "",
     }
     assert defaults["sessions_delivered_percent_min"]["value"] == 80
     assert changed.status_code == 200, changed.text
@@ -242,6 +244,15 @@ def test_given_bad_thresholds_when_a_senco_sets_them_then_the_threshold_at_fault
     assert by_teacher.status_code == 403
     values = {t["name"]: t["value"] for t in school.senco.get("/setting/thresholds").json()["thresholds"]}
     assert values["attendance_percent_min"] == 80 and values["stalled_reviews"] == 2
+
+
+def test_given_the_thresholds_when_a_reader_lists_them_then_each_says_where_its_default_comes_from(
+    school: School,
+) -> None:
+    listed = school.user(Role.teacher).get("/setting/thresholds").json()["thresholds"]
+
+    assert {t["name"]: t["source"] for t in listed} == {name: t.source for name, t in THRESHOLDS.items()}
+    assert all(t["source"] for t in listed)
 
 
 def test_given_alerts_raised_live_as_of_late_november_and_one_acknowledged_when_a_senco_runs_the_policies_as_of_october_then_it_is_a_preview_that_changes_nothing(

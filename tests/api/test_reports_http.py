@@ -116,8 +116,20 @@ def test_given_impact_asked_for_when_answered_then_it_has_the_contract_shape(sch
         "mean_change",
         "effect_size",
         "ratio_gain",
+        "small_sample",
+        "effect_size_kind",
+        "effect_size_ci_low",
+        "effect_size_ci_high",
+        "ratio_gain_band",
     } <= measure.keys()
     assert (measure["pairs"], measure["mean_change"]) == (1, 6.0)
+    assert (measure["small_sample"], measure["effect_size"], measure["effect_size_kind"]) == (
+        True,
+        None,
+        "pre_post_hedges_g",
+    )
+    assert "Hedges' g" in body["definitions"]["effect_size"]
+    assert "Brooks (2016)" in body["definitions"]["ratio_gain_band"]
     assert body["by_area"][0]["area_of_need"] == "cognition_learning"
 
 

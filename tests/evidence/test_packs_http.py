@@ -309,11 +309,12 @@ def test_given_two_reviewed_cycles_when_an_ehc_request_pack_is_issued_then_it_ho
     assert group["attendance_percent"] == 66.7
 
     # Reading age 84 months on 15 Sep 2025, 93 on 16 Mar 2026: 9 months gained in 182 days
-    # (5.98 months of 365.25/12 days): a ratio gain of 9 / 5.98 = 1.51.
+    # (5.98 months of 365.25/12 days): a ratio gain of 9 / 5.98 = 1.51, modest (Brooks 2016: 1.4 up to 2.0).
     (reading,) = sections["assessments"]
     assert reading["baseline"] == {"value": "84", "assessed_on": "2025-09-15"}
     assert reading["latest"] == {"value": "93", "assessed_on": "2026-03-16", "kind": "exit"}
     assert (reading["change"], reading["months_elapsed"], reading["ratio_gain"]) == ("9", 6.0, 1.51)
+    assert reading["ratio_gain_band"] == "modest"
 
     (advice,) = sections["advice"]
     assert advice["responses"] == [

@@ -533,3 +533,16 @@ def png_pixels(data: bytes) -> tuple[int, int, bytes]:
             idat += body
         position += 12 + length
     return width, height, zlib.decompress(idat)
+
+
+def test_given_a_ratio_gain_with_its_band_when_rendered_then_the_band_and_brooks_scale_are_shown(
+    full: dict,
+) -> None:
+    banded = full_pack()
+    banded["sections"]["assessments"][0]["ratio_gain_band"] = "doubtful"
+
+    page = render.html(banded, "pack.html")
+
+    assert '<td class="number">1.3 (doubtful)</td>' in page
+    assert "Ratio gain (Brooks band)" in page
+    assert "below 1.4 doubtful (of doubtful\neducational significance), 1.4 modest, 2.0 useful" in page

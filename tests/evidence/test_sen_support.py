@@ -298,10 +298,13 @@ def test_given_a_term_when_reported_then_impact_counts_the_exits_in_the_window_a
     (reading,) = impact["by_intervention"]  # Fox's exit is after the window; Davis's before it
     assert reading["intervention_id"] == term.interventions["reading"] and reading["pupils"] == 3
     (measure,) = reading["measures"]
-    # By hand (as tests/projections/test_impact.py): changes 6, 9, 2; mean change 5.67; d 0.71;
-    # 91 days elapsed, ratio gain 5.667 / 2.9897 = 1.90. Three pupils: a small sample.
-    assert (measure["pairs"], measure["mean_change"], measure["effect_size"]) == (3, 5.67, 0.71)
-    assert measure["ratio_gain"] == 1.90
+    # By hand (as tests/projections/test_impact.py): changes 6, 9, 2; mean change 5.67; d 0.713,
+    # Hedges' g 0.41 (95% CI 0.09 to 0.73); 91 days elapsed, ratio gain 5.667 / 2.9897 = 1.90,
+    # modest (Brooks 2016). Three pupils: a small sample.
+    assert (measure["pairs"], measure["mean_change"], measure["effect_size"]) == (3, 5.67, 0.41)
+    assert (measure["effect_size_ci_low"], measure["effect_size_ci_high"]) == (0.09, 0.73)
+    assert measure["effect_size_kind"] == "pre_post_hedges_g"
+    assert (measure["ratio_gain"], measure["ratio_gain_band"]) == (1.90, "modest")
     assert measure["small_sample"] is True
     (area,) = impact["by_area"]
     assert (area["area_of_need"], area["interventions"], area["pupils"]) == ("cognition_learning", 1, 3)

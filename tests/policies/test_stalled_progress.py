@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from apdr.aggregates.codes import AssessmentKind, Rating, Scale
+from apdr.policies.stalled_progress import THRESHOLDS
 from apdr.runtime import Apdr
 from tests.support.history import History
 from tests.support.policies import (
@@ -142,3 +143,78 @@ def test_given_no_gain_when_the_evidence_is_over_a_term_old_then_it_no_longer_ra
     alert = run_twice_and_find_one(apdr, history, date(2026, 10, 19), KIND)  # 13 weeks after the exit
 
     assert_resolved_by_policy(apdr, history, date(2026, 10, 20), alert)
+
+
+# -- age-equivalent measures: judged by the ratio gain (Brooks 2016) ---------------------------
+
+
+def test_given_a_reading_age_up_4_months_in_6_when_the_policy_runs_then_a_ratio_gain_of_0_66_has_stalled_and_12_in_6_has_not(
+    apdr: Apdr, history: History
+) -> None:
+    slow, fast = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
+    for pupil, later in ((slow, 88), (fast, 96)):
+        history.assess(pupil, date(2026, 3, 2), 84, BASELINE)
+        history.assess(pupil, date(2026, 9, 1), later, INTERIM)  # 183 days: 6.0 months
+
+    alert = run_twice_and_find_one(apdr, history, date(2026, 9, 7), KIND)
+
+    # 4 / (183 / 30.4375) = 0.665; 12 / 6.012 = 2.0
+    assert alert["pupil_id"] == slow
+    assert alert["subject"] == f"{slow}/measure/-/single word reading test/reading age"
+    assert alert["summary"] == (
+        "Amira Khan: too slow a gain in reading age (Single word reading test) from the baseline of 84 "
+        "on 2 Mar 2026 to 88 on 1 Sep 2026. 4 months gained in 6.0 months is a ratio gain of 0.67, "
+        "below the setting's 1.4 (Brooks 2016: below 1.4 is of doubtful educational significance; "
+        "under 1.0 the pupil is falling further behind). Check the support is delivered as designed, "
+        "then adapt or replace it."
+    )
+
+
+def test_given_a_ratio_gain_of_1_4_when_the_policy_runs_then_it_is_modest_progress_not_stalled(
+    apdr: Apdr, history: History
+) -> None:
+    on_the_line, under = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
+    # 182.625 days is six months: 8.4 months gained is 1.40; 8.3 is 1.38.
+    for pupil, later in ((on_the_line, "92.4"), (under, "92.3")):
+        history.assess(pupil, date(2026, 3, 2), 84, BASELINE)
+        history.assess(pupil, date(2026, 9, 1), later, EXIT)  # 183 days: 8.4 / 6.012 = 1.397, shown 1.40
+
+    run(apdr, history, date(2026, 9, 7))
+
+    (alert,) = alerts(apdr, history, KIND)
+    assert alert["pupil_id"] == under
+    assert "a ratio gain of 1.38, below the setting's 1.4" in alert["summary"]
+
+
+def test_given_a_setting_that_lowers_the_ratio_gain_to_1_0_when_the_policy_runs_then_only_falling_behind_stalls(
+    apdr: Apdr, history: History
+) -> None:
+    history.record.set_thresholds(history.senco, {"stalled_ratio_gain_tenths": 10})
+    amira = history.pupil("Amira", "Khan")
+    history.assess(amira, date(2026, 3, 2), 84, BASELINE)
+    history.assess(amira, date(2026, 9, 1), 91, INTERIM)  # 7 in 6.0 months: 1.16
+
+    run(apdr, history, date(2026, 9, 7))
+    assert alerts(apdr, history, KIND) == []
+
+    history.assess(amira, date(2026, 10, 1), 89, INTERIM)  # 5 in 7.0 months: 0.71
+    alert = run_twice_and_find_one(apdr, history, date(2026, 10, 5), KIND)
+    assert "a ratio gain of 0.71, below the setting's 1" in alert["summary"]
+
+
+def test_given_standard_scores_when_they_rise_slowly_then_any_rise_is_still_a_gain(
+    apdr: Apdr, history: History
+) -> None:
+    amira = history.pupil()
+    history.assess(amira, date(2026, 3, 2), 84, BASELINE, scale=Scale.standard_score, measure="maths")
+    history.assess(amira, date(2026, 9, 1), 85, INTERIM, scale=Scale.standard_score, measure="maths")
+
+    run(apdr, history, date(2026, 9, 7))
+
+    assert alerts(apdr, history, KIND) == []
+
+
+def test_every_stalled_progress_threshold_names_its_source() -> None:
+    assert all(t.source for t in THRESHOLDS)
+    (ratio,) = (t for t in THRESHOLDS if t.name == "stalled_ratio_gain_tenths")
+    assert ratio.default == 14 and "Brooks (2016)" in ratio.source

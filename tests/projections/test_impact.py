@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,8 +13,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apdr.aggregates.codes import AssessmentKind, AttendanceStatus, InterventionDecision, Scale
-from apdr.projections.impact import DAYS_PER_MONTH, Pair, effect_size, impact_report, ratio_gain
+from apdr.aggregates.codes import AssessmentKind, AttendanceStatus, InterventionDecision, Scale, Weekday
+from apdr.projections.impact import (
+    DAYS_PER_MONTH,
+    RATIO_GAIN_MIN_DAYS,
+    Pair,
+    brooks_band,
+    effect_size,
+    hedges_j,
+    impact_report,
+    measure_summaries,
+    ratio_gain,
+    standardised_change,
+)
+from apdr.projections.impact.report import delivered_cost
 from apdr.runtime import Apdr
 from tests.support.history import History
 
@@ -41,15 +54,21 @@ def _from_a_baseline_of_84(history: History, later: str, kind: AssessmentKind) -
     return pupil, history.assess(pupil, EXIT_ON, later, kind, pt)
 
 
+MONDAYS = [date(2026, 9, 21) + timedelta(weeks=n) for n in (0, 1, 2, 3, 4, 6)]  # not half-term
+
+
 @pytest.fixture
 def reading_group(history: History) -> tuple[UUID, list[UUID]]:
-    """Three pupils in one intervention, with reading ages (months) baseline 84/90/78, exit 90/99/80."""
-    _, pt = history.group()
+    """Three pupils in one intervention, with reading ages (months) baseline 84/90/78, exit 90/99/80;
+    £3,800 a year for a session a week, six sessions delivered."""
+    ta, pt = history.group(weekdays=[Weekday.mon], cost_per_year=Decimal("3800.00"))
     pupils = [history.pupil(f"P{n}", "Reader") for n in range(3)]
     for pupil, (before, after) in zip(pupils, [("84", "90"), ("90", "99"), ("78", "80")], strict=True):
         history.enrol(pt, pupil)
         history.assess(pupil, BASELINE_ON, before, AssessmentKind.baseline, pt)
         history.assess(pupil, EXIT_ON, after, AssessmentKind.exit, pt)
+    for monday in MONDAYS:
+        history.session(pt, ta, monday, dict.fromkeys(pupils, AttendanceStatus.present))
     return pt, pupils
 
 
@@ -61,17 +80,25 @@ def test_given_three_pairs_when_impact_is_reported_then_the_figures_match_the_ha
 
     # By hand: changes 6, 9, 2; mean baseline 84, mean exit 269/3 = 89.667, mean change 17/3 = 5.667.
     # sd(84, 90, 78) = 6; sd(90, 99, 80) = sqrt(542/6) = 9.5044; pooled = sqrt((36 + 90.333) / 2) = 7.9477;
-    # d = 5.6667 / 7.9477 = 0.713. Elapsed 91 days = 91 / 30.4375 = 2.9897 months; ratio gain 5.6667 / 2.9897 = 1.90.
+    # d = 5.6667 / 7.9477 = 0.713; J = 1 - 3 / (4 * 2 - 1) = 0.5714; g = 0.407.
+    # sd of the changes 6, 9, 2 = 3.5119, so 2(1 - r) = 12.333 / 63.167 = 0.1953;
+    # V = 0.5714^2 * (1/3 + 0.713^2 / 6) * 0.1953 = 0.02665; g -/+ 1.96 * 0.1632 = 0.09 to 0.73.
+    # Elapsed 91 days (a term) = 91 / 30.4375 = 2.9897 months; ratio gain 5.6667 / 2.9897 = 1.90: modest.
     assert reading["pairs"] == 3
+    assert reading["small_sample"] is True
     assert reading["mean_baseline"] == 84.0
     assert reading["mean_exit"] == 89.67
     assert reading["mean_change"] == 5.67
-    assert reading["effect_size"] == 0.71
+    assert reading["effect_size"] == 0.41
+    assert reading["effect_size_kind"] == "pre_post_hedges_g"
+    assert (reading["effect_size_ci_low"], reading["effect_size_ci_high"]) == (0.09, 0.73)
     assert reading["ratio_gain"] == 1.90
+    assert reading["ratio_gain_band"] == "modest"
     assert reading["mean_months_elapsed"] == 3.0
     assert intervention["pupils"] == 3
-    assert intervention["cost_per_pupil"] == "400.00"  # 1200.00 over three pupils
-    assert reading["cost_per_unit_of_gain"] == "70.59"  # 400.00 / 5.6667
+    # £3,800 a year at a session a week: a year is 38 sessions, £100 each; six delivered, £600; £200 a pupil.
+    assert intervention["cost_per_pupil"] == "200.00"
+    assert reading["cost_per_unit_of_gain"] == "35.29"  # 200.00 / 5.6667
 
 
 def test_given_a_corrected_exit_when_impact_is_reported_then_the_correction_counts(
@@ -101,7 +128,7 @@ def test_given_standard_scores_when_impact_is_reported_then_there_is_no_ratio_ga
     apdr: Apdr, history: History
 ) -> None:
     _, pt = history.group()
-    for n, (before, after) in enumerate([("80", "86"), ("75", "79")]):
+    for n, (before, after) in enumerate([("80", "86"), ("75", "79"), ("70", "75")]):
         pupil = history.pupil(f"S{n}", "Score")
         history.enrol(pt, pupil)
         history.assess(
@@ -119,9 +146,11 @@ def test_given_standard_scores_when_impact_is_reported_then_there_is_no_ratio_ga
 
     (maths,) = report(apdr, history)["interventions"][0]["measures"]
 
-    assert maths["ratio_gain"] is None
-    # changes 6 and 4: mean 5; sd(80, 75) = 3.5355, sd(86, 79) = 4.9497; pooled 4.3012; d = 1.16
-    assert (maths["mean_change"], maths["effect_size"]) == (5.0, 1.16)
+    assert (maths["ratio_gain"], maths["ratio_gain_band"]) == (None, None)
+    # changes 6, 4, 5: mean 5, sd 1; sd(80, 75, 70) = 5, sd(86, 79, 75) = 5.5678; pooled sqrt(28) = 5.2915;
+    # d = 0.9449, g = 0.5714 d = 0.54; V = 0.5714^2 (1/3 + 0.8929 / 6) (1 / 28) = 0.005624, -/+ 0.147
+    assert (maths["mean_change"], maths["effect_size"]) == (5.0, 0.54)
+    assert (maths["effect_size_ci_low"], maths["effect_size_ci_high"]) == (0.39, 0.69)
 
 
 def test_given_a_baseline_without_exit_or_an_interim_when_impact_is_reported_then_they_make_no_pair(
@@ -201,12 +230,13 @@ def test_effect_size_has_the_sign_of_the_change_and_scales_with_a_uniform_shift(
     baseline: list[int], shift: int
 ) -> None:
     exits = [b + shift for b in baseline]
-    d = effect_size([float(b) for b in baseline], [float(x) for x in exits])
-    if statistics.pstdev(baseline) == 0:
-        assert d is None
+    g = effect_size([float(b) for b in baseline], [float(x) for x in exits])
+    if len(baseline) < 3 or statistics.pstdev(baseline) == 0:
+        assert g is None  # Hedges' J is 0 with two pairs; no spread, nothing to divide by
     else:
-        assert d is not None
-        assert d == pytest.approx(shift / statistics.stdev(baseline))
+        assert g is not None
+        j = 1 - 3 / (4 * (len(baseline) - 1) - 1)
+        assert g == pytest.approx(j * shift / statistics.stdev(baseline))
 
 
 def _pair(baseline: int, gain: int, days: int) -> Pair:
@@ -237,3 +267,158 @@ def test_ratio_gain_is_mean_gain_over_mean_months_elapsed(pupils: list[tuple[int
     mean_gain = sum(g for g, _ in pupils) / len(pupils)
     mean_months = sum(d for _, d in pupils) / len(pupils) / DAYS_PER_MONTH
     assert ratio_gain(pairs) == pytest.approx(mean_gain / mean_months)
+
+
+def test_given_two_interventions_in_one_area_when_impact_is_reported_then_the_area_costs_what_each_delivered(
+    apdr: Apdr, history: History
+) -> None:
+    """£3,800 a year at a session a week (38 a year): four sessions cost £400; £1,140 a year at three a
+    week (114 a year): six sessions cost £60. The area: £460 over its three pupils, £153.33."""
+    ta, weekly = history.group(weekdays=[Weekday.mon], cost_per_year=Decimal("3800.00"))
+    tb, thrice = history.group(name="Word wasps", cost_per_year=Decimal("1140.00"))
+    amira, ben, cara = (history.pupil(n, "Reader") for n in ("Amira", "Ben", "Cara"))
+    for intervention, pupil in ((weekly, amira), (weekly, ben), (thrice, cara)):
+        history.enrol(intervention, pupil)
+    for monday in MONDAYS[:4]:
+        history.session(weekly, ta, monday, {amira: AttendanceStatus.present, ben: AttendanceStatus.present})
+    for day in (
+        date(2026, 9, 21),
+        date(2026, 9, 23),
+        date(2026, 9, 25),
+        date(2026, 9, 28),
+        date(2026, 9, 30),
+    ):
+        history.session(thrice, tb, day, {cara: AttendanceStatus.present})
+    history.session(thrice, tb, date(2026, 10, 2), {cara: AttendanceStatus.absent})
+
+    result = report(apdr, history)
+    by_name = {i["name"]: i for i in result["interventions"]}
+    (area,) = result["by_area"]
+
+    assert by_name["Precision teaching: HFW"]["cost_per_pupil"] == "200.00"  # £400 over two pupils
+    assert by_name["Word wasps"]["cost_per_pupil"] == "60.00"  # £60 for one pupil
+    assert area["cost_per_pupil"] == "153.33"  # (400 + 60) / 3
+
+
+def test_given_exits_less_than_a_term_after_the_baselines_when_impact_is_reported_then_no_ratio_gain_is_given(
+    apdr: Apdr, history: History
+) -> None:
+    _, pt = history.group()
+    for n, (before, after) in enumerate([("84", "90"), ("90", "93"), ("70", "75")]):
+        pupil = history.pupil(f"R{n}", "Reader")
+        history.enrol(pt, pupil)
+        history.assess(pupil, BASELINE_ON, before, AssessmentKind.baseline, pt)
+        history.assess(pupil, EXIT_ON - timedelta(days=1), after, AssessmentKind.exit, pt)  # 90 days
+
+    (reading,) = report(apdr, history)["interventions"][0]["measures"]
+
+    assert (reading["ratio_gain"], reading["ratio_gain_band"]) == (None, None)
+    assert reading["mean_change"] == 4.67 and reading["effect_size"] is not None
+
+
+# -- Hedges' g, its interval, Brooks' bands and the delivered cost, for any numbers ---------------
+
+paired_scores = st.lists(st.tuples(st.integers(40, 160), st.integers(-30, 30)), min_size=3, max_size=40).map(
+    lambda pairs: ([float(b) for b, _ in pairs], [float(b + c) for b, c in pairs])
+)
+
+
+@given(st.integers(min_value=3, max_value=10_000))
+def test_hedges_j_shrinks_small_samples_and_tends_to_one(pairs: int) -> None:
+    j = hedges_j(pairs)
+    assert 0 < j < 1
+    assert hedges_j(pairs + 1) > j
+    assert 1 - j == pytest.approx(3 / (4 * pairs - 5))
+
+
+@given(paired_scores)
+def test_hedges_g_is_cohens_d_times_j_and_its_interval_contains_it(
+    scores: tuple[list[float], list[float]],
+) -> None:
+    baselines, exits = scores
+    found = standardised_change(baselines, exits)
+    pooled = math.sqrt((statistics.variance(baselines) + statistics.variance(exits)) / 2)
+    if pooled == 0:
+        assert found is None
+        return
+    assert found is not None
+    d = (statistics.fmean(exits) - statistics.fmean(baselines)) / pooled
+    assert found.g == pytest.approx(hedges_j(len(baselines)) * d, abs=1e-9)
+    # g tends to d as the pupils grow in number: they differ by d * 3 / (4n - 5).
+    assert abs(found.g - d) == pytest.approx(abs(d) * 3 / (4 * len(baselines) - 5), abs=1e-9)
+    assert found.ci_low <= found.g <= found.ci_high
+
+
+@given(paired_scores, st.randoms(use_true_random=False))
+def test_the_figures_are_the_same_whatever_order_the_pairs_come_in(
+    scores: tuple[list[float], list[float]], shuffler: Any
+) -> None:
+    baselines, exits = scores
+    pairs = [_pair(int(b), int(e - b), 91 + n) for n, (b, e) in enumerate(zip(baselines, exits, strict=True))]
+    shuffled = pairs[:]
+    shuffler.shuffle(shuffled)
+    assert measure_summaries(shuffled, Decimal("100")) == measure_summaries(pairs, Decimal("100"))
+
+
+@pytest.mark.parametrize(
+    ("ratio", "band"),
+    [
+        (-0.5, "doubtful"),
+        (0.99, "doubtful"),
+        (1.39, "doubtful"),
+        (1.4, "modest"),
+        (1.99, "modest"),
+        (2.0, "useful"),
+        (2.99, "useful"),
+        (3.0, "substantial"),
+        (3.99, "substantial"),
+        (4.0, "remarkable"),
+        (12.0, "remarkable"),
+        (None, None),
+    ],
+)
+def test_brooks_bands_start_at_1_4_2_3_and_4(ratio: float | None, band: str | None) -> None:
+    assert brooks_band(ratio) == band
+
+
+@given(st.floats(min_value=-5, max_value=10, allow_nan=False))
+def test_a_ratio_gain_is_banded_as_it_is_shown_to_two_places(ratio: float) -> None:
+    shown = round(ratio, 2)
+    expected = next(
+        (
+            b
+            for lowest, b in ((4.0, "remarkable"), (3.0, "substantial"), (2.0, "useful"), (1.4, "modest"))
+            if shown >= lowest
+        ),
+        "doubtful",
+    )
+    assert brooks_band(ratio) == brooks_band(shown) == expected
+
+
+@given(
+    st.lists(st.tuples(st.integers(-6, 30), st.integers(30, 400)), min_size=1, max_size=20),
+    st.integers(min_value=1, max_value=5),
+)
+def test_a_ratio_gain_is_given_only_after_a_term_and_is_unchanged_by_scaling_gain_and_time_together(
+    pupils: list[tuple[int, int]], times: int
+) -> None:
+    pairs = [_pair(80, gain, days) for gain, days in pupils]
+    (summary,) = measure_summaries(pairs)
+    long_enough = sum(days for _, days in pupils) / len(pupils) >= RATIO_GAIN_MIN_DAYS
+    assert (summary["ratio_gain"] is not None) == long_enough
+    scaled = ratio_gain([_pair(80, gain * times, days * times) for gain, days in pupils])
+    assert scaled == pytest.approx(ratio_gain(pairs))
+
+
+@given(
+    st.decimals(min_value=0, max_value=100_000, places=2),
+    st.integers(min_value=0, max_value=400),
+    st.integers(min_value=1, max_value=5),
+)
+def test_delivered_cost_is_the_share_of_a_school_years_sessions(
+    cost_per_year: Decimal, delivered: int, a_week: int
+) -> None:
+    cost = delivered_cost(cost_per_year, delivered, a_week)
+    assert cost == cost_per_year * delivered / (a_week * 38)
+    assert delivered_cost(cost_per_year, a_week * 38, a_week) == cost_per_year  # a full year costs the year
+    assert delivered_cost(cost_per_year, 0, a_week) == 0

@@ -74,7 +74,9 @@ def reached(function: Callable[..., Any], seen: set[Any] | None = None) -> set[s
 
 
 def test_queries_are_found() -> None:
-    assert {"apdr.projections.pupils.find_pupils", "apdr.projections.impact.report.impact_report"} <= set(QUERIES)
+    assert {"apdr.projections.pupils.find_pupils", "apdr.projections.impact.report.impact_report"} <= set(
+        QUERIES
+    )
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))

@@ -183,16 +183,22 @@ def test_the_impact_page_charts_each_effect_size_with_the_pupils_behind_it(
     assert measures
     page = sign_in(SENCO)
     page.get_by_role("link", name="Impact").click()
-    chart = page.get_by_role("img", name="Effect size (Cohen's d) of each intervention on each measure")
+    chart = page.get_by_role("img", name="Effect size (Hedges' g) of each intervention on each measure")
     expect(chart).to_be_visible()
-    table = page.get_by_role("table", name="Effect size and number of pupils (n)")
+    table = page.get_by_role("table", name="Effect size (Hedges' g) with its 95% confidence interval")
     expect(table.locator("tbody tr")).to_have_count(len(measures))
     for n, (name, m) in enumerate(measures):
         row = table.locator("tbody tr").nth(n)
         expect(row.get_by_role("rowheader")).to_have_text(name)
         expect(row.locator("td").nth(1)).to_have_text(str(m["pairs"]))
         if m["effect_size"] is not None:
-            expect(chart).to_contain_text(f"d = {m['effect_size']:g}, n = {m['pairs']} pupil")
+            expect(chart).to_contain_text(f"g = {m['effect_size']:g}")
+            if m["effect_size_ci_low"] is not None:
+                interval = f"{m['effect_size_ci_low']} to {m['effect_size_ci_high']}"
+                expect(row.locator("td").nth(6)).to_have_text(interval)
+        expect(chart).to_contain_text(f"n = {m['pairs']} pupil")
+        if m["ratio_gain"] is not None:
+            expect(row.locator("td").nth(7)).to_have_text(f"{m['ratio_gain']} ({m['ratio_gain_band']})")
         expect(row.locator("td").last).to_have_text("Small sample" if m["pairs"] < SMALL_SAMPLE else "—")
     assert any(m["pairs"] < SMALL_SAMPLE for _, m in measures)
     expect(chart).to_contain_text("(small sample)")

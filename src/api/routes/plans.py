@@ -70,7 +70,7 @@ def review_plan(
 
 @router.post("/plans/{plan_id}/agreement", **DONE)
 def agree_plan(plan_id: UUID, body: AgreementIn, actor: Teaching, record: SenRecordDep, today: Today) -> None:
-    """Code of Practice 6.51: plans are agreed with parents."""
+    """Code of Practice 6.48: support is agreed "in consultation with the parent and the pupil"."""
     record.agree_plan(actor, plan_id, today=today, **body.model_dump())
 
 

@@ -17,7 +17,7 @@ from apdr.api.schemas.common import Day
 from apdr.api.schemas.records import ChronologyOut, RegisterOut
 from apdr.api.streaming import chunked, dumps
 from apdr.projections.chronology import pupil_chronology_json
-from apdr.projections.register import csv_lines, register_rows, register_totals
+from apdr.projections.register import ON_REGISTER, census_problems, csv_lines, register_rows, register_totals
 
 router = APIRouter()
 
@@ -73,15 +73,19 @@ def sen_register(
     format: Format = Format.json,
 ) -> RegisterOut | StreamingResponse:
     """The setting's pupils with SEN support (K) or an EHC plan (E) on a date, with their
-    needs then, as the school census counts them: as JSON, or as CSV for a spreadsheet."""
+    needs then, as the school census counts them: as JSON, or as CSV for a spreadsheet.
+    The JSON also lists what the census would reject (``problems``), before it does."""
     as_of = as_of or today
     setting_id = record.setting_id_of(actor)
-    rows = read_models.ask(register_rows, setting_id, as_of, include_no_sen=include_no_sen)
+    on_roll = read_models.ask(register_rows, setting_id, as_of, include_no_sen=True)
+    rows = on_roll if include_no_sen else [r for r in on_roll if r["sen_status"] in ON_REGISTER]
+    problems = census_problems(on_roll) if format is Format.json else []
+    shown = {r["pupil_id"] for r in rows} | {p["pupil_id"] for p in problems}
     record.record_access(
         actor,
         kind=EXPORT,
         what=f"SEN register as of {as_of} ({format.value})",
-        pupil_ids=[r["pupil_id"] for r in rows],
+        pupil_ids=[r["pupil_id"] for r in on_roll if r["pupil_id"] in shown],
     )
     if format is Format.csv:
         return StreamingResponse(
@@ -91,5 +95,11 @@ def sen_register(
         )
     totals = register_totals(rows, include_no_sen=include_no_sen)
     return RegisterOut.model_validate(
-        {"as_of": as_of, "include_no_sen": include_no_sen, "pupils": rows, "totals": totals}
+        {
+            "as_of": as_of,
+            "include_no_sen": include_no_sen,
+            "pupils": rows,
+            "totals": totals,
+            "problems": problems,
+        }
     )

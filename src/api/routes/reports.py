@@ -119,10 +119,36 @@ def impact_report(actor: Reader, record: SenRecordDep, read_models: ReadModelsDe
 
 DEFINITIONS = {
     "pair": "a pupil's latest baseline and, after it, latest exit on one measure for the intervention",
+    "pairs": "the number of pupils behind a figure (n)",
+    "small_sample": "fewer than 5 pupils behind the figure (apdr's default): read it with caution",
     "mean_change": "mean of exit minus baseline over the pairs",
-    "effect_size": "Cohen's d: mean change over the pooled standard deviation of baseline and exit",
-    "ratio_gain": "age-equivalent measures: months gained over months elapsed (1.0: typical progress)",
-    "cost_per_pupil": "the intervention's cost per year over the pupils who took part",
+    "effect_size": (
+        "pre-post standardised mean change, Hedges' g, no comparison group: the mean change over the "
+        "pooled standard deviation of baseline and exit, times Hedges' correction "
+        "J = 1 - 3 / (4(n - 1) - 1); none with fewer than 3 pairs. It shows how far the pupils moved, "
+        "not what the intervention caused"
+    ),
+    "effect_size_confidence_interval": (
+        "95% confidence interval of the effect size, for matched groups (Borenstein, Hedges, Higgins and "
+        "Rothstein 2009, Introduction to Meta-Analysis, ch. 4): g -/+ 1.96 J sqrt((1/n + d^2/2n) 2(1 - r)), "
+        "with 2(1 - r) the variance of the pupils' changes over the pooled variance"
+    ),
+    "ratio_gain": (
+        "age-equivalent measures: months gained over months elapsed (1.0: typical progress; below 1.0 the "
+        "pupils fall further behind), only when baseline and exit are on average a term (91 days) or more "
+        "apart (apdr's default)"
+    ),
+    "ratio_gain_band": (
+        "Brooks (2016), What works for children and young people with literacy difficulties?, 5th edn: "
+        "below 1.4 doubtful (of doubtful educational significance), 1.4 up to 2.0 modest, 2.0 up to 3.0 "
+        "useful, 3.0 up to 4.0 substantial, 4.0 and over remarkable"
+    ),
+    "cost_per_pupil": (
+        "the cost of what was delivered over the pupils who took part: cost per year times sessions "
+        "delivered over a school year's sessions (sessions a week x 38 weeks, 190 days: The Education "
+        "(School Day and School Year) (England) Regulations 1999, reg. 3); an area's, its interventions' "
+        "delivered costs over its pupils"
+    ),
     "completion": "places (a pupil in an intervention) completed, withdrawn early, or still running",
     "cost_per_unit_of_gain": "cost per pupil over the mean change",
 }

@@ -48,6 +48,7 @@ def _out(values: dict[str, int]) -> ThresholdsOut:
                 unit=t.unit,
                 policy=POLICY_OF[name],
                 description=t.description,
+                source=t.source,
             )
             for name, t in THRESHOLDS.items()
         ]

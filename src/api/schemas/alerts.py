@@ -84,6 +84,9 @@ class ThresholdOut(Out):
     unit: str
     policy: str
     description: str
+    source: str = Field(
+        description='where the default comes from: a document and paragraph, or "apdr\'s default: <why>"'
+    )
 
 
 class ThresholdsOut(Out):

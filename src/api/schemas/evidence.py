@@ -178,6 +178,11 @@ class MeasureOut(Out):
     change: str | None
     months_elapsed: float | None
     ratio_gain: float | None = Field(description="Age-equivalent measures: months gained over months elapsed")
+    ratio_gain_band: str | None = Field(
+        None,
+        description="Brooks (2016) band once baseline and latest are a term or more apart: "
+        "doubtful (<1.4), modest, useful, substantial, remarkable",
+    )
     results: list[ResultOut]
 
 

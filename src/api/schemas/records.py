@@ -55,8 +55,24 @@ class RegisterTotals(Out):
     by_primary_need: dict[str, int] = Field(description="Of the pupils on the register (K or E)")
 
 
+class CensusProblem(Out):
+    """Something the DfE's school census would reject, shown before the census does."""
+
+    pupil_id: UUID
+    pupil_name: str
+    upn: str
+    field: str = Field(description="What to put right: primary_need, needs or upn")
+    problem: str = Field(description="What is wrong and how to put it right, in a SENCO's words")
+    census_rule: str = Field(description="The census validation rule it breaks", examples=["1530"])
+
+
 class RegisterOut(Out):
     as_of: date
     include_no_sen: bool
     pupils: list[RegisterRow]
     totals: RegisterTotals
+    problems: list[CensusProblem] = Field(
+        description="Census readiness: every pupil on roll on as_of whose record the school census would "
+        "reject (on the register with no primary need; no SEN yet holding needs; a UPN whose "
+        "characters 2-4 are not an LA code), whether or not include_no_sen lists them"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 from uuid import UUID
 
 from pydantic import ConfigDict, Field
@@ -70,16 +71,34 @@ class ProvisionMapOut(Out):
     totals: ProvisionTotals
 
 
+RatioGainBand = Literal["doubtful", "modest", "useful", "substantial", "remarkable"]
+
+
 class MeasureOut(Out):
     instrument: str
     measure: str
     scale: str
-    pairs: int
+    pairs: int = Field(description="The number of pupils behind the figures: one pair (baseline, exit) each")
+    small_sample: bool = Field(description="Fewer than five pupils (apdr's default): read with caution")
     mean_baseline: float
     mean_exit: float
     mean_change: float
-    effect_size: float | None
-    ratio_gain: float | None
+    effect_size: float | None = Field(
+        description="Hedges' g of the pre-post change, no comparison group (see effect_size_kind); "
+        "none with fewer than three pairs or no spread"
+    )
+    effect_size_kind: Literal["pre_post_hedges_g"] = Field(
+        description="pre-post standardised mean change, Hedges' small-sample correction, no comparison group"
+    )
+    effect_size_ci_low: float | None = Field(description="95% confidence interval of effect_size, lower end")
+    effect_size_ci_high: float | None = Field(description="95% confidence interval of effect_size, upper end")
+    ratio_gain: float | None = Field(
+        description="Age-equivalent measures, at least a term (91 days) on average from baseline to exit: "
+        "months gained over months elapsed"
+    )
+    ratio_gain_band: RatioGainBand | None = Field(
+        description="Brooks (2016): <1.4 doubtful, 1.4 modest, 2.0 useful, 3.0 substantial, 4.0 remarkable"
+    )
     mean_months_elapsed: float
     cost_per_unit_of_gain: str | None
 
@@ -200,7 +219,7 @@ class InterventionsSection(Out):
 
 
 class SampledMeasure(MeasureOut):
-    small_sample: bool
+    """A measure's figures in the SEN support report (``small_sample`` as the impact report marks it)."""
 
 
 class InterventionMeasures(Out):

@@ -77,6 +77,12 @@ class _EhcProcess(_Agenda):
             today=day,
         )
         self.emit(pupil.aggregate)
+        # The school's report within two weeks of the meeting, the LA's decision within
+        # four (SEND Regulations 2014 reg. 20); fixed offsets draw nothing from the
+        # generator, so the rest of the school's history is unchanged.
+        for after, milestone in ((10, EhcpMilestone.review_report_sent), (24, EhcpMilestone.review_decision)):
+            on = day + timedelta(days=after)
+            self.at(on, AFTERNOON, self._ehcp_step, pupil, milestone, on)
         if self.rng.random() < 0.5:
             self.at(day + timedelta(days=self.rng.randint(7, 40)), AFTERNOON, self._advice, pupil)
         late = self.rng.random() < 0.1

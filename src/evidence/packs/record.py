@@ -14,7 +14,7 @@ from apdr.evidence.packs.sources import TITLES, Sources, current_plan, reviews_o
 
 def _sen_status(s: Sources) -> dict[str, Any]:
     """The status on the date, since when, and when parents were formally told
-    (Code of Practice 6.43: parents are notified when SEN provision is made)."""
+    (Code of Practice 6.48: "the parents must be formally notified")."""
     changes = s.entries("sen_status_changed")
     if not changes:
         return {"sen_status": "N", "sen_status_since": None, "parents_notified_on": None}
@@ -82,7 +82,8 @@ def _profile(s: Sources) -> dict[str, Any] | None:
 
 def views_section(s: Sources) -> dict[str, Any]:
     """The one-page profile, and the pupil's and parents' views as each plan and review
-    recorded them (Code of Practice 6.48: their views are part of every review)."""
+    recorded them (Code of Practice 6.54: impact is "evaluated, along with the views of the pupil
+    and their parents")."""
     pupil: list[dict[str, Any]] = []
     parents: list[dict[str, Any]] = []
     for plan in s.plans:

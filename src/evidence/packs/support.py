@@ -12,7 +12,7 @@ from uuid import UUID
 from apdr.aggregates import SupportPlan
 from apdr.aggregates.school_year import academic_year_of
 from apdr.evidence.packs.sources import Sources, current_plan, reviews_of
-from apdr.projections.impact import Pair, ratio_gain
+from apdr.projections.impact import RATIO_GAIN_MIN_DAYS, Pair, brooks_band, ratio_gain
 from apdr.projections.provision_map.report import money, percent
 
 # The notional SEN budget: the first £6,000 of additional support a mainstream
@@ -152,7 +152,9 @@ def sessions_section(s: Sources) -> list[dict[str, Any]]:
 
 def assessments_section(s: Sources) -> list[dict[str, Any]]:
     """Per measure: baseline, latest, the change, and for age-equivalent measures the
-    ratio gain (months gained over months elapsed), as the impact report reckons it."""
+    ratio gain (months gained over months elapsed), as the impact report reckons it, with
+    its band (Brooks 2016) once baseline and latest are a term or more apart, the impact
+    report's rule."""
     measures: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for a in s.recorded.assessments:
         measures.setdefault((a["instrument"], a["measure"], a["scale"]), []).append(a)
@@ -179,6 +181,8 @@ def _measure(key: tuple[str, str, str], results: list[dict[str, Any]]) -> dict[s
             year_group=0,
         )
     gain = ratio_gain([pair]) if pair and scale == "age_equivalent_months" else None
+    shown = None if gain is None else round(gain, 2)
+    band = brooks_band(shown) if pair and pair.days_elapsed >= RATIO_GAIN_MIN_DAYS else None
     return {
         "instrument": instrument,
         "measure": measure,
@@ -193,7 +197,8 @@ def _measure(key: tuple[str, str, str], results: list[dict[str, Any]]) -> dict[s
         },
         "change": _number(pair.change) if pair else None,
         "months_elapsed": round(pair.months_elapsed, 1) if pair else None,
-        "ratio_gain": None if gain is None else round(gain, 2),
+        "ratio_gain": shown,
+        "ratio_gain_band": band,
         "results": [
             {"value": _number(r["value"]), "assessed_on": r["assessed_on"], "kind": r["kind"]}
             for r in results

@@ -76,9 +76,16 @@ MILESTONES = {
     EhcpMilestone.requested: "EHC needs assessment requested",
     EhcpMilestone.decision_to_assess: "The local authority decided to carry out an EHC needs assessment",
     EhcpMilestone.decided_not_to_assess: "The local authority decided not to assess for an EHC plan",
+    EhcpMilestone.draft_plan_issued: "The local authority sent the draft EHC plan",
     EhcpMilestone.plan_issued: "EHC plan issued",
     EhcpMilestone.decided_not_to_issue: "The local authority decided not to issue an EHC plan",
-    EhcpMilestone.annual_review: "Annual review of the EHC plan held",
+    EhcpMilestone.annual_review: "Annual review meeting for the EHC plan held",
+    EhcpMilestone.review_report_sent: "Report of the annual review meeting sent to the local authority",
+    EhcpMilestone.review_decision: (
+        "The local authority gave its decision after the annual review (keep, amend or cease the plan)"
+    ),
+    EhcpMilestone.plan_amended: "Amended EHC plan issued",
+    EhcpMilestone.plan_ceased: "The local authority stopped maintaining the EHC plan",
 }
 DECISIONS = {
     Decision.continue_: "continue",

@@ -1,5 +1,16 @@
 """The impact report, from the tallies the read models keep: each pupil's latest
-pair per measure and each place's marks, never the sessions themselves."""
+pair per measure and each place's marks, never the sessions themselves.
+
+Cost is what was delivered: an intervention's *delivered cost* is its cost per year
+times the share of a school year's sessions it delivered, sessions delivered (not
+voided) over sessions a week (the timetable in force on the last day it ran, or
+today) times 38 weeks. A school meets for 380 sessions (half-days) a year, 190 days
+or 38 weeks (The Education (School Day and School Year) (England) Regulations 1999,
+reg. 3(1) and (2)). By hand: £1,200 a year, three sessions a week, 57 delivered:
+57 / (3 x 38) = 0.5 of a year, £600; over the 3 pupils who took part, £200 each.
+An area's cost per pupil is the sum of its interventions' delivered costs over its
+pupils.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +33,7 @@ from apdr.projections.provision_map import (
     interventions,
     money,
     percent,
+    schedules,
 )
 from apdr.projections.pupils import pupils
 
@@ -99,6 +111,33 @@ def _sessions_delivered(intervention_rows: Iterable[Any]) -> dict[UUID, int]:
     return {i.intervention_id: i.sessions_delivered for i in intervention_rows}
 
 
+TEACHING_WEEKS_PER_YEAR = 38
+"""380 sessions a school year, two a day (The Education (School Day and School Year)
+(England) Regulations 1999, reg. 3(1) and (2)): 190 days, 38 weeks."""
+
+
+def _sessions_a_week(conn: sa.Connection, setting_id: UUID, last_day: dict[UUID, date]) -> dict[UUID, int]:
+    """Each intervention's sessions a week, as timetabled on the last day it ran (``last_day``):
+    the schedule in force then, or, before any took effect, the first."""
+    rows = conn.execute(
+        sa.select(schedules.c.intervention_id, schedules.c.effective_on, schedules.c.weekdays)
+        .join(interventions, interventions.c.intervention_id == schedules.c.intervention_id)
+        .where(interventions.c.setting_id == setting_id)
+        .order_by(schedules.c.intervention_id, schedules.c.effective_on, schedules.c.position)
+    )
+    found: dict[UUID, int] = {}
+    for r in rows:
+        if r.intervention_id not in found or r.effective_on <= last_day[r.intervention_id]:
+            found[r.intervention_id] = len(r.weekdays.split(","))
+    return found
+
+
+def delivered_cost(cost_per_year: Decimal, sessions_delivered: int, sessions_a_week: int) -> Decimal:
+    """The cost per year times the share of a school year's sessions delivered."""
+    a_year = sessions_a_week * TEACHING_WEEKS_PER_YEAR
+    return cost_per_year * sessions_delivered / a_year if a_year else Decimal(0)
+
+
 class _Tally:
     def __init__(self, costed: bool = True) -> None:
         self.costed = costed
@@ -154,9 +193,13 @@ def impact_report(conn: sa.Connection, setting_id: UUID, today: date) -> dict[st
             tally.in_progress += int(not p["withdrawn"] and not ended)
             tally.marked += p["marked"]
             tally.attended += p["attended"]
+    last_day = {k: min(today, i.ended_on) if i.ended_on else today for k, i in intervention_rows.items()}
+    a_week = _sessions_a_week(conn, setting_id, last_day)
     for intervention_id, i in intervention_rows.items():
-        per_intervention[intervention_id].cost = i.cost_per_year
-        per_area[i.area_of_need].cost += i.cost_per_year
+        delivered = sessions_delivered[intervention_id]
+        cost = delivered_cost(i.cost_per_year, delivered, a_week.get(intervention_id, 0))
+        per_intervention[intervention_id].cost = cost
+        per_area[i.area_of_need].cost += cost
     for pair in pairs:
         per_intervention[pair.intervention_id].pairs.append(pair)
         per_area[intervention_rows[pair.intervention_id].area_of_need].pairs.append(pair)

@@ -1,10 +1,22 @@
 """The arithmetic of impact: pairs, effect sizes and ratio gains, made so that the
-same pairs give the same figures in whatever order they come."""
+same pairs give the same figures in whatever order they come (every sum is
+``math.fsum``, exactly rounded), in floats, so that a school's hundreds of groups
+are summarised quickly.
+
+Sources:
+- Borenstein, Hedges, Higgins and Rothstein (2009), *Introduction to Meta-Analysis*,
+  ch. 4, matched groups (pre-post scores): the standardised mean change
+  d = mean change / S_within, its variance V_d = (1/n + d^2 / (2n)) * 2(1 - r) with r the
+  pre-post correlation (2(1 - r) = S_diff^2 / S_within^2), Hedges' correction
+  J = 1 - 3 / (4 df - 1) with df = n - 1, g = J d and V_g = J^2 V_d; a 95% confidence
+  interval is g -/+ 1.96 sqrt(V_g).
+- Brooks, G. (2016), *What works for children and young people with literacy
+  difficulties?*, 5th edn, Dyslexia-SpLD Trust: the ratio gain and its bands.
+"""
 
 from __future__ import annotations
 
 import math
-import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +28,41 @@ from uuid import UUID
 from apdr.projections.provision_map import money
 
 DAYS_PER_MONTH = 365.25 / 12
+
+SMALL_SAMPLE = 5
+"""apdr's default: a figure from fewer pupils than this is marked a small sample. With four
+or fewer pupils one pupil's absence or a single good day moves a mean change or an effect
+size further than any real difference between interventions. The figure is still shown
+(the school knows these pupils) but flagged, so that no one reads it as a trend. The one
+rule for the impact report, the SEN support report and the impact page."""
+
+EFFECT_SIZE_MIN_PAIRS = 3
+"""Hedges' J is 1 - 3 / (4 df - 1) with df = n - 1 (Borenstein et al. 2009, ch. 4): with
+two pairs (df = 1) it is 0, so an effect size needs at least three pairs."""
+
+EFFECT_SIZE_KIND = "pre_post_hedges_g"
+"""What ``effect_size`` is: the standardised mean change from baseline to exit of the same
+pupils, with Hedges' small-sample correction, and no comparison group."""
+
+Z_95 = 1.959963984540054
+"""The normal distribution's 97.5th percentile: a two-sided 95% interval (Borenstein et al. 2009, ch. 4)."""
+
+RATIO_GAIN_MIN_DAYS = 91
+"""apdr's default: a ratio gain is worked out (and banded) only when baseline and exit are,
+on average, at least a term (13 weeks) apart, the interval at which progress is reviewed
+(Code of Practice 6.65, at least termly); over less, a difference of a month or two in an
+age-equivalent score says more about the test than about the rate of progress."""
+
+BROOKS_BANDS: tuple[tuple[float, str], ...] = (
+    (4.0, "remarkable"),
+    (3.0, "substantial"),
+    (2.0, "useful"),
+    (1.4, "modest"),
+)
+"""Brooks (2016), 5th edn: a ratio gain of 4.0 and over is of remarkable impact, 3.0 up to 4.0
+substantial, 2.0 up to 3.0 useful, 1.4 up to 2.0 modest, and below 1.4 of doubtful
+educational significance (``doubtful``)."""
+DOUBTFUL = "doubtful"
 
 
 @dataclass(frozen=True)
@@ -36,30 +83,76 @@ class Pair:
         return self.exit - self.baseline
 
     @property
+    def days_elapsed(self) -> int:
+        return (self.exit_on - self.baseline_on).days
+
+    @property
     def months_elapsed(self) -> float:
-        return (self.exit_on - self.baseline_on).days / DAYS_PER_MONTH
+        return self.days_elapsed / DAYS_PER_MONTH
+
+
+@dataclass(frozen=True)
+class EffectSize:
+    """Hedges' g of a pre-post change and its 95% confidence interval."""
+
+    g: float
+    ci_low: float
+    ci_high: float
+
+
+def _mean(values: list[float]) -> float:
+    """``statistics.fmean`` (the same sum, exactly rounded), without its generality."""
+    return math.fsum(values) / len(values)
+
+
+def _sum_of_squares(values: list[float], mean: float) -> float:
+    return math.fsum((v - mean) ** 2 for v in values)
 
 
 def _variance(values: list[float]) -> float:
     """The sample variance, in floats (``statistics.variance`` works in exact
     fractions: for a school's hundreds of groups, most of the report's time),
     summed exactly rounded, so that it is the same whatever order the pairs come in."""
-    mean = statistics.fmean(values)
-    return math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1)
+    return _sum_of_squares(values, _mean(values)) / (len(values) - 1)
+
+
+def hedges_j(pairs: int) -> float:
+    """Hedges' small-sample correction for ``pairs`` pupils measured twice (df = n - 1)."""
+    return 1 - 3 / (4 * (pairs - 1) - 1)
+
+
+def standardised_change(baselines: list[float], exits: list[float]) -> EffectSize | None:
+    """Hedges' g for the change from baseline to exit of the same pupils: the mean change d
+    over S_within, the pooled standard deviation sqrt((sd_baseline^2 + sd_exit^2) / 2), times
+    J; with its 95% confidence interval (Borenstein et al. 2009, ch. 4, matched groups).
+    Their variance has 2(1 - r) = S_diff^2 / S_within^2 (they define S_within as
+    S_diff / sqrt(2(1 - r))), and it is worked out so, from the pupils' changes: the same
+    as the correlation of baseline and exit when their spreads are equal, and, when they
+    are not, still the spread of the changes themselves. None with fewer than three pairs
+    or no spread."""
+    n = len(baselines)
+    if n < EFFECT_SIZE_MIN_PAIRS:
+        return None
+    within = (_variance(baselines) + _variance(exits)) / 2
+    if within == 0:
+        return None
+    changes = [e - b for b, e in zip(baselines, exits, strict=True)]
+    d = _mean(changes) / math.sqrt(within)
+    j = hedges_j(n)
+    two_one_minus_r = _variance(changes) / within
+    half_width = Z_95 * j * math.sqrt((1 / n + d * d / (2 * n)) * two_one_minus_r)
+    return EffectSize(j * d, j * d - half_width, j * d + half_width)
 
 
 def effect_size(baselines: list[float], exits: list[float]) -> float | None:
-    """Cohen's d with the pooled standard deviation of baseline and exit scores."""
-    if len(baselines) < 2:
-        return None
-    pooled = ((_variance(baselines) + _variance(exits)) / 2) ** 0.5
-    if pooled == 0:
-        return None
-    return (statistics.fmean(exits) - statistics.fmean(baselines)) / pooled
+    """Hedges' g of the pre-post change (see ``standardised_change``)."""
+    found = standardised_change(baselines, exits)
+    return None if found is None else found.g
 
 
 def ratio_gain(pairs: list[Pair]) -> float | None:
-    """Mean months gained over mean months elapsed (age-equivalent measures only)."""
+    """Mean months gained over mean months elapsed (age-equivalent measures only), with no
+    minimum time: a pupil's own figure in their evidence pack."""
     if not pairs:
         return None
     return _per_month(_mean([float(p.change) for p in pairs]), _mean([p.months_elapsed for p in pairs]))
@@ -69,44 +162,59 @@ def _per_month(mean_gain: float, mean_elapsed: float) -> float | None:
     return mean_gain / mean_elapsed if mean_elapsed > 0 else None
 
 
-def _mean(values: list[float]) -> float:
-    """``statistics.fmean`` (the same sum, exactly rounded), without its generality."""
-    return math.fsum(values) / len(values)
+def brooks_band(ratio: float | None) -> str | None:
+    """The band of Brooks (2016) the ratio gain, as shown (to two places), falls in."""
+    if ratio is None:
+        return None
+    shown = round(ratio, 2)
+    return next((band for lowest, band in BROOKS_BANDS if shown >= lowest), DOUBTFUL)
+
+
+def _long_enough(group: list[Pair]) -> bool:
+    """At least ``RATIO_GAIN_MIN_DAYS`` between baseline and exit, on average over the pairs."""
+    return _mean([float(p.days_elapsed) for p in group]) >= RATIO_GAIN_MIN_DAYS
 
 
 def _round(value: float | None, places: int = 2) -> float | None:
     return None if value is None else round(value, places)
 
 
+def _summary(group: list[Pair], cost_per_pupil: Decimal | None) -> dict[str, Any]:
+    # Each figure's values made once: a school's report is hundreds of groups.
+    baselines = [float(p.baseline) for p in group]
+    exits = [float(p.exit) for p in group]
+    mean_change = _mean([float(p.change) for p in group])
+    months = _mean([p.months_elapsed for p in group])
+    es = standardised_change(baselines, exits)
+    g, low, high = (None, None, None) if es is None else (es.g, es.ci_low, es.ci_high)
+    ratio = None
+    if group[0].scale == "age_equivalent_months" and _long_enough(group):
+        ratio = _round(_per_month(mean_change, months))
+    cost_per_unit = None
+    if cost_per_pupil is not None and mean_change > 0:
+        cost_per_unit = money(cost_per_pupil / Decimal(str(mean_change)))
+    return {
+        "pairs": len(group),
+        "small_sample": len(group) < SMALL_SAMPLE,
+        "mean_baseline": _round(_mean(baselines)),
+        "mean_exit": _round(_mean(exits)),
+        "mean_change": _round(mean_change),
+        "effect_size": _round(g),
+        "effect_size_kind": EFFECT_SIZE_KIND,
+        "effect_size_ci_low": _round(low),
+        "effect_size_ci_high": _round(high),
+        "ratio_gain": ratio,
+        "ratio_gain_band": brooks_band(ratio),
+        "mean_months_elapsed": _round(months, 1),
+        "cost_per_unit_of_gain": cost_per_unit,
+    }
+
+
 def measure_summaries(pairs: Iterable[Pair], cost_per_pupil: Decimal | None = None) -> list[dict[str, Any]]:
     grouped: dict[tuple[str, str, str], list[Pair]] = defaultdict(list)
     for pair in pairs:
         grouped[(pair.instrument, pair.measure, pair.scale)].append(pair)
-    summaries = []
-    for (instrument, measure, scale), group in sorted(grouped.items()):
-        # Each figure's values made once: a school's report is hundreds of groups.
-        baselines = [float(p.baseline) for p in group]
-        exits = [float(p.exit) for p in group]
-        changes = [float(p.change) for p in group]
-        months = [p.months_elapsed for p in group]
-        mean_change = _mean(changes)
-        summary = {
-            "instrument": instrument,
-            "measure": measure,
-            "scale": scale,
-            "pairs": len(group),
-            "mean_baseline": _round(_mean(baselines)),
-            "mean_exit": _round(_mean(exits)),
-            "mean_change": _round(mean_change),
-            "effect_size": _round(effect_size(baselines, exits)),
-            "ratio_gain": _round(_per_month(mean_change, _mean(months)))
-            if scale == "age_equivalent_months"
-            else None,
-            "mean_months_elapsed": _round(_mean(months), 1),
-        }
-        if cost_per_pupil is not None and mean_change > 0:
-            summary["cost_per_unit_of_gain"] = money(cost_per_pupil / Decimal(str(mean_change)))
-        else:
-            summary["cost_per_unit_of_gain"] = None
-        summaries.append(summary)
-    return summaries
+    return [
+        {"instrument": instrument, "measure": measure, "scale": scale, **_summary(group, cost_per_pupil)}
+        for (instrument, measure, scale), group in sorted(grouped.items())
+    ]

@@ -1,6 +1,7 @@
 """The SENCO's desk: the alerts still to act on, the support plan reviews coming up,
-and the register's counts, on one page. A leader or teacher sees it read-only; the
-SENCO acknowledges and resolves alerts from it, with or without JavaScript."""
+the register's counts and what the school census would reject in it, on one page. A
+leader or teacher sees it read-only; the SENCO acknowledges and resolves alerts from it,
+with or without JavaScript."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from apdr.aggregates.codes import NeedType
+from apdr.aggregates.school_year import SchoolCalendar
 from apdr.api.deps import ReadModelsDep, SenRecordDep, Today
 from apdr.api.schemas.alerts import AlertNoteIn
 from apdr.application import Actor
@@ -25,7 +27,7 @@ from apdr.projections.alerts import alert_rows, find_alerts
 from apdr.projections.chronology.wording import NEED_NAMES
 from apdr.projections.projection import reads
 from apdr.projections.pupils import find_pupils
-from apdr.projections.register import register_rows, register_totals
+from apdr.projections.register import ON_REGISTER, census_problems, register_rows, register_totals
 from apdr.web.deps import CsrfChecked, ReaderPage, SencoPage
 from apdr.web.forms import FORM_ERRORS, errors_of, parse
 from apdr.web.pages import render
@@ -59,22 +61,24 @@ class DeskView:
     reviews_due: list[dict[str, Any]]
     totals: dict[str, Any]
     pupil_names: dict[UUID, str]
+    census_problems: list[dict[str, Any]]
 
 
 @reads("alerts", "monitoring", "pupils", "register")
-def desk_view(conn: sa.Connection, setting_id: UUID, today: date) -> DeskView:
+def desk_view(conn: sa.Connection, setting_id: UUID, today: date, calendar: SchoolCalendar) -> DeskView:
     alerts = [a for status in UNRESOLVED for a in find_alerts(conn, setting_id, status=status)]
-    due = reviews_due(conn, setting_id, today, today + FORTNIGHT)
+    due = reviews_due(conn, setting_id, today, today + FORTNIGHT, calendar)
     named = {a["pupil_id"] for a in alerts if a["pupil_id"]}
     found, _ = (
         find_pupils(conn, setting_id, pupil_ids=named, include_left=True, limit=500) if named else ([], 0)
     )
-    totals = register_totals(register_rows(conn, setting_id, today))
+    on_roll = register_rows(conn, setting_id, today, include_no_sen=True)
     return DeskView(
         alerts=alerts,
         reviews_due=due,
-        totals=totals,
+        totals=register_totals([r for r in on_roll if r["sen_status"] in ON_REGISTER]),
         pupil_names={p["pupil_id"]: f"{p['given_name']} {p['family_name']}" for p in found},
+        census_problems=census_problems(on_roll),
     )
 
 
@@ -104,7 +108,10 @@ def _desk(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    view = read_models.ask(desk_view, record.setting_id_of(actor), today)
+    setting_id = record.setting_id_of(actor)
+    # A year back finds the term after a plan's last review (overdue_review's termly rule).
+    calendar = record.calendar(setting_id, today - timedelta(days=366), today + FORTNIGHT)
+    view = read_models.ask(desk_view, setting_id, today, calendar)
     return render(
         request,
         "desk/desk.html",
@@ -118,6 +125,7 @@ def _desk(
         totals=view.totals,
         needs=[(_need_words(code), n) for code, n in view.totals["by_primary_need"].items()],
         pupil_names=view.pupil_names,
+        census_problems=view.census_problems,
         errors=errors or {},
     )
 

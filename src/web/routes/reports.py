@@ -248,7 +248,7 @@ def impact_page(
             **m,
             "intervention": i["name"],
             "area_of_need": i["area_of_need"],
-            "small": m["pairs"] < SMALL_SAMPLE,
+            "small": m["small_sample"],
         }
         for i in report["interventions"]
         for m in i["measures"]
