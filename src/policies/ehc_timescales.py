@@ -174,13 +174,13 @@ class _Process:
 
     def _requested(self, on: date) -> None:
         self.requested_on = on
-        self.open = {"decision_to_assess": _decision_to_assess(on)}
+        self.open = {"decision_to_assess": _weeks_from("decision_to_assess", on)}
 
     def _decision_to_assess(self, on: date) -> None:
         self.open.pop("decision_to_assess", None)
         if self.requested_on is not None:
-            self.open["draft_plan_issued"] = _issue_decision(self.requested_on)
-            self.open["plan_issued"] = _final_plan(self.requested_on)
+            self.open["draft_plan_issued"] = _weeks_from("draft_plan_issued", self.requested_on)
+            self.open["plan_issued"] = _weeks_from("plan_issued", self.requested_on)
 
     def _decided_not_to_assess(self, on: date) -> None:
         self.open = {}
@@ -197,8 +197,8 @@ class _Process:
 
     def _annual_review(self, on: date) -> None:
         self.open["annual_review"] = _annual_review(on, "the day of the last review meeting")
-        self.open["review_report_sent"] = _review_report(on)
-        self.open["review_decision"] = _review_decision(on)
+        self.open["review_report_sent"] = _weeks_from("review_report_sent", on)
+        self.open["review_decision"] = _weeks_from("review_decision", on)
 
     def _review_report_sent(self, on: date) -> None:
         self.open.pop("review_report_sent", None)
@@ -218,41 +218,63 @@ class _Process:
         self.open = {}
 
 
-def _decision_to_assess(requested_on: date) -> Deadline:
-    due = weeks_after(requested_on, DECISION_WEEKS)
-    return Deadline(
-        "decision_to_assess",
-        due,
+@dataclass(frozen=True)
+class _Period:
+    """A deadline a fixed number of weeks after the request or the review meeting."""
+
+    weeks: int
+    what: str
+    counted_from: str
+    source: str
+    warning: str
+
+
+# Keyed by the milestone that meets each deadline.
+PERIODS = {
+    "decision_to_assess": _Period(
+        DECISION_WEEKS,
         "the LA's decision whether to carry out an EHC needs assessment",
-        f"6 weeks from the request on {day(requested_on)}",
+        "the request",
         "SEND Regulations 2014 reg. 5(1)",
         LA_DECISION,
-        due,
-    )
-
-
-def _issue_decision(requested_on: date) -> Deadline:
-    due = weeks_after(requested_on, ISSUE_DECISION_WEEKS)
-    return Deadline(
-        "draft_plan_issued",
-        due,
+    ),
+    "draft_plan_issued": _Period(
+        ISSUE_DECISION_WEEKS,
         "the LA's decision whether to issue an EHC plan",
-        f"16 weeks from the request on {day(requested_on)}",
+        "the request",
         "SEND Regulations 2014 reg. 10(1)",
         LA_DECISION,
-        due,
-    )
-
-
-def _final_plan(requested_on: date) -> Deadline:
-    due = weeks_after(requested_on, FINAL_PLAN_WEEKS)
-    return Deadline(
-        "plan_issued",
-        due,
-        "the final EHC plan",
-        f"20 weeks from the request on {day(requested_on)}",
-        "SEND Regulations 2014 reg. 13(2)",
+    ),
+    "plan_issued": _Period(
+        FINAL_PLAN_WEEKS, "the final EHC plan", "the request", "SEND Regulations 2014 reg. 13(2)", LA_DECISION
+    ),
+    "review_report_sent": _Period(
+        REPORT_WEEKS,
+        "the report of the annual review meeting",
+        "the meeting",
+        "SEND Regulations 2014 reg. 20(7)",
+        REPORT,
+    ),
+    "review_decision": _Period(
+        REVIEW_DECISION_WEEKS,
+        "the LA's decision to keep, amend or cease the EHC plan",
+        "the review meeting",
+        "SEND Regulations 2014 reg. 20(10)",
         LA_DECISION,
+    ),
+}
+
+
+def _weeks_from(awaiting: str, start: date) -> Deadline:
+    period = PERIODS[awaiting]
+    due = weeks_after(start, period.weeks)
+    return Deadline(
+        awaiting,
+        due,
+        period.what,
+        f"{period.weeks} weeks from {period.counted_from} on {day(start)}",
+        period.source,
+        period.warning,
         due,
     )
 
@@ -266,32 +288,6 @@ def _annual_review(on: date, since: str) -> Deadline:
         f"12 months starting with {day(on)}, {since}",
         "Children and Families Act 2014 s.44(1); SEND Regulations 2014 reg. 20(3), (4)",
         REVIEW,
-        due,
-    )
-
-
-def _review_report(meeting_on: date) -> Deadline:
-    due = weeks_after(meeting_on, REPORT_WEEKS)
-    return Deadline(
-        "review_report_sent",
-        due,
-        "the report of the annual review meeting",
-        f"2 weeks from the meeting on {day(meeting_on)}",
-        "SEND Regulations 2014 reg. 20(7)",
-        REPORT,
-        due,
-    )
-
-
-def _review_decision(meeting_on: date) -> Deadline:
-    due = weeks_after(meeting_on, REVIEW_DECISION_WEEKS)
-    return Deadline(
-        "review_decision",
-        due,
-        "the LA's decision to keep, amend or cease the EHC plan",
-        f"4 weeks from the review meeting on {day(meeting_on)}",
-        "SEND Regulations 2014 reg. 20(10)",
-        LA_DECISION,
         due,
     )
 
