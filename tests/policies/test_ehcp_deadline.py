@@ -5,10 +5,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-import pytest
-
 from apdr.aggregates.codes import EhcpMilestone
-from apdr.aggregates.pupil import EHCP_NEXT
 from apdr.policies.ehc_timescales import Deadline
 from apdr.policies.ehcp_deadline import THRESHOLDS, action
 from apdr.runtime import Apdr
@@ -17,13 +14,6 @@ from tests.support.policies import alerts, assert_resolved_by_policy, of_kind, r
 
 KIND = "ehcp_deadline"
 M = EhcpMilestone
-
-# The milestones added for issue 17 can be recorded once the aggregate's EHCP_NEXT lets them follow.
-needs_new_milestones = pytest.mark.skipif(
-    M.review_report_sent not in EHCP_NEXT.get(M.annual_review, ())
-    or M.plan_amended not in EHCP_NEXT.get(M.annual_review, ()),
-    reason="src/aggregates/pupil.py EHCP_NEXT does not yet allow the reg. 20 and reg. 22 milestones",
-)
 
 
 def given(history: History, pupil: UUID, *steps: tuple[EhcpMilestone, date]) -> None:
@@ -160,7 +150,6 @@ def test_given_an_annual_review_meeting_when_two_and_four_weeks_near_then_the_re
     )
 
 
-@needs_new_milestones
 def test_given_the_report_and_the_decision_after_a_review_when_each_is_recorded_then_its_alert_resolves(
     apdr: Apdr, history: History
 ) -> None:
@@ -225,7 +214,6 @@ def test_given_a_year_6_pupil_with_a_plan_when_the_review_meeting_must_be_held_w
     assert subjects(apdr, history, "open") == [f"{amira}/plan_amended/2027-02-14"]
 
 
-@needs_new_milestones
 def test_given_a_year_6_pupil_when_the_amended_plan_is_issued_then_the_phase_transfer_alert_resolves(
     apdr: Apdr, history: History
 ) -> None:
@@ -258,7 +246,6 @@ def test_given_a_year_11_pupil_with_a_plan_when_the_review_meeting_must_be_held_
     assert "Hold the review meeting by 5 Jan 2027" in alert["summary"]
 
 
-@needs_new_milestones
 def test_given_a_plan_ceased_when_the_policy_runs_then_no_deadline_remains(
     apdr: Apdr, history: History
 ) -> None:
