@@ -205,7 +205,7 @@ def interventions_section(provision: list[dict[str, Any]]) -> dict[str, Any]:
 def _pairs_in(conn: sa.Connection, setting_id: UUID, window: Window) -> list[Pair]:
     """The impact report's pairs (latest baseline, then latest exit) whose exit fell in the
     window: the progress the window showed. An intervention still running has no exit yet."""
-    return [p for p in impact_pairs(conn, setting_id) if window.first <= p.exit_on <= window.as_of]
+    return impact_pairs(conn, setting_id, window)
 
 
 def _intervention_names(conn: sa.Connection, setting_id: UUID) -> dict[UUID, tuple[str, str]]:

@@ -133,6 +133,41 @@ def test_given_impact_asked_for_when_answered_then_it_has_the_contract_shape(sch
     assert body["by_area"][0]["area_of_need"] == "cognition_learning"
 
 
+def test_given_sessions_and_pairs_in_two_half_terms_when_impact_is_asked_for_a_window_then_it_counts_only_those_in_it(
+    school: School,
+) -> None:
+    intervention, pupil, jo = _group(school)  # a session on 2026-09-21
+    for on in ("2026-11-02", "2026-11-03"):
+        assert school.session(intervention, jo, {pupil: "absent"}, delivered_on=on).status_code == 201
+    for kind, value, on in (("baseline", 84, "2026-09-21"), ("exit", 90, "2026-10-16")):
+        school.senco.create(
+            f"/pupils/{pupil}/assessments",
+            BASELINE | {"value": value, "assessed_on": on, "kind": kind, "intervention_id": intervention},
+        )
+
+    whole = school.senco.get("/impact").json()
+    autumn_2 = school.senco.get("/impact", params={"from": "2026-11-02", "to": "2026-11-20"}).json()
+
+    assert (whole["from_date"], whole["to"]) == (None, None)
+    (item,) = whole["interventions"]
+    assert (item["sessions_delivered"], item["attendance_percent"], len(item["measures"])) == (3, 33.3, 1)
+    assert (autumn_2["from_date"], autumn_2["to"]) == ("2026-11-02", "2026-11-20")
+    (item,) = autumn_2["interventions"]
+    assert (item["sessions_delivered"], item["attendance_percent"], item["measures"]) == (2, 0.0, [])
+    only_to = school.senco.get("/impact", params={"to": "2026-10-31"}).json()
+    assert only_to["from_date"] == "2026-09-01"
+    assert only_to["interventions"][0]["measures"][0]["pairs"] == 1
+
+
+def test_given_a_window_the_wrong_way_round_when_impact_is_asked_for_then_422_names_from(
+    school: School,
+) -> None:
+    response = school.senco.get("/impact", params={"from": "2026-11-20", "to": "2026-11-02"})
+    assert response.status_code == 422
+    assert "from" in response.text
+    assert school.senco.get("/impact", params={"to": "20 November"}).status_code == 422
+
+
 def test_given_roles_when_reports_are_asked_for_then_readers_may_and_others_may_not(school: School) -> None:
     _group(school)
     for role, allowed in ((Role.teacher, True), (Role.leader, True), (Role.ta, False), (Role.admin, False)):

@@ -9,7 +9,7 @@ is kept here only, as the reference.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -23,7 +23,15 @@ from hypothesis import strategies as st
 from apdr.aggregates.codes import AssessmentKind, AttendanceStatus
 from apdr.aggregates.school_year import year_group
 from apdr.demo.synthetic import Plan, SettingSpec, generate
-from apdr.projections.impact import Pair, assessments, impact_pairs, impact_report
+from apdr.projections.impact import (
+    Pair,
+    Sums,
+    assessments,
+    impact_pairs,
+    impact_report,
+    measure_summaries,
+    pair_sums,
+)
 from apdr.projections.impact import report as impact
 from apdr.projections.provision_map import (
     Window,
@@ -32,6 +40,8 @@ from apdr.projections.provision_map import (
     counted_from_marks,
     enrolments,
     interventions,
+    money,
+    percent,
     provision_rows,
     sessions,
 )
@@ -82,49 +92,121 @@ def pairs_from_history(conn: sa.Connection, setting_id: UUID) -> list[Pair]:
     ]
 
 
-def participation_from_history(conn: sa.Connection, setting_id: UUID) -> list[dict[str, Any]]:
-    marked = counted_from_marks(conn, setting_id)
-    places = conn.execute(
-        sa.select(
-            enrolments.c.intervention_id,
-            enrolments.c.pupil_id,
-            sa.func.max(sa.case((enrolments.c.withdrawn, 1), else_=0)).label("withdrawn"),
-            sa.func.min(enrolments.c.starts_on).label("starts_on"),
-            pupils.c.date_of_birth,
-        )
-        .join(interventions, interventions.c.intervention_id == enrolments.c.intervention_id)
-        .join(pupils, pupils.c.pupil_id == enrolments.c.pupil_id)
-        .where(interventions.c.setting_id == setting_id)
-        .group_by(enrolments.c.intervention_id, enrolments.c.pupil_id, pupils.c.date_of_birth)
-    )
-    rows = []
-    for place in places:
-        had, attended = marked.get((place.intervention_id, place.pupil_id), (0, 0))
-        rows.append({**place._asdict(), "marked": had, "attended": attended})
-    return rows
-
-
-def delivered_from_history(conn: sa.Connection) -> Callable[[Any], dict[UUID, int]]:
-    def sessions_delivered(intervention_rows: Any) -> dict[UUID, int]:
-        rows = conn.execute(
-            sa.select(sessions.c.intervention_id, sa.func.count())
-            .where(sessions.c.voided.is_(False))
-            .group_by(sessions.c.intervention_id)
-        )
-        counted: dict[UUID, int] = {r.intervention_id: r[1] for r in rows}
-        return {i.intervention_id: int(counted.get(i.intervention_id, 0)) for i in intervention_rows}
-
-    return sessions_delivered
-
-
 def impact_report_from_history(
-    conn: sa.Connection, setting_id: UUID, today: date, monkeypatch: pytest.MonkeyPatch
+    conn: sa.Connection, setting_id: UUID, today: date, window: Window | None = None
 ) -> dict[str, Any]:
-    with monkeypatch.context() as patched:
-        patched.setattr(impact, "impact_pairs", pairs_from_history)
-        patched.setattr(impact, "_participation", participation_from_history)
-        patched.setattr(impact, "_sessions_delivered", delivered_from_history(conn))
-        return impact_report(conn, setting_id, today)
+    """The impact report as it was first written: every place, every session's marks and
+    every assessment read into Python and added up there."""
+    last = today if window is None else window.as_of
+    in_window = (lambda day: True) if window is None else (lambda day: window.first <= day <= window.as_of)
+    pairs = [p for p in pairs_from_history(conn, setting_id) if in_window(p.exit_on)]
+    found = {
+        i.intervention_id: i
+        for i in conn.execute(
+            sa.select(interventions)
+            .where(interventions.c.setting_id == setting_id)
+            .order_by(interventions.c.starts_on)
+        )
+        if window is None
+        or (i.starts_on <= window.as_of and (i.ended_on is None or i.ended_on >= window.first))
+        or i.intervention_id in {p.intervention_id for p in pairs}
+    }
+    first = None if window is None else window.first
+    marks = counted_from_marks(conn, setting_id, first, None if window is None else window.as_of)
+    delivered: dict[UUID, int] = defaultdict(int)
+    for session in conn.execute(sa.select(sessions).where(sessions.c.voided.is_(False))):
+        delivered[session.intervention_id] += in_window(session.delivered_on)
+    lines: dict[str, dict[Any, dict[str, Any]]] = {level: {} for level in ("intervention", "area", "year")}
+
+    def line(level: str, key: Any) -> dict[str, Any]:
+        return lines[level].setdefault(
+            key, {"pupils": set(), "interventions": set(), "places": [], "cost": Decimal(0), "pairs": []}
+        )
+
+    places: dict[tuple[UUID, UUID], dict[str, Any]] = {}
+    enrolled = sa.select(enrolments, pupils.c.date_of_birth).join(
+        pupils, pupils.c.pupil_id == enrolments.c.pupil_id
+    )
+    for e in conn.execute(enrolled):
+        open_in_window = window is None or (
+            e.starts_on <= window.as_of and (e.ends_on is None or e.ends_on >= window.first)
+        )
+        if e.intervention_id not in found or not open_in_window:
+            continue
+        place = places.setdefault(
+            (e.intervention_id, e.pupil_id), {"withdrawn": False, "starts_on": e.starts_on}
+        )
+        place["withdrawn"] |= e.withdrawn
+        place["starts_on"] = min(place["starts_on"], e.starts_on)
+        place["date_of_birth"] = e.date_of_birth
+    for (intervention_id, pupil_id), place in places.items():
+        i = found[intervention_id]
+        year = year_group(place["date_of_birth"], place["starts_on"])
+        for level, key in (("intervention", intervention_id), ("area", i.area_of_need), ("year", year)):
+            found_line = line(level, key)
+            found_line["pupils"].add(pupil_id)
+            found_line["interventions"].add(intervention_id)
+            found_line["places"].append((place, i, marks.get((intervention_id, pupil_id), (0, 0))))
+    a_week = impact._sessions_a_week(
+        conn, setting_id, {k: min(last, i.ended_on) if i.ended_on else last for k, i in found.items()}
+    )
+    for intervention_id, i in found.items():
+        cost = impact.delivered_cost(
+            i.cost_per_year, delivered[intervention_id], a_week.get(intervention_id, 0)
+        )
+        line("intervention", intervention_id)["cost"] = cost
+        line("area", i.area_of_need)["cost"] += cost
+    for pair in pairs:
+        area = found[pair.intervention_id].area_of_need
+        for level, key in (("intervention", pair.intervention_id), ("area", area), ("year", pair.year_group)):
+            line(level, key)["pairs"].append(pair)
+
+    def figures(found_line: dict[str, Any], costed: bool = True) -> dict[str, Any]:
+        places = found_line["places"]
+        withdrawn = sum(p["withdrawn"] for p, _, _ in places)
+        completed = sum(
+            not p["withdrawn"] and i.ended_on is not None and i.ended_on <= last for p, i, _ in places
+        )
+        pupils_in = len(found_line["pupils"])
+        cost_per_pupil = found_line["cost"] / pupils_in if pupils_in and costed else None
+        return {
+            "interventions": len(found_line["interventions"]),
+            "pupils": pupils_in,
+            "completion": {
+                "completed": completed,
+                "withdrawn": withdrawn,
+                "in_progress": len(places) - withdrawn - completed,
+                "completed_percent": percent(completed, completed + withdrawn),
+            },
+            "attendance_percent": percent(sum(m[1] for _, _, m in places), sum(m[0] for _, _, m in places)),
+            "cost_per_pupil": money(cost_per_pupil) if cost_per_pupil is not None else None,
+            "measures": measure_summaries(found_line["pairs"], cost_per_pupil),
+        }
+
+    def without(found: dict[str, Any], key: str) -> dict[str, Any]:
+        return {k: v for k, v in found.items() if k != key}
+
+    return {
+        "from_date": first,
+        "to": None if window is None else window.as_of,
+        "interventions": [
+            {
+                "intervention_id": k,
+                "name": i.name,
+                "area_of_need": i.area_of_need,
+                "starts_on": i.starts_on,
+                "ended_on": i.ended_on,
+                "sessions_delivered": delivered[k],
+                **without(figures(line("intervention", k)), "interventions"),
+            }
+            for k, i in found.items()
+        ],
+        "by_area": [{"area_of_need": a, **figures(f)} for a, f in sorted(lines["area"].items())],
+        "by_year_group": [
+            {"year_group": y, **without(figures(f, costed=False), "cost_per_pupil")}
+            for y, f in sorted(lines["year"].items())
+        ],
+    }
 
 
 def provision_from_history(
@@ -163,16 +245,49 @@ WINDOWS = [
 
 
 def test_given_the_synthetic_school_when_impact_is_reported_then_the_tallies_give_the_report_history_gives(
-    school: tuple[Apdr, UUID], monkeypatch: pytest.MonkeyPatch
+    school: tuple[Apdr, UUID],
 ) -> None:
     apdr, setting_id = school
     with apdr.engine.connect() as conn:
         tallied = impact_report(conn, setting_id, TODAY)
-        counted = impact_report_from_history(conn, setting_id, TODAY, monkeypatch)
+        counted = impact_report_from_history(conn, setting_id, TODAY)
         voided = conn.execute(sa.select(sa.func.count()).where(sessions.c.voided.is_(True))).scalar()
     assert voided, "the history voids a session, so the tallies take one out"
     assert sum(i["sessions_delivered"] for i in tallied["interventions"]) > 500
+    assert sum(m["pairs"] for i in tallied["by_area"] for m in i["measures"]) > 20
+    assert len(tallied["by_year_group"]) > 2
     assert tallied == counted
+
+
+@pytest.mark.parametrize("window", WINDOWS, ids=lambda w: f"{w.first}..{w.as_of}")
+def test_given_the_synthetic_school_when_impact_is_reported_over_a_window_then_it_is_the_report_history_gives(
+    school: tuple[Apdr, UUID], window: Window
+) -> None:
+    apdr, setting_id = school
+    with apdr.engine.connect() as conn:
+        windowed = impact_report(conn, setting_id, TODAY, window)
+        counted = impact_report_from_history(conn, setting_id, TODAY, window)
+        whole = impact_report(conn, setting_id, TODAY)
+    assert windowed["interventions"], "every window has interventions running in it"
+    assert (windowed["from_date"], windowed["to"]) == (window.first, window.as_of)
+    assert windowed == counted
+    if window.first > date(2024, 9, 1):
+        delivered = sum(i["sessions_delivered"] for i in windowed["interventions"])
+        assert delivered < sum(i["sessions_delivered"] for i in whole["interventions"])
+
+
+def test_given_the_synthetic_school_when_pairs_are_summed_then_the_sums_are_the_pairs_added_up(
+    school: tuple[Apdr, UUID],
+) -> None:
+    apdr, setting_id = school
+    with apdr.engine.connect() as conn:
+        summed = pair_sums(conn, setting_id)
+        pairs = pairs_from_history(conn, setting_id)
+    by_hand: dict[tuple[Any, ...], Sums] = defaultdict(Sums)
+    for p in pairs:
+        by_hand[(p.intervention_id, p.year_group, (p.instrument, p.measure, p.scale))] += Sums.of(p)
+    assert {(g.intervention_id, g.year_group, g.measure): g.sums for g in summed} == by_hand
+    assert sum(g.sums.pairs for g in summed) == len(pairs) > 20
 
 
 def test_given_the_synthetic_school_when_pairs_are_read_then_they_are_the_pairs_every_assessment_gives(

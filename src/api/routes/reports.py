@@ -109,11 +109,31 @@ def window_start(from_date: date | None, last: date, last_name: str) -> date:
 
 
 @router.get("/impact", response_model=ImpactOut)
-def impact_report(actor: Reader, record: SenRecordDep, read_models: ReadModelsDep, today: Today) -> ImpactOut:
+def impact_report(
+    actor: Reader,
+    record: SenRecordDep,
+    read_models: ReadModelsDep,
+    today: Today,
+    from_date: Annotated[
+        Day | None,
+        Query(
+            alias="from",
+            description="The window's first day (with only `to`: 1 September of its academic year). "
+            "Without from and to, the whole history",
+        ),
+    ] = None,
+    to: Annotated[Day | None, Query(description="The window's last day (with only `from`: today)")] = None,
+) -> ImpactOut:
     """Per intervention, area of need and year group: who took part, attendance, cost,
-    and the change from baseline to exit on each measure."""
+    and the change from baseline to exit on each measure. Over a window: the interventions
+    running in it, the sessions delivered in it and what they cost, and the pairs whose exit
+    fell in it (as the SEN support report counts them)."""
     setting_id = record.setting_id_of(actor)
-    report = read_models.ask(impact.impact_report, setting_id, today)
+    window = None
+    if from_date is not None or to is not None:
+        last = to or today
+        window = Window(window_start(from_date, last, "to"), last)
+    report = read_models.ask(impact.impact_report, setting_id, today, window)
     return ImpactOut(definitions=DEFINITIONS, **report)
 
 

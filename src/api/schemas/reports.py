@@ -145,6 +145,8 @@ class YearGroupImpact(Out):
 
 class ImpactOut(Out):
     definitions: dict[str, str]
+    from_date: date | None = Field(description="The window's first day; none for the whole history")
+    to: date | None = Field(description="The window's last day; none for the whole history")
     interventions: list[InterventionImpact]
     by_area: list[AreaImpact]
     by_year_group: list[YearGroupImpact]

@@ -42,7 +42,7 @@ assessments).
 """
 
 from apdr.projections.impact.handlers import Impact
-from apdr.projections.impact.report import impact_pairs, impact_report, pupil_assessments
+from apdr.projections.impact.report import PairSums, impact_pairs, impact_report, pair_sums, pupil_assessments
 from apdr.projections.impact.statistics import (
     BROOKS_BANDS,
     DAYS_PER_MONTH,
@@ -51,12 +51,14 @@ from apdr.projections.impact.statistics import (
     SMALL_SAMPLE,
     EffectSize,
     Pair,
+    Sums,
     brooks_band,
     effect_size,
     hedges_j,
     measure_summaries,
     ratio_gain,
     standardised_change,
+    summaries,
 )
 from apdr.projections.impact.tables import PAIRED, assessments, latest
 
@@ -70,6 +72,8 @@ __all__ = [
     "EffectSize",
     "Impact",
     "Pair",
+    "PairSums",
+    "Sums",
     "assessments",
     "brooks_band",
     "effect_size",
@@ -78,7 +82,9 @@ __all__ = [
     "impact_report",
     "latest",
     "measure_summaries",
+    "pair_sums",
     "pupil_assessments",
     "ratio_gain",
     "standardised_change",
+    "summaries",
 ]

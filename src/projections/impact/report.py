@@ -15,7 +15,7 @@ pupils.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -24,31 +24,47 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from apdr.aggregates.school_year import year_group
-from apdr.projections.impact.statistics import Pair, measure_summaries
+from apdr.projections.dates import days_between, hundredths, year_group_on
+from apdr.projections.impact.statistics import SUMMED, Measure, Pair, Sums, summaries
 from apdr.projections.impact.tables import assessments, latest
 from apdr.projections.projection import reads
 from apdr.projections.provision_map import (
+    Window,
     attendance,
+    attendance_counts,
     enrolments,
     interventions,
     money,
     percent,
     schedules,
+    sessions,
 )
 from apdr.projections.pupils import pupils
 
 
-@reads("impact", "pupils")
-def impact_pairs(conn: sa.Connection, setting_id: UUID) -> list[Pair]:
-    """Each pupil's latest baseline and, after it, latest exit, per intervention and measure."""
-    exit_later = sa.or_(
+def _exit_later() -> sa.ColumnElement[bool]:
+    """The exit is after the baseline: a later day, or the same day and recorded later."""
+    return sa.or_(
         latest.c.exit_on > latest.c.baseline_on,
         sa.and_(latest.c.exit_on == latest.c.baseline_on, latest.c.exit_at > latest.c.baseline_at),
     )
+
+
+def _pairs_where(setting_id: UUID, window: Window | None) -> list[sa.ColumnElement[bool]]:
+    """The setting's pairs; in a window, those whose exit fell in it (as the SEN support report)."""
+    where = [pupils.c.setting_id == setting_id, latest.c.baseline_at.is_not(None), _exit_later()]
+    if window is not None:
+        where.append(latest.c.exit_on.between(window.first, window.as_of))
+    return where
+
+
+@reads("impact", "pupils")
+def impact_pairs(conn: sa.Connection, setting_id: UUID, window: Window | None = None) -> list[Pair]:
+    """Each pupil's latest baseline and, after it, latest exit, per intervention and measure."""
     rows = conn.execute(
         sa.select(latest, pupils.c.date_of_birth)
         .join(pupils, pupils.c.pupil_id == latest.c.pupil_id)
-        .where(pupils.c.setting_id == setting_id, latest.c.baseline_at.is_not(None), exit_later)
+        .where(*_pairs_where(setting_id, window))
     )
     return [
         Pair(
@@ -67,16 +83,101 @@ def impact_pairs(conn: sa.Connection, setting_id: UUID) -> list[Pair]:
     ]
 
 
-def _participation(conn: sa.Connection, setting_id: UUID) -> list[dict[str, Any]]:
-    """Per intervention and pupil: enrolment outcome, sessions had and attended (the
-    provision map's tallies: every session, so no session is read)."""
-    places = conn.execute(
+@dataclass(frozen=True)
+class PairSums:
+    """The pairs of one intervention, year group and measure, summed."""
+
+    intervention_id: UUID
+    year_group: int
+    measure: Measure
+    sums: Sums
+
+
+@reads("impact", "pupils")
+def pair_sums(conn: sa.Connection, setting_id: UUID, window: Window | None = None) -> list[PairSums]:
+    """``impact_pairs`` summed by the database per intervention, year group and measure: a
+    school's seven years are a few thousand pairs, and the report needs only their sums."""
+    b, e = hundredths(latest.c.baseline), hundredths(latest.c.exit)
+    year = year_group_on(pupils.c.date_of_birth, latest.c.baseline_on).label("year_group")
+    summed = {
+        "pairs": sa.func.count(),
+        "baseline": sa.func.sum(b),
+        "exit": sa.func.sum(e),
+        "baseline_squared": sa.func.sum(b * b),
+        "exit_squared": sa.func.sum(e * e),
+        "baseline_times_exit": sa.func.sum(b * e),
+        "days": sa.func.sum(days_between(latest.c.baseline_on, latest.c.exit_on)),
+    }
+    group = (latest.c.intervention_id, year, latest.c.instrument, latest.c.measure, latest.c.scale)
+    rows = conn.execute(
+        sa.select(*group, *(summed[name].label(name) for name in SUMMED))
+        .join(pupils, pupils.c.pupil_id == latest.c.pupil_id)
+        .where(*_pairs_where(setting_id, window))
+        .group_by(*group)
+    )
+    # PostgreSQL sums bigints as numeric; SQLite as integers.
+    return [
+        PairSums(r[0], int(r[1]), (r[2], r[3], r[4]), Sums(*(int(v) for v in r[len(group) :]))) for r in rows
+    ]
+
+
+# -- who took part, and how much of it they had ------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """One line of the report (an intervention, an area of need or a year group): who took
+    part, how much of it they had, what it cost, and each measure's pairs summed."""
+
+    costed: bool = True
+    interventions: int = 0
+    pupils: int = 0
+    completed: int = 0
+    withdrawn: int = 0
+    in_progress: int = 0
+    marked: int = 0
+    attended: int = 0
+    cost: Decimal = Decimal(0)
+    measures: dict[Measure, Sums] = field(default_factory=lambda: defaultdict(Sums))
+
+    def as_dict(self) -> dict[str, Any]:
+        cost_per_pupil = self.cost / self.pupils if self.pupils and self.costed else None
+        return {
+            "interventions": self.interventions,
+            "pupils": self.pupils,
+            "completion": {
+                "completed": self.completed,
+                "withdrawn": self.withdrawn,
+                "in_progress": self.in_progress,
+                "completed_percent": percent(self.completed, self.completed + self.withdrawn),
+            },
+            "attendance_percent": percent(self.attended, self.marked),
+            "cost_per_pupil": money(cost_per_pupil) if cost_per_pupil is not None else None,
+            "measures": summaries(self.measures, cost_per_pupil),
+        }
+
+
+def _places(setting_id: UUID, window: Window | None, last: date) -> sa.CTE:
+    """Each place (a pupil in an intervention): its intervention's area, the pupil's year
+    group when it began, whether withdrawn, whether the intervention had ended by ``last``,
+    and (over the whole history) the provision map's tallies of its marks."""
+    where = [interventions.c.setting_id == setting_id]
+    if window is not None:  # in place at any time in the window
+        where += [
+            interventions.c.starts_on <= window.as_of,
+            sa.or_(interventions.c.ended_on.is_(None), interventions.c.ended_on >= window.first),
+            enrolments.c.starts_on <= window.as_of,
+            sa.or_(enrolments.c.ends_on.is_(None), enrolments.c.ends_on >= window.first),
+        ]
+    ended = sa.and_(interventions.c.ended_on.is_not(None), interventions.c.ended_on <= last)
+    return (
         sa.select(
             enrolments.c.intervention_id,
             enrolments.c.pupil_id,
+            interventions.c.area_of_need,
+            year_group_on(pupils.c.date_of_birth, sa.func.min(enrolments.c.starts_on)).label("year_group"),
             sa.func.max(sa.case((enrolments.c.withdrawn, 1), else_=0)).label("withdrawn"),
-            sa.func.min(enrolments.c.starts_on).label("starts_on"),
-            pupils.c.date_of_birth,
+            sa.func.max(sa.case((ended, 1), else_=0)).label("ended"),
             sa.func.coalesce(sa.func.max(attendance.c.marked), 0).label("marked"),
             sa.func.coalesce(sa.func.max(attendance.c.attended), 0).label("attended"),
         )
@@ -89,26 +190,103 @@ def _participation(conn: sa.Connection, setting_id: UUID) -> list[dict[str, Any]
                 attendance.c.pupil_id == enrolments.c.pupil_id,
             ),
         )
-        .where(interventions.c.setting_id == setting_id)
-        .group_by(enrolments.c.intervention_id, enrolments.c.pupil_id, pupils.c.date_of_birth)
+        .where(*where)
+        .group_by(
+            enrolments.c.intervention_id,
+            enrolments.c.pupil_id,
+            pupils.c.date_of_birth,
+            interventions.c.area_of_need,
+        )
+        .cte("places")
     )
-    return [
-        {
-            "intervention_id": place.intervention_id,
-            "pupil_id": place.pupil_id,
-            "withdrawn": place.withdrawn,
-            "starts_on": place.starts_on,
-            "date_of_birth": place.date_of_birth,
-            "marked": place.marked,
-            "attended": place.attended,
-        }
-        for place in places
-    ]
 
 
-def _sessions_delivered(intervention_rows: Iterable[Any]) -> dict[UUID, int]:
-    """Each intervention's sessions delivered and not voided, as the provision map tallies them."""
-    return {i.intervention_id: i.sessions_delivered for i in intervention_rows}
+LEVELS = ("intervention_id", "area_of_need", "year_group")
+COUNTED = ("interventions", "pupils", "completed", "withdrawn", "in_progress", "marked", "attended")
+
+
+def _participation(conn: sa.Connection, places: sa.CTE) -> sa.CursorResult[Any]:
+    """The places counted per intervention, per area of need and per year group, in one
+    statement (a pupil in two interventions of an area is one of its pupils)."""
+    not_withdrawn = places.c.withdrawn == 0
+    counts = {
+        "interventions": sa.func.count(sa.distinct(places.c.intervention_id)),
+        "pupils": sa.func.count(sa.distinct(places.c.pupil_id)),
+        "completed": sa.func.sum(sa.case((sa.and_(not_withdrawn, places.c.ended == 1), 1), else_=0)),
+        "withdrawn": sa.func.sum(places.c.withdrawn),
+        "in_progress": sa.func.sum(sa.case((sa.and_(not_withdrawn, places.c.ended == 0), 1), else_=0)),
+        "marked": sa.func.sum(places.c.marked),
+        "attended": sa.func.sum(places.c.attended),
+    }
+    counted = [counts[name].label(name) for name in COUNTED]
+
+    def by(level: str) -> sa.Select[Any]:
+        keys = [places.c[k] if k == level else sa.cast(sa.null(), places.c[k].type).label(k) for k in LEVELS]
+        return sa.select(*keys, *counted).group_by(places.c[level])
+
+    return conn.execute(sa.union_all(*(by(level) for level in LEVELS)))
+
+
+def _marks_in(conn: sa.Connection, setting_id: UUID, window: Window, places: sa.CTE) -> dict[str, Any]:
+    """In a window, each line's sessions marked and attended: counted from the sessions in the
+    window (the tallies hold the whole history), added up over the lines' places."""
+    counts = attendance_counts(conn, setting_id, window.first, window.as_of)
+    lines: dict[str, Any] = {level: defaultdict(lambda: [0, 0]) for level in LEVELS}
+    for place in conn.execute(sa.select(places.c.pupil_id, *(places.c[k] for k in LEVELS))):
+        marked, attended = counts.get((place.intervention_id, place.pupil_id), (0, 0))
+        for level in LEVELS:
+            line = lines[level][getattr(place, level)]
+            line[0] += marked
+            line[1] += attended
+    return lines
+
+
+# -- what was delivered, and what it cost ------------------------------------------------------
+
+
+REPORTED = (
+    *("intervention_id", "name", "area_of_need", "starts_on", "ended_on"),
+    *("cost_per_year", "sessions_delivered"),
+)
+"""The interventions' columns the report reads."""
+
+
+def _interventions(
+    conn: sa.Connection, setting_id: UUID, window: Window | None, assessed: set[UUID]
+) -> dict[UUID, Any]:
+    """The setting's interventions in the order they started: in a window, those running at any
+    time in it, and those ``assessed`` (an exit taken in the window after the intervention ended)."""
+    where = [interventions.c.setting_id == setting_id]
+    if window is not None:
+        running = sa.and_(
+            interventions.c.starts_on <= window.as_of,
+            sa.or_(interventions.c.ended_on.is_(None), interventions.c.ended_on >= window.first),
+        )
+        where.append(sa.or_(running, interventions.c.intervention_id.in_(assessed)))
+    rows = conn.execute(
+        sa.select(*(interventions.c[k] for k in REPORTED)).where(*where).order_by(interventions.c.starts_on)
+    )
+    return {r.intervention_id: r for r in rows}
+
+
+def _sessions_delivered(
+    conn: sa.Connection, found: dict[UUID, Any], window: Window | None
+) -> dict[UUID, int]:
+    """Each intervention's sessions delivered and not voided: the provision map's tally over the
+    whole history, or those in the window counted."""
+    if window is None:
+        return {k: i.sessions_delivered for k, i in found.items()}
+    rows = conn.execute(
+        sa.select(sessions.c.intervention_id, sa.func.count())
+        .where(
+            sessions.c.intervention_id.in_(list(found)),
+            sessions.c.voided.is_(False),
+            sessions.c.delivered_on.between(window.first, window.as_of),
+        )
+        .group_by(sessions.c.intervention_id)
+    )
+    counted = {intervention_id: int(n) for intervention_id, n in rows}
+    return {k: counted.get(k, 0) for k in found}
 
 
 TEACHING_WEEKS_PER_YEAR = 38
@@ -127,6 +305,8 @@ def _sessions_a_week(conn: sa.Connection, setting_id: UUID, last_day: dict[UUID,
     )
     found: dict[UUID, int] = {}
     for r in rows:
+        if r.intervention_id not in last_day:
+            continue
         if r.intervention_id not in found or r.effective_on <= last_day[r.intervention_id]:
             found[r.intervention_id] = len(r.weekdays.split(","))
     return found
@@ -138,73 +318,53 @@ def delivered_cost(cost_per_year: Decimal, sessions_delivered: int, sessions_a_w
     return cost_per_year * sessions_delivered / a_year if a_year else Decimal(0)
 
 
-class _Tally:
-    def __init__(self, costed: bool = True) -> None:
-        self.costed = costed
-        self.pupils: set[UUID] = set()
-        self.completed = self.withdrawn = self.in_progress = 0
-        self.marked = self.attended = 0
-        self.cost = Decimal(0)
-        self.interventions: set[UUID] = set()
-        self.pairs: list[Pair] = []
-
-    def as_dict(self) -> dict[str, Any]:
-        cost_per_pupil = self.cost / len(self.pupils) if self.pupils and self.costed else None
-        return {
-            "interventions": len(self.interventions),
-            "pupils": len(self.pupils),
-            "completion": {
-                "completed": self.completed,
-                "withdrawn": self.withdrawn,
-                "in_progress": self.in_progress,
-                "completed_percent": percent(self.completed, self.completed + self.withdrawn),
-            },
-            "attendance_percent": percent(self.attended, self.marked),
-            "cost_per_pupil": money(cost_per_pupil) if cost_per_pupil is not None else None,
-            "measures": measure_summaries(self.pairs, cost_per_pupil),
-        }
+# -- the report ------------------------------------------------------------------------------
 
 
 @reads("pupils", "provision_map", "impact")
-def impact_report(conn: sa.Connection, setting_id: UUID, today: date) -> dict[str, Any]:
-    intervention_rows = {
-        r.intervention_id: r
-        for r in conn.execute(
-            sa.select(interventions)
-            .where(interventions.c.setting_id == setting_id)
-            .order_by(interventions.c.starts_on)
-        )
+def impact_report(
+    conn: sa.Connection, setting_id: UUID, today: date, window: Window | None = None
+) -> dict[str, Any]:
+    """The impact report over the whole history, or over a window: the interventions running in
+    it, the places open in it, the sessions delivered in it (and what they cost), and the pairs
+    whose exit fell in it."""
+    last = today if window is None else window.as_of
+    pairs = pair_sums(conn, setting_id, window)
+    found = _interventions(conn, setting_id, window, {group.intervention_id for group in pairs})
+    delivered = _sessions_delivered(conn, found, window)
+    lines: dict[str, dict[Any, Figures]] = {
+        "intervention_id": defaultdict(Figures),
+        "area_of_need": defaultdict(Figures),
+        # Costs belong to interventions, not to year groups: a year group's figures carry none.
+        "year_group": defaultdict(lambda: Figures(costed=False)),
     }
-    sessions_delivered = _sessions_delivered(intervention_rows.values())
-    pairs = impact_pairs(conn, setting_id)
-    per_intervention: dict[UUID, _Tally] = defaultdict(_Tally)
-    per_area: dict[str, _Tally] = defaultdict(_Tally)
-    # Costs belong to interventions, not to year groups: a year group's figures carry none.
-    per_year: dict[int, _Tally] = defaultdict(lambda: _Tally(costed=False))
-    for p in _participation(conn, setting_id):
-        i = intervention_rows[p["intervention_id"]]
-        ended = i.ended_on is not None and i.ended_on <= today
-        year = year_group(p["date_of_birth"], p["starts_on"])
-        for tally in (per_intervention[p["intervention_id"]], per_area[i.area_of_need], per_year[year]):
-            tally.pupils.add(p["pupil_id"])
-            tally.interventions.add(p["intervention_id"])
-            tally.withdrawn += int(p["withdrawn"])
-            tally.completed += int(not p["withdrawn"] and ended)
-            tally.in_progress += int(not p["withdrawn"] and not ended)
-            tally.marked += p["marked"]
-            tally.attended += p["attended"]
-    last_day = {k: min(today, i.ended_on) if i.ended_on else today for k, i in intervention_rows.items()}
+    places = _places(setting_id, window, last)
+    for row in _participation(conn, places):
+        # The row's one key not null says which line it is; its counts follow the keys.
+        keys = zip(LEVELS, row[: len(LEVELS)], strict=True)
+        level, key = next((level, key) for level, key in keys if key is not None)
+        line = lines[level][_key(level, key)]
+        for name, count in zip(COUNTED, row[len(LEVELS) :], strict=True):
+            setattr(line, name, int(count))
+    if window is not None:
+        for level, marks in _marks_in(conn, setting_id, window, places).items():
+            for key, line in lines[level].items():
+                line.marked, line.attended = marks.get(key, (0, 0))
+    last_day = {k: min(last, i.ended_on) if i.ended_on else last for k, i in found.items()}
     a_week = _sessions_a_week(conn, setting_id, last_day)
-    for intervention_id, i in intervention_rows.items():
-        delivered = sessions_delivered[intervention_id]
-        cost = delivered_cost(i.cost_per_year, delivered, a_week.get(intervention_id, 0))
-        per_intervention[intervention_id].cost = cost
-        per_area[i.area_of_need].cost += cost
-    for pair in pairs:
-        per_intervention[pair.intervention_id].pairs.append(pair)
-        per_area[intervention_rows[pair.intervention_id].area_of_need].pairs.append(pair)
-        per_year[pair.year_group].pairs.append(pair)
+    for intervention_id, i in found.items():
+        cost = delivered_cost(i.cost_per_year, delivered[intervention_id], a_week.get(intervention_id, 0))
+        lines["intervention_id"][intervention_id].cost = cost
+        lines["area_of_need"][i.area_of_need].cost += cost
+    per_intervention, per_area, per_year = (lines[level] for level in LEVELS)
+    for group in pairs:
+        area = found[group.intervention_id].area_of_need
+        per_intervention[group.intervention_id].measures[group.measure] += group.sums
+        per_area[area].measures[group.measure] += group.sums
+        per_year[group.year_group].measures[group.measure] += group.sums
     return {
+        "from_date": None if window is None else window.first,
+        "to": None if window is None else window.as_of,
         "interventions": [
             {
                 "intervention_id": intervention_id,
@@ -212,21 +372,29 @@ def impact_report(conn: sa.Connection, setting_id: UUID, today: date) -> dict[st
                 "area_of_need": i.area_of_need,
                 "starts_on": i.starts_on,
                 "ended_on": i.ended_on,
-                "sessions_delivered": sessions_delivered[intervention_id],
-                **{
-                    k: v
-                    for k, v in per_intervention[intervention_id].as_dict().items()
-                    if k != "interventions"
-                },
+                "sessions_delivered": delivered[intervention_id],
+                **_without(per_intervention[intervention_id].as_dict(), "interventions"),
             }
-            for intervention_id, i in intervention_rows.items()
+            for intervention_id, i in found.items()
         ],
-        "by_area": [{"area_of_need": area, **tally.as_dict()} for area, tally in sorted(per_area.items())],
+        "by_area": [
+            {"area_of_need": area, **line.as_dict()} for area, line in sorted(lines["area_of_need"].items())
+        ],
         "by_year_group": [
-            {"year_group": year, **{k: v for k, v in tally.as_dict().items() if k != "cost_per_pupil"}}
-            for year, tally in sorted(per_year.items())
+            {"year_group": year, **_without(line.as_dict(), "cost_per_pupil")}
+            for year, line in sorted(lines["year_group"].items())
         ],
     }
+
+
+def _without(figures: dict[str, Any], key: str) -> dict[str, Any]:
+    del figures[key]
+    return figures
+
+
+def _key(level: str, value: Any) -> Any:
+    # A year group comes back a Decimal from PostgreSQL's arithmetic.
+    return int(value) if level == "year_group" else value
 
 
 @reads("impact")

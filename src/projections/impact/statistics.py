@@ -170,34 +170,94 @@ def brooks_band(ratio: float | None) -> str | None:
     return next((band for lowest, band in BROOKS_BANDS if shown >= lowest), DOUBTFUL)
 
 
-def _long_enough(group: list[Pair]) -> bool:
-    """At least ``RATIO_GAIN_MIN_DAYS`` between baseline and exit, on average over the pairs."""
-    return _mean([float(p.days_elapsed) for p in group]) >= RATIO_GAIN_MIN_DAYS
+@dataclass(slots=True)
+class Sums:
+    """A group of pairs, summed: the count, and the sums (in hundredths, so whole numbers and
+    exact on both databases) from which every figure of the group is worked out. Sums add,
+    so an area's or a year group's figures are its interventions' sums added up."""
+
+    pairs: int = 0
+    baseline: int = 0
+    exit: int = 0
+    baseline_squared: int = 0
+    exit_squared: int = 0
+    baseline_times_exit: int = 0
+    days: int = 0
+
+    def __iadd__(self, other: Sums) -> Sums:
+        # Written out: a school's report adds a few thousand of these.
+        self.pairs += other.pairs
+        self.baseline += other.baseline
+        self.exit += other.exit
+        self.baseline_squared += other.baseline_squared
+        self.exit_squared += other.exit_squared
+        self.baseline_times_exit += other.baseline_times_exit
+        self.days += other.days
+        return self
+
+    @classmethod
+    def of(cls, pair: Pair) -> Sums:
+        b, e = int(pair.baseline * 100), int(pair.exit * 100)
+        return cls(1, b, e, b * b, e * e, b * e, pair.days_elapsed)
+
+    def variance_numerators(self) -> tuple[int, int, int]:
+        """n(n - 1) 10^4 times the sample variances of baseline, exit and change: exact integers."""
+        n = self.pairs
+        change, change_squared = (
+            self.exit - self.baseline,
+            self.exit_squared - 2 * self.baseline_times_exit + self.baseline_squared,
+        )
+        return (
+            n * self.baseline_squared - self.baseline**2,
+            n * self.exit_squared - self.exit**2,
+            n * change_squared - change**2,
+        )
+
+
+SUMMED = tuple(Sums.__dataclass_fields__)
+"""The sums' names, in order."""
+
+
+def _effect_size(sums: Sums) -> EffectSize | None:
+    """``standardised_change`` from a group's sums, worked out exactly until the square roots."""
+    n = sums.pairs
+    if n < EFFECT_SIZE_MIN_PAIRS:
+        return None
+    baseline, exit_, change = sums.variance_numerators()
+    if baseline + exit_ == 0:
+        return None
+    # d = mean change / sqrt((var_b + var_e) / 2), each variance its numerator / (n (n - 1) 10^4)
+    d = (sums.exit - sums.baseline) / n / math.sqrt((baseline + exit_) / (2 * n * (n - 1)))
+    j = hedges_j(n)
+    two_one_minus_r = 2 * change / (baseline + exit_)
+    half_width = Z_95 * j * math.sqrt((1 / n + d * d / (2 * n)) * two_one_minus_r)
+    return EffectSize(j * d, j * d - half_width, j * d + half_width)
 
 
 def _round(value: float | None, places: int = 2) -> float | None:
     return None if value is None else round(value, places)
 
 
-def _summary(group: list[Pair], cost_per_pupil: Decimal | None) -> dict[str, Any]:
-    # Each figure's values made once: a school's report is hundreds of groups.
-    baselines = [float(p.baseline) for p in group]
-    exits = [float(p.exit) for p in group]
-    mean_change = _mean([float(p.change) for p in group])
-    months = _mean([p.months_elapsed for p in group])
-    es = standardised_change(baselines, exits)
+def summary(scale: str, sums: Sums, cost_per_pupil: Decimal | None) -> dict[str, Any]:
+    """A group's figures from its sums: the same whatever order its pairs came in."""
+    n = sums.pairs
+    gained = sums.exit - sums.baseline  # hundredths
+    mean_change = gained / (100 * n)
+    months = sums.days / n / DAYS_PER_MONTH
+    es = _effect_size(sums)
     g, low, high = (None, None, None) if es is None else (es.g, es.ci_low, es.ci_high)
     ratio = None
-    if group[0].scale == "age_equivalent_months" and _long_enough(group):
+    # At least RATIO_GAIN_MIN_DAYS between baseline and exit, on average over the pairs.
+    if scale == "age_equivalent_months" and sums.days >= RATIO_GAIN_MIN_DAYS * n:
         ratio = _round(_per_month(mean_change, months))
     cost_per_unit = None
-    if cost_per_pupil is not None and mean_change > 0:
-        cost_per_unit = money(cost_per_pupil / Decimal(str(mean_change)))
+    if cost_per_pupil is not None and gained > 0:
+        cost_per_unit = money(cost_per_pupil * 100 * n / gained)
     return {
-        "pairs": len(group),
-        "small_sample": len(group) < SMALL_SAMPLE,
-        "mean_baseline": _round(_mean(baselines)),
-        "mean_exit": _round(_mean(exits)),
+        "pairs": n,
+        "small_sample": n < SMALL_SAMPLE,
+        "mean_baseline": _round(sums.baseline / (100 * n)),
+        "mean_exit": _round(sums.exit / (100 * n)),
         "mean_change": _round(mean_change),
         "effect_size": _round(g),
         "effect_size_kind": EFFECT_SIZE_KIND,
@@ -210,11 +270,21 @@ def _summary(group: list[Pair], cost_per_pupil: Decimal | None) -> dict[str, Any
     }
 
 
-def measure_summaries(pairs: Iterable[Pair], cost_per_pupil: Decimal | None = None) -> list[dict[str, Any]]:
-    grouped: dict[tuple[str, str, str], list[Pair]] = defaultdict(list)
-    for pair in pairs:
-        grouped[(pair.instrument, pair.measure, pair.scale)].append(pair)
+Measure = tuple[str, str, str]
+"""(instrument, measure, scale)"""
+
+
+def summaries(grouped: dict[Measure, Sums], cost_per_pupil: Decimal | None = None) -> list[dict[str, Any]]:
+    """Each measure's figures, in the order of instrument, measure and scale."""
     return [
-        {"instrument": instrument, "measure": measure, "scale": scale, **_summary(group, cost_per_pupil)}
-        for (instrument, measure, scale), group in sorted(grouped.items())
+        {"instrument": instrument, "measure": measure, "scale": scale, **summary(scale, sums, cost_per_pupil)}
+        for (instrument, measure, scale), sums in sorted(grouped.items())
     ]
+
+
+def measure_summaries(pairs: Iterable[Pair], cost_per_pupil: Decimal | None = None) -> list[dict[str, Any]]:
+    """Each measure's figures from its pairs (as ``summaries``)."""
+    grouped: dict[Measure, Sums] = defaultdict(Sums)
+    for pair in pairs:
+        grouped[(pair.instrument, pair.measure, pair.scale)] += Sums.of(pair)
+    return summaries(grouped, cost_per_pupil)
