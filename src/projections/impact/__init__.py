@@ -36,8 +36,16 @@ Definitions (so that anyone can check a figure by hand):
   sum of its interventions' delivered costs over its pupils; *cost per unit of gain*
   is the cost per pupil over the mean change.
 
+Every figure of a group is worked out from its sums (``Sums``: the pairs, and the
+sums of baseline, exit, their squares and product, and days elapsed, in hundredths,
+so exact whole numbers); the report has the database make them per intervention,
+year group and measure, and adds them up for areas and year groups, so a request
+reads a row per group rather than a row per pupil. Over a window the report counts
+the interventions running in it, the places and sessions in it, and the pairs whose
+exit fell in it (as the SEN support report does).
+
 The package: ``tables``; ``handlers`` (the ``Impact`` projection); ``statistics``
-(pairs and the figures made from them); ``report`` (the report and a pupil's
+(pairs, sums and the figures made from them); ``report`` (the report and a pupil's
 assessments).
 """
 

@@ -236,13 +236,40 @@ def provision_map_csv(
     )
 
 
+def _impact_window(today: date, from_: str, to: str) -> tuple[Window | None, dict[str, str]]:
+    """The window the form asks for (none: the whole history), or what is wrong with it, by field;
+    the API's rule (``window_start``)."""
+    errors: dict[str, str] = {}
+    typed: dict[str, date | None] = {}
+    for name, text in (("from", from_), ("to", to)):
+        try:
+            typed[name] = date.fromisoformat(text.strip()) if text.strip() else None
+        except ValueError:
+            errors[name] = ENTER_A_DATE
+    if errors or (typed["from"] is None and typed["to"] is None):
+        return None, errors
+    last = typed["to"] or today
+    try:
+        return Window(window_start(typed["from"], last, "the to date"), last), errors
+    except InvalidInput as e:
+        return None, {e.field: _sentence(e.message)}
+
+
 @router.get("/impact")
 def impact_page(
-    request: Request, actor: ReaderPage, record: SenRecordDep, read_models: ReadModelsDep, today: Today
+    request: Request,
+    actor: ReaderPage,
+    record: SenRecordDep,
+    read_models: ReadModelsDep,
+    today: Today,
+    from_: Annotated[str, Query(alias="from")] = "",
+    to: str = "",
 ) -> Response:
-    """The API's impact report: effect sizes as a chart and a table, with the pupils behind each."""
+    """The API's impact report, over the whole history or a window: effect sizes as a chart and a
+    table, with the pupils behind each."""
     setting_id = record.setting_id_of(actor)
-    report = read_models.ask(impact.impact_report, setting_id, today)
+    window, errors = _impact_window(today, from_, to)
+    report = read_models.ask(impact.impact_report, setting_id, today, window)
     bars = [
         {
             **m,
@@ -258,6 +285,9 @@ def impact_page(
         "reports/impact.html",
         actor,
         report=report,
+        window=window,
+        errors=errors,
+        values={"from": from_, "to": to},
         bars=bars,
         chart=effect_size_chart(bars, table_id="effect-sizes"),
         small_sample=SMALL_SAMPLE,
