@@ -146,6 +146,10 @@ def _in_process(apdr: Any, setting_id: UUID, pupil_id: UUID, times: int, report:
         with engine.connect() as conn:
             impact.impact_report(conn, setting_id, TODAY)
 
+    def impact_this_year() -> None:
+        with engine.connect() as conn:
+            impact.impact_report(conn, setting_id, TODAY, window)
+
     def enrolment_rows() -> None:
         with engine.connect() as conn:
             conn.execute(
@@ -176,6 +180,7 @@ def _in_process(apdr: Any, setting_id: UUID, pupil_id: UUID, times: int, report:
     for name, action in (
         ("in process: provision map rows", provision),
         ("in process: impact report", impact_report),
+        ("in process: impact report, this school year (from, to)", impact_this_year),
         ("in process: the setting's calendar (per map)", calendar),
         ("reference: SELECT enrolments in place", enrolment_rows),
         ("reference: SELECT the setting's assessments", assessment_rows),
