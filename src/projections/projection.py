@@ -8,14 +8,24 @@ when the runner commits the batch together with its tracking position.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, NamedTuple, TypeVar
 
 import sqlalchemy as sa
 from eventsourcing.utils import get_topic
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.schema import CreateTable
+
+from apdr.projections.statements import (
+    as_arrays,
+    each_row_once,
+    named,
+    prepared,
+    row_insert,
+    row_inserts,
+    row_updates,
+    tally_update,
+)
 
 metadata = sa.MetaData()
 
@@ -88,34 +98,6 @@ class Projection:
 
 # Statements, and how each is executed, are made once per process, not per batch.
 _statements: dict[tuple[Any, ...], sa.Executable] = {}
-_plans: dict[tuple[Any, ...], tuple[str, list[tuple[str, Callable[[Any], Any], Any]]]] = {}
-
-
-def _as_is(value: Any) -> Any:
-    return value
-
-
-def _prepared(
-    statement: sa.Executable, dialect: sa.Dialect, keys: tuple[str, ...]
-) -> tuple[str, list[tuple[str, Callable[[Any], Any], Any]]]:
-    """The statement's SQL and, for each of its parameters in order, the row key,
-    the column type's own conversion to what the driver takes, and the value of
-    a parameter fixed in the statement.
-
-    SQLite's ``executemany`` is fast C; SQLAlchemy's general per-row parameter
-    handling around it costs more than the insert itself, so a batch is sent
-    through the compiled statement with just these conversions.
-    """
-    key = (id(statement), dialect.name, keys)
-    plan = _plans.get(key)
-    if plan is None:
-        compiled = statement.compile(dialect=dialect, column_keys=list(keys))  # type: ignore[attr-defined]
-        columns = []
-        for name in compiled.positiontup or ():
-            bind = compiled.binds[name]
-            columns.append((bind.key, bind.type.bind_processor(dialect) or _as_is, bind.value))
-        plan = _plans[key] = (compiled.string, columns)
-    return plan
 
 
 def _row_key(table: sa.Table, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
@@ -129,6 +111,20 @@ def _row_key(table: sa.Table, values: Mapping[str, Any]) -> tuple[Any, ...] | No
 
 
 _primary_keys: dict[str, tuple[str, ...]] = {}
+
+
+class Tally:
+    """A table of counts kept by adding to them (``Batch.add``), never by reading them back:
+    its primary key, the columns added to, and the columns that keep the latest value."""
+
+    def __init__(self, table: sa.Table, amounts: tuple[str, ...], latest: tuple[str, ...] = ()) -> None:
+        self.table = table
+        key = tuple(c.key for c in table.primary_key.columns)
+        self.statement = tally_update(table, key, amounts, latest)
+        self.names = (*(f"w_{k}" for k in key), *(f"v_{k}" for k in (*amounts, *latest)))
+        self.amount_names = tuple(f"v_{k}" for k in amounts)
+        self.latest_names = tuple(f"v_{k}" for k in latest)
+        self.group = ("add", id(self))
 
 
 class _Mergeable(NamedTuple):
@@ -165,6 +161,8 @@ class Batch:
         self._last_to_row: dict[tuple[str, tuple[Any, ...]], int] = {}
         # Per row, its last write while a later UPDATE of it by primary key may merge into it.
         self._mergeable: dict[tuple[str, tuple[Any, ...]], _Mergeable] = {}
+        # Per row, its last write while it is an ``add`` a later ``add`` of the same columns may join.
+        self._addable: dict[tuple[str, tuple[Any, ...]], tuple[Tally, _Mergeable]] = {}
         self._whole_table_writes: dict[str, int] = {}
 
     def _add(
@@ -182,6 +180,7 @@ class Batch:
             self._whole_table_writes[table] = self._whole_table_writes.get(table, 0) + 1
         else:
             self._mergeable.pop((table, row_key), None)
+            self._addable.pop((table, row_key), None)
         group = self._group_of.get(key)
         if group is not None and self._may_join(group, table, row_key):
             self._writes[group][1].append(row)
@@ -244,7 +243,7 @@ class Batch:
 
     def insert(self, table: sa.Table, row: dict[str, Any]) -> None:
         row_key = _row_key(table, row)
-        at = self._add(("insert", table.name, *row), table.name, lambda: _row_insert(table), row, row_key)
+        at = self._add(("insert", table.name, *row), table.name, lambda: row_insert(table), row, row_key)
         if row_key is not None:
             self._remember(table.name, row_key, at, None)
 
@@ -261,7 +260,7 @@ class Batch:
                 .values({k: sa.bindparam(f"v_{k}") for k in values})
             )
             if len(where) == len(_primary_keys[table.name]) and _row_key(table, where) is not None:
-                _row_updates[id(statement)] = (table, tuple(where), tuple(values))
+                row_updates[id(statement)] = (table, tuple(where), tuple(values))
             return statement
 
         row_key = _row_key(table, where)
@@ -282,6 +281,32 @@ class Batch:
             return table.delete().where(*(table.c[k] == sa.bindparam(f"w_{k}") for k in where))
 
         self._add(key, table.name, build, {f"w_{k}": v for k, v in where.items()}, _row_key(table, where))
+
+    def add(
+        self, tally: Tally, key: tuple[Any, ...], amounts: tuple[int, ...], latest: tuple[Any, ...] = ()
+    ) -> None:
+        """Add ``amounts`` to the tally row ``key`` (its primary key), and keep each of
+        ``latest`` if later than what it holds. Successive adds to one row in a batch become
+        one write (the amounts summed, the latest the latest) unless something else wrote
+        the row or its table between them: a rebuild's batch of sessions adds to each
+        pupil's tally once, not once per session."""
+        table = tally.table.name
+        earlier = self._addable.get((table, key))
+        if (
+            earlier is not None
+            and earlier[0] is tally
+            and earlier[1].whole_table_writes == self._whole_table_writes.get(table, 0)
+        ):
+            joined = self._writes[earlier[1].group][1][earlier[1].index]
+            for name, amount in zip(tally.amount_names, amounts, strict=True):
+                joined[name] += amount
+            for name, value in zip(tally.latest_names, latest, strict=True):
+                if value is not None and (joined[name] is None or joined[name] < value):
+                    joined[name] = value
+            return
+        row = dict(zip(tally.names, (*key, *amounts, *latest), strict=True))
+        at = self._add(tally.group, table, lambda: tally.statement, row, key)
+        self._addable[(table, key)] = (tally, _Mergeable(*at, None, self._whole_table_writes.get(table, 0)))
 
     def execute(
         self, statement: sa.Update | sa.Delete, row: dict[str, Any], row_key: tuple[Any, ...] | None = None
@@ -315,11 +340,12 @@ class Batch:
         self._last_to_whole_table.clear()
         self._last_to_row.clear()
         self._mergeable.clear()
+        self._addable.clear()
         self._whole_table_writes.clear()
 
     def _flush_sqlite(self) -> None:
         for statement, rows in self._writes:
-            sql, columns = _prepared(statement, self.connection.dialect, tuple(rows[0]))
+            sql, columns = prepared(statement, self.connection.dialect, tuple(rows[0]))
             self.connection.exec_driver_sql(
                 sql, [tuple(convert(row.get(k, v)) for k, convert, v in columns) for row in rows]
             )
@@ -337,115 +363,13 @@ class Batch:
         driver = self.connection.connection.driver_connection
         with driver.pipeline(), driver.cursor() as cursor:  # type: ignore[union-attr]
             for statement, rows in self._writes:
-                arrays = len(rows) > 1 and (id(statement) in _row_inserts or _each_row_once(statement, rows))
+                arrays = len(rows) > 1 and (id(statement) in row_inserts or each_row_once(statement, rows))
                 if arrays:
-                    statement, rows = _as_arrays(statement, rows)
-                sql, params = _named(statement, self.connection, tuple(rows[0]), binary=arrays)
+                    statement, rows = as_arrays(statement, rows)
+                sql, params = named(statement, self.connection, tuple(rows[0]), binary=arrays)
                 cursor.executemany(
                     sql, [{name: convert(row.get(k, v)) for name, k, convert, v in params} for row in rows]
                 )
-
-
-def _row_insert(table: sa.Table) -> sa.Insert:
-    """``table.insert()``, known to ``_as_arrays`` as one that takes its rows' values as they are."""
-    statement = table.insert()
-    _row_inserts.add(id(statement))
-    return statement
-
-
-_row_inserts: set[int] = set()
-
-
-def _each_row_once(statement: sa.Executable, rows: list[dict[str, Any]]) -> bool:
-    """Whether this is a group of ``Batch.update``s by primary key, each of a different
-    row, so that the order they run in does not matter."""
-    update = _row_updates.get(id(statement))
-    if update is None:
-        return False
-    where = [f"w_{k}" for k in update[1]]
-    return len({tuple(row[k] for k in where) for row in rows}) == len(rows)
-
-
-def _as_arrays(
-    statement: sa.Executable, rows: list[dict[str, Any]]
-) -> tuple[sa.Executable, list[dict[str, Any]]]:
-    """A group of inserts, or of updates of different rows by primary key, as one
-    statement reading the rows' values from arrays (``unnest``): one statement whatever
-    the number of rows, its text the same for every batch (so psycopg parses it once,
-    and the server prepares it), instead of a statement per row."""
-    keys = tuple(rows[0])
-    arrays = _array_statements.get((id(statement), keys))
-    if arrays is None:
-        arrays = _array_statements[(id(statement), keys)] = (
-            _array_update(*_row_updates[id(statement)])
-            if id(statement) in _row_updates
-            else _array_insert(statement.table, keys)  # type: ignore[attr-defined]
-        )
-    return arrays, [{k: [row[k] for row in rows] for k in keys}]
-
-
-def _array_insert(table: sa.Table, keys: tuple[str, ...]) -> sa.Executable:
-    """INSERT INTO table (keys) SELECT * FROM unnest(one array per column)."""
-    columns = [table.c[k] for k in keys]
-    unnest = sa.func.unnest(*(sa.bindparam(c.key, type_=postgresql.ARRAY(c.type)) for c in columns))
-    return table.insert().from_select(columns, sa.select(sa.text("*")).select_from(unnest))
-
-
-def _array_update(table: sa.Table, where: tuple[str, ...], values: tuple[str, ...]) -> sa.Executable:
-    """UPDATE table SET values FROM unnest(one array per column) AS v WHERE the primary key matches."""
-    names = [f"w_{k}" for k in where] + [f"v_{k}" for k in values]
-    types = [table.c[k].type for k in where] + [table.c[k].type for k in values]
-    unnest = sa.func.unnest(
-        *(sa.bindparam(n, type_=postgresql.ARRAY(t)) for n, t in zip(names, types, strict=True))
-    )
-    v = unnest.table_valued(*names).render_derived(name="v")
-    return (
-        table.update()
-        .where(*(table.c[k] == v.c[f"w_{k}"] for k in where))
-        .values({k: v.c[f"v_{k}"] for k in values})
-    )
-
-
-_array_statements: dict[tuple[int, tuple[str, ...]], sa.Executable] = {}
-_row_updates: dict[int, tuple[sa.Table, tuple[str, ...], tuple[str, ...]]] = {}
-
-
-def _named(
-    statement: sa.Executable, connection: sa.Connection, keys: tuple[str, ...], binary: bool = False
-) -> tuple[str, list[tuple[str, str, Callable[[Any], Any], Any]]]:
-    """``_prepared`` for a driver with named parameters (psycopg's ``%(name)s``): the SQL
-    (in the connection's schema, if it names one) and, for each parameter, its name in
-    the SQL, the row key, the conversion and the value fixed in the statement.
-
-    ``binary`` sends the parameters in binary (``%(name)b``): psycopg writes an array
-    in text by escaping every element with a regular expression, which costs more than
-    the rest of the insert."""
-    dialect = connection.dialect
-    schemas = connection.get_execution_options().get("schema_translate_map")
-    key = (id(statement), dialect.name, keys, tuple((schemas or {}).items()), binary)
-    plan = _named_plans.get(key)
-    if plan is None:
-        compiled = statement.compile(  # type: ignore[attr-defined]
-            dialect=dialect,
-            column_keys=list(keys),
-            schema_translate_map=schemas,
-            render_schema_translate=bool(schemas),
-        )
-        params = [
-            (
-                compiled.escaped_bind_names.get(name, name),
-                bind.key,
-                bind.type._cached_bind_processor(dialect) or _as_is,
-                bind.value,
-            )
-            for name, bind in ((compiled.bind_names[b], b) for b in compiled.binds.values())
-        ]
-        sql = re.sub(r"%\((\w+)\)s", r"%(\1)b", compiled.string) if binary else compiled.string
-        plan = _named_plans[key] = (sql, params)
-    return plan
-
-
-_named_plans: dict[tuple[Any, ...], tuple[str, list[tuple[str, str, Callable[[Any], Any], Any]]]] = {}
 
 
 def drop_and_create(connection: sa.Connection, tables: Iterable[sa.Table]) -> None:

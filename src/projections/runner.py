@@ -275,6 +275,8 @@ class ReadModels:
                     self.projections[name].reset()
                 raise
             applied += len(events)
+            if reached >= upto:
+                return applied  # every one behind is now at ``upto``: no need to ask again
 
     def _catch_up(self, projection: Projection, upto: int, progress: Progress | None) -> int:
         """Apply batches until the read model has taken in everything up to ``upto``."""

@@ -2,9 +2,10 @@
 each pupil's sessions marked and attended per intervention (``attendance``), and each
 intervention's sessions delivered.
 
-A tally changes by adding to what is there, never by reading it back, so a batch of
-sessions is one UPDATE per mark however they interleave. Only a correction or a void
-reads: the old marks it takes back out are the session's row as last written.
+A tally changes by adding to what is there (``Batch.add``), never by reading it back,
+so a batch of sessions adds to each pupil's tally once however the sessions interleave.
+Only a correction or a void reads: the old marks it takes back out are the session's
+row as last written.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from apdr.projections.projection import Batch
+from apdr.projections.projection import Batch, Tally
 from apdr.projections.provision_map.tables import attendance, interventions, read_marks, sessions
 
 # Made on a pupil's first enrolment, and left alone on a later one.
@@ -34,35 +35,9 @@ _open = attendance.insert().from_select(
     ),
 )
 
-_add = (
-    attendance.update()
-    .where(
-        attendance.c.intervention_id == sa.bindparam("w_intervention_id"),
-        attendance.c.pupil_id == sa.bindparam("w_pupil_id"),
-    )
-    .values(
-        marked=attendance.c.marked + sa.bindparam("v_marked", type_=sa.Integer),
-        attended=attendance.c.attended + sa.bindparam("v_attended", type_=sa.Integer),
-        last_on=sa.case(
-            (
-                sa.or_(
-                    attendance.c.last_on.is_(None),
-                    attendance.c.last_on < sa.bindparam("v_on", type_=sa.Date),
-                ),
-                sa.bindparam("v_on", type_=sa.Date),
-            ),
-            else_=attendance.c.last_on,
-        ),
-    )
-)
 
-_count_delivered = (
-    interventions.update()
-    .where(interventions.c.intervention_id == sa.bindparam("w_intervention_id"))
-    .values(
-        sessions_delivered=interventions.c.sessions_delivered + sa.bindparam("v_sessions", type_=sa.Integer)
-    )
-)
+_marks = Tally(attendance, ("marked", "attended"), latest=("last_on",))
+_delivered = Tally(interventions, ("sessions_delivered",))
 
 
 def open_tally(batch: Batch, intervention_id: UUID, pupil_id: UUID, starts_on: date) -> None:
@@ -74,19 +49,9 @@ def open_tally(batch: Batch, intervention_id: UUID, pupil_id: UUID, starts_on: d
 def count_marks(batch: Batch, intervention_id: UUID, delivered_on: date, marks: str, sign: int = 1) -> None:
     """Add a session's ``marks`` (``sign`` -1: take them back out) and the session itself."""
     for pupil_id, attended in read_marks(marks):
-        batch.execute(
-            _add,
-            {
-                "w_intervention_id": intervention_id,
-                "w_pupil_id": pupil_id,
-                "v_marked": sign,
-                "v_attended": sign * attended,
-                "v_on": delivered_on,
-            },
-            (intervention_id, pupil_id),
-        )
-    session = {"w_intervention_id": intervention_id, "v_sessions": sign}
-    batch.execute(_count_delivered, session, (intervention_id,))
+        # The last day marked stays when a session is taken out: a window checks the marks.
+        batch.add(_marks, (intervention_id, pupil_id), (sign, sign * attended), (delivered_on,))
+    batch.add(_delivered, (intervention_id,), (sign,))
 
 
 def uncount_session(batch: Batch, intervention_id: UUID, session_id: UUID) -> None:
