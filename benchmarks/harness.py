@@ -287,6 +287,8 @@ def serving(settings: Config) -> Iterator[str]:
     import httpx
 
     values = {"database_url": settings.database_url, "database_schema": settings.database_schema}
+    if settings.token_key_file is not None:  # the run's own key, not one left in the working directory
+        values["token_key_file"] = str(settings.token_key_file)
     process = subprocess.Popen(
         [sys.executable, str(Path(__file__).resolve()), "serve", json.dumps(values)],
         stdout=subprocess.PIPE,
