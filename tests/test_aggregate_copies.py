@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
-from apdr.aggregates import Intervention, Pupil, SupportPlan
+from apdr.aggregates import Intervention, Pupil, Setting, SupportPlan
 from apdr.aggregates.codes import (
     AreaOfNeed,
     AssessmentKind,
@@ -227,3 +227,29 @@ def test_given_a_plan_when_a_copy_is_changed_then_the_original_is_not() -> None:
         copy_of.review(**fields, recorded_by="t", today=TODAY)
 
     unchanged_by_changes_to_a_copy(plan, change)
+
+
+def test_given_a_setting_with_term_dates_and_thresholds_when_a_copy_is_changed_then_the_original_is_not() -> (
+    None
+):
+    setting = Setting.register(urn="100001", name="Anytown Primary", recorded_by="t")
+    terms = [
+        {"name": "Autumn", "starts_on": date(2026, 9, 2), "ends_on": date(2026, 12, 18)},
+        {"name": "Spring", "starts_on": date(2027, 1, 5), "ends_on": date(2027, 3, 26)},
+        {"name": "Summer", "starts_on": date(2027, 4, 12), "ends_on": date(2027, 7, 21)},
+    ]
+    setting.set_term_dates(academic_year=2026, terms=terms, closures=[date(2026, 10, 5)], recorded_by="t")
+    setting.set_thresholds(thresholds={"low_attendance_percent": 80}, recorded_by="t")
+
+    def new_year(clone: Setting) -> None:
+        later = [{**t, "starts_on": t["starts_on"].replace(year=t["starts_on"].year + 1)} for t in terms]
+        later = [{**t, "ends_on": t["ends_on"].replace(year=t["ends_on"].year + 1)} for t in later]
+        clone.set_term_dates(academic_year=2027, terms=later, closures=[], recorded_by="t")
+
+    def same_year_again(clone: Setting) -> None:
+        clone.set_term_dates(academic_year=2026, terms=terms[:2], closures=[], recorded_by="t")
+
+    def thresholds(clone: Setting) -> None:
+        clone.set_thresholds(thresholds={"low_attendance_percent": 70}, recorded_by="t")
+
+    unchanged_by_changes_to_a_copy(setting, new_year, same_year_again, thresholds)

@@ -11,7 +11,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from apdr.aggregates.rules import must_have_text
+from apdr.aggregates.rules import copy_one_level, must_have_text
 from apdr.aggregates.school_year import Term, academic_year_of
 from apdr.errors import InvalidInput
 
@@ -20,6 +20,10 @@ URN = re.compile(r"^\d{6}$")
 
 class Setting(Aggregate):
     """Identified by its DfE Unique Reference Number, so a URN is registered once."""
+
+    # A session's calendar comes from its setting: a deep copy of the terms and closures
+    # of every year was half the time of recording a session.
+    __deepcopy__ = copy_one_level
 
     @staticmethod
     def create_id(urn: str) -> UUID:

@@ -225,17 +225,7 @@ class ApplicationCore(Application):
         return actor.setting_id
 
     def setting(self, setting_id: UUID) -> Setting:
-        """The setting, to read: the cached aggregate itself, not a copy. A setting holds its
-        accounts, term dates and thresholds, and copying it was half the time of recording a
-        session (whose calendar it gives). Never change what this answers: a command on a
-        setting loads its own copy (``_update``)."""
-        try:
-            found = self.repository.get(setting_id, deepcopy_from_cache=False)
-        except AggregateNotFoundError:
-            found = None
-        if not isinstance(found, Setting):
-            raise NotFound(f"there is no setting {setting_id}")
-        return found
+        return self._get(Setting, setting_id, Actor.system())
 
     def calendar(self, setting_id: UUID, first: date, last: date) -> SchoolCalendar:
         """The setting's calendar from ``first`` to ``last``; the default where it has none."""
