@@ -343,7 +343,7 @@ def impact_report(
         # The row's one key not null says which line it is; its counts follow the keys.
         keys = zip(LEVELS, row[: len(LEVELS)], strict=True)
         level, key = next((level, key) for level, key in keys if key is not None)
-        line = lines[level][_key(level, key)]
+        line = lines[level][key]
         for name, count in zip(COUNTED, row[len(LEVELS) :], strict=True):
             setattr(line, name, int(count))
     if window is not None:
@@ -390,11 +390,6 @@ def impact_report(
 def _without(figures: dict[str, Any], key: str) -> dict[str, Any]:
     del figures[key]
     return figures
-
-
-def _key(level: str, value: Any) -> Any:
-    # A year group comes back a Decimal from PostgreSQL's arithmetic.
-    return int(value) if level == "year_group" else value
 
 
 @reads("impact")

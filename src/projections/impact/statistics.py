@@ -105,23 +105,14 @@ def _mean(values: list[float]) -> float:
     return math.fsum(values) / len(values)
 
 
-def _sum_of_squares(values: list[float], mean: float) -> float:
-    return math.fsum((v - mean) ** 2 for v in values)
-
-
-def _variance(values: list[float]) -> float:
-    """The sample variance, in floats (``statistics.variance`` works in exact
-    fractions: for a school's hundreds of groups, most of the report's time),
-    summed exactly rounded, so that it is the same whatever order the pairs come in."""
-    return _sum_of_squares(values, _mean(values)) / (len(values) - 1)
-
-
 def hedges_j(pairs: int) -> float:
     """Hedges' small-sample correction for ``pairs`` pupils measured twice (df = n - 1)."""
     return 1 - 3 / (4 * (pairs - 1) - 1)
 
 
-def standardised_change(baselines: list[float], exits: list[float]) -> EffectSize | None:
+def standardised_change(
+    baselines: list[float] | list[Decimal], exits: list[float] | list[Decimal]
+) -> EffectSize | None:
     """Hedges' g for the change from baseline to exit of the same pupils: the mean change d
     over S_within, the pooled standard deviation sqrt((sd_baseline^2 + sd_exit^2) / 2), times
     J; with its 95% confidence interval (Borenstein et al. 2009, ch. 4, matched groups).
@@ -129,19 +120,12 @@ def standardised_change(baselines: list[float], exits: list[float]) -> EffectSiz
     S_diff / sqrt(2(1 - r))), and it is worked out so, from the pupils' changes: the same
     as the correlation of baseline and exit when their spreads are equal, and, when they
     are not, still the spread of the changes themselves. None with fewer than three pairs
-    or no spread."""
-    n = len(baselines)
-    if n < EFFECT_SIZE_MIN_PAIRS:
-        return None
-    within = (_variance(baselines) + _variance(exits)) / 2
-    if within == 0:
-        return None
-    changes = [e - b for b, e in zip(baselines, exits, strict=True)]
-    d = _mean(changes) / math.sqrt(within)
-    j = hedges_j(n)
-    two_one_minus_r = _variance(changes) / within
-    half_width = Z_95 * j * math.sqrt((1 / n + d * d / (2 * n)) * two_one_minus_r)
-    return EffectSize(j * d, j * d - half_width, j * d + half_width)
+    or no spread. The scores are as recorded (two decimal places at most), summed as the
+    report sums them: this is the report's own arithmetic (``_effect_size``)."""
+    sums = Sums()
+    for baseline, exit_ in zip(baselines, exits, strict=True):
+        sums += Sums.scored(baseline, exit_)
+    return _effect_size(sums)
 
 
 def effect_size(baselines: list[float], exits: list[float]) -> float | None:
@@ -197,8 +181,13 @@ class Sums:
 
     @classmethod
     def of(cls, pair: Pair) -> Sums:
-        b, e = int(pair.baseline * 100), int(pair.exit * 100)
-        return cls(1, b, e, b * b, e * e, b * e, pair.days_elapsed)
+        return cls.scored(pair.baseline, pair.exit, pair.days_elapsed)
+
+    @classmethod
+    def scored(cls, baseline: Decimal | float, exit_: Decimal | float, days: int = 0) -> Sums:
+        """One pair, from its scores (two decimal places at most) and the days between them."""
+        b, e = round(baseline * 100), round(exit_ * 100)
+        return cls(1, b, e, b * b, e * e, b * e, days)
 
     def variance_numerators(self) -> tuple[int, int, int]:
         """n(n - 1) 10^4 times the sample variances of baseline, exit and change: exact integers."""
