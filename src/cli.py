@@ -40,6 +40,10 @@ app.add_typer(projections_app, name="projections")
 app.add_typer(policies_app, name="policies")
 packs_app = typer.Typer(help="Evidence packs.", no_args_is_help=True)
 app.add_typer(packs_app, name="packs")
+import_app = typer.Typer(
+    help="Pupils from the school's MIS: a Common Transfer File or a CSV.", no_args_is_help=True
+)
+app.add_typer(import_app, name="import")
 
 console = Console()
 CLI = Actor.system("cli")
@@ -323,6 +327,62 @@ def verify_pack(
         )
         raise typer.Exit(1)
     console.print(f"{path} is as issued (sha256 {json.loads(text)['sha256']})", soft_wrap=True)
+
+
+FileArgument = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]
+SettingOption = Annotated[str, typer.Option("--setting", help="URN of the setting the pupils belong to")]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Say what would change, and write nothing")]
+
+
+@import_app.command("ctf")
+def import_ctf(file: FileArgument, setting: SettingOption, dry_run: DryRunOption = False) -> None:
+    """Register a CTF's pupils with their SEN history, or bring those already here up to date."""
+    _import(file, setting, dry_run, "ctf")
+
+
+@import_app.command("csv")
+def import_csv(file: FileArgument, setting: SettingOption, dry_run: DryRunOption = False) -> None:
+    """Register a CSV's pupils, or bring those already here up to date (GET /api/v1/imports/template.csv
+    gives its columns)."""
+    _import(file, setting, dry_run, "csv")
+
+
+def _import(path: Path, urn: str, dry_run: bool, kind: str) -> None:
+    from apdr.projections.pupils import pupils_by_upn
+
+    with running() as apdr:
+        place = apdr.record.setting_by_urn(urn)
+        actor = Actor(email=CLI.email, role=Role.senco, setting_id=place.id)
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=console, transient=True) as progress:
+            task = progress.add_task(f"importing {path.name}", total=None)
+            outcome = apdr.record.import_file(
+                actor,
+                path.read_bytes(),
+                file_name=path.name,
+                kind=kind,
+                today=apdr.today(),
+                known=apdr.read_models.ask(pupils_by_upn, place.id),
+                dry_run=dry_run,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+        if not dry_run:
+            apdr.read_models.catch_up()
+    added = f"{outcome.pupils_added} {'pupil' if outcome.pupils_added == 1 else 'pupils'}"
+    console.print(
+        f"{path.name}: {added}{' would be' if dry_run else ''} added, {outcome.pupils_updated} updated, "
+        f"{outcome.unchanged} unchanged; {len(outcome.problems)} "
+        f"{'problem' if len(outcome.problems) == 1 else 'problems'}",
+        highlight=False,
+    )
+    if outcome.problems:
+        table = Table("row" if kind == "csv" else "UPN", "field", "problem")
+        for problem in outcome.problems:
+            table.add_row(
+                str(problem.row if problem.row is not None else problem.upn), problem.field, problem.problem
+            )
+        console.print(table)
+        raise typer.Exit(1)
 
 
 @projections_app.command("rebuild")

@@ -67,6 +67,9 @@ class Config(BaseSettings):
         2000, ge=0, description="Aggregates kept in memory between commands (0 turns the cache off)"
     )
     max_request_bytes: int = Field(1_000_000, ge=1024, description="Larger request bodies get a 413")
+    max_import_bytes: int = Field(
+        32_000_000, ge=1024, description="The largest CTF or CSV an import takes (a trust's MIS export)"
+    )
     today: date | None = Field(
         None,
         description="APDR_TODAY=YYYY-MM-DD pins the date the service takes as today (a demo, a training "

@@ -14,7 +14,7 @@ import pytest
 from tests.support.database import KINDS, require_postgres
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
-SCRIPTS = ("queries", "rebuild", "sessions", "memory", "packs", "pages")
+SCRIPTS = ("queries", "rebuild", "sessions", "memory", "packs", "pages", "imports")
 
 
 @pytest.mark.parametrize("database", KINDS)

@@ -16,6 +16,8 @@ from apdr.demo.school import DEMO_PASSWORD, DEMO_URN
 from apdr.errors import NotAuthenticated
 from apdr.projections.pupils import find_pupils
 from apdr.runtime import Apdr
+from tests.support.ctf import CtfPupil, ctf
+from tests.support.school import upn
 
 PASSWORD = "correct horse battery"
 
@@ -276,3 +278,57 @@ def test_given_a_packs_json_when_it_is_verified_then_as_issued_or_altered_is_one
     assert ok(env, "packs", "verify", str(issued)) == f"{issued} is as issued (sha256 {digest})"
     assert "has been altered" in one_line_error(apdr(env, "packs", "verify", str(altered)), 1)
     assert "is not a pack's JSON" in one_line_error(apdr(env, "packs", "verify", str(wrong)), 1)
+
+
+def test_given_a_ctf_when_imported_from_the_command_line_then_a_dry_run_writes_nothing_and_a_second_run_nothing_new(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    ok(env, "settings", "add", "--urn", "123456", "--name", "Oakfield Primary")
+    pupils = [
+        CtfPupil(upn(), sen=[("K", "2025-09-08", None)], needs=[(1, "SPLD")]),
+        CtfPupil(upn(), "Ben", "Adams"),
+    ]
+    file = tmp_path / "8012000_CTF_8012001_001.xml"
+    file.write_bytes(ctf(pupils))
+
+    assert ok(env, "import", "ctf", str(file), "--setting", "123456", "--dry-run") == (
+        f"{file.name}: 2 pupils would be added, 0 updated, 0 unchanged; 0 problems"
+    )
+    assert ok(env, "import", "ctf", str(file), "--setting", "123456") == (
+        f"{file.name}: 2 pupils added, 0 updated, 0 unchanged; 0 problems"
+    )
+    assert ok(env, "import", "ctf", str(file), "--setting", "123456").endswith(
+        "0 updated, 2 unchanged; 0 problems"
+    )
+    running = opened(env)
+    try:
+        setting = running.record.setting_by_urn("123456")
+        listed, total = running.read_models.ask(find_pupils, setting.id)
+    finally:
+        running.close()
+    assert total == 2
+    assert {(p["upn"], p["sen_status"], p["primary_need"]) for p in listed} == {
+        (pupils[0].upn, "K", "SPLD"),
+        (pupils[1].upn, "N", None),
+    }
+
+
+def test_given_a_csv_with_a_bad_row_when_imported_from_the_command_line_then_it_exits_1_and_lists_the_row(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    ok(env, "settings", "add", "--urn", "123456", "--name", "Oakfield Primary")
+    file = tmp_path / "pupils.csv"
+    header = "UPN,Legal forename,Legal surname,Date of birth,Admission date,Class"
+    file.write_text(
+        f"{header}\n{upn()},Amira,Khan,2017-03-14,2024-09-02,4B\n{upn()},Ben,Adams,not a date,2024-09-02,5C\n"
+    )
+
+    result = apdr(env, "import", "csv", str(file), "--setting", "123456")
+
+    assert result.exit_code == 1, result.output
+    output = " ".join(result.output.split())
+    assert "1 pupil added" in output and "; 1 problem" in output
+    assert "date_of_birth" in output and "'not a date' is not a date" in output
+    assert one_line_error(apdr(env, "import", "csv", str(file), "--setting", "999999"), 1) == (
+        "no setting has URN 999999"
+    )

@@ -192,6 +192,8 @@ class Pupil(Aggregate):
         self.needs: dict[int, dict[str, Any]] = {}
         self.sen_status = SenProvision.no_sen
         self.sen_status_since: date | None = None
+        # Every change of SEN status, in order: the history a CTF hands on.
+        self.sen_history: list[tuple[SenProvision, date]] = []
         self.parents_notified_on: date | None = None
         self.profile: dict[str, Any] | None = None
         self.plan_ids: list[UUID] = []
@@ -394,6 +396,7 @@ class Pupil(Aggregate):
     ) -> None:
         self.sen_status = status
         self.sen_status_since = effective_on
+        self.sen_history = [*self.sen_history, (status, effective_on)]
         self.parents_notified_on = parents_notified_on
 
     def notify_parents(self, *, notified_on: date, how: str, recorded_by: str, today: date) -> None:

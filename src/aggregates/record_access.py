@@ -8,6 +8,7 @@ from eventsourcing.domain import Aggregate, event
 
 READ = "read"
 EXPORT = "export"
+DISCLOSURE = "disclosure"  # a record sent outside the school (a CTF for the next school)
 
 
 class RecordAccess(Aggregate):

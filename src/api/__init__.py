@@ -29,6 +29,7 @@ from apdr.api.routes import (
     setting,
     staff,
     thresholds,
+    transfers,
     users,
 )
 from apdr.api.throttle import SignInThrottle
@@ -75,7 +76,11 @@ def create_app(settings: Config | None = None, *, apdr: Apdr | None = None, work
     app.state.sign_in_throttle = SignInThrottle(
         settings.sign_in_failures_per_username, settings.sign_in_failures_per_address
     )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_request_bytes,
+        uploads={f"{API}/imports": settings.max_import_bytes, "/pupils/import": settings.max_import_bytes},
+    )
     app.add_middleware(SecurityHeaders)  # added last, so outermost: a 413 gets the headers too
     docs.install(app)
     app.include_router(auth.router, prefix=API, responses=problems.documented(401, 422, 429, 503))
@@ -94,6 +99,7 @@ def create_app(settings: Config | None = None, *, apdr: Apdr | None = None, work
         thresholds.router,
         audit.router,
         evidence.router,
+        transfers.router,
     ):
         app.include_router(router, prefix=API, responses=problems.documented(401, 403, 404, 409, 422, 503))
 
@@ -129,19 +135,22 @@ def serve_api_only() -> FastAPI:
 
 
 class BodySizeLimit:
-    """Refuses request bodies over ``max_bytes`` with a 413, before they are read into memory."""
+    """Refuses request bodies over ``max_bytes`` with a 413, before they are read into memory;
+    the paths in ``uploads`` (a file from the MIS) have their own, larger limit."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, uploads: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.uploads = uploads or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.uploads.get(scope["path"], self.max_bytes)
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._too_large(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+            await self._too_large(max_bytes, scope, receive, send)
             return
         received = 0
         too_large = False
@@ -151,7 +160,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     too_large = True
                     raise _TooLarge
             return message
@@ -165,10 +174,11 @@ class BodySizeLimit:
         with contextlib.suppress(_TooLarge):
             await self.app(scope, limited, unless_too_large)
         if too_large:
-            await self._too_large(scope, receive, send)
+            await self._too_large(max_bytes, scope, receive, send)
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problems.problem(413, f"the request body is larger than {self.max_bytes} bytes")
+    @staticmethod
+    async def _too_large(max_bytes: int, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problems.problem(413, f"the request body is larger than {max_bytes} bytes")
         await response(scope, receive, send)
 
 

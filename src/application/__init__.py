@@ -16,6 +16,7 @@ from apdr.application.alerts import AlertCommands
 from apdr.application.assessments import AssessmentCommands
 from apdr.application.core import Actor
 from apdr.application.evidence import EvidenceCommands
+from apdr.application.imports import ImportCommands
 from apdr.application.interventions import InterventionCommands
 from apdr.application.needs import NeedCommands
 from apdr.application.plans import PlanCommands
@@ -37,6 +38,7 @@ class SenRecord(
     AccountCommands,
     AlertCommands,
     EvidenceCommands,
+    ImportCommands,
 ):
     """A school's SEN-support record, and every command that changes it."""
 

@@ -137,3 +137,10 @@ def find_pupils(
         .all()
     )
     return [dict(r) for r in rows], total
+
+
+@reads("pupils")
+def pupils_by_upn(conn: sa.Connection, setting_id: UUID) -> dict[str, UUID]:
+    """Every UPN registered in the setting, and its pupil: what an import matches against."""
+    rows = conn.execute(sa.select(pupils.c.upn, pupils.c.pupil_id).where(pupils.c.setting_id == setting_id))
+    return {row.upn: row.pupil_id for row in rows}

@@ -14,12 +14,12 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from apdr.web import errors
-from apdr.web.routes import desk, forms, interventions, pupils, reports, signin, today
+from apdr.web.routes import desk, forms, imports, interventions, pupils, reports, signin, today
 
 
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(files("apdr.web") / "static")), name="static")
     errors.install(app)
-    # forms before pupils: /pupils/new is a form, not a pupil's id
-    for module in (signin, today, desk, forms, interventions, pupils, reports):
+    # forms and imports before pupils: /pupils/new and /pupils/import are pages, not a pupil's id
+    for module in (signin, today, desk, forms, imports, interventions, pupils, reports):
         app.include_router(module.router)

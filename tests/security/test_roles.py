@@ -107,6 +107,9 @@ ROLES: dict[tuple[str, str], set[Role]] = {
     ("POST", "/alerts/{alert_id}/resolve"): ONLY_SENCO,
     ("POST", "/policies/run"): ONLY_SENCO,
     ("GET", "/audit"): ONLY_SENCO,
+    ("POST", "/imports"): ONLY_SENCO,
+    ("GET", "/imports/template.csv"): ONLY_SENCO,
+    ("GET", "/pupils/{pupil_id}/ctf"): ONLY_SENCO,
 }
 """Every route under /api/v1 but the token endpoint, and the roles that may call it."""
 

@@ -124,6 +124,13 @@ ISOLATION: dict[str, Check] = {
     "/packs/{pack_id}": lambda a, b, own: problem(
         b.get(a.path("/packs/{pack_id}")), 404 if b.role is Role.senco else 403
     ),
+    "/pupils/{pupil_id}/ctf": lambda a, b, own: problem(
+        b.get(a.path("/pupils/{pupil_id}/ctf")), 404 if b.role is Role.senco else 403
+    ),
+    # The same header row for every setting: nothing of any setting's in it.
+    "/imports/template.csv": lambda a, b, own: (
+        _absent(a, b.get("/imports/template.csv").text) if b.role is Role.senco else None
+    ),
     "/alerts": lambda a, b, own: (
         _absent(a, _text(b.get("/alerts"))),
         _assert(b.get("/alerts", params={"pupil_id": a.ids["pupil_id"]}).json()["alerts"] == []),
