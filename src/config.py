@@ -68,7 +68,7 @@ class Config(BaseSettings):
     )
     max_request_bytes: int = Field(1_000_000, ge=1024, description="Larger request bodies get a 413")
     max_import_bytes: int = Field(
-        32_000_000, ge=1024, description="The largest CTF or CSV an import takes (a trust's MIS export)"
+        20_000_000, ge=1024, description="The largest CTF or CSV an import takes (a school's whole roll)"
     )
     today: date | None = Field(
         None,

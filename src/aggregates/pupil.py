@@ -214,9 +214,18 @@ class Pupil(Aggregate):
 
     # -- details ------------------------------------------------------------
 
-    def correct_details(self, *, changes: dict[str, Any], reason: str, recorded_by: str, today: date) -> bool:
+    def correct_details(
+        self,
+        *,
+        changes: dict[str, Any],
+        reason: str,
+        recorded_by: str,
+        today: date,
+        resent: bool | None = None,
+    ) -> bool:
         """Put right a mistake in the pupil's details; the original stays in the history.
-        Answers False, recording nothing, when it is the last correction sent again."""
+        Answers False, recording nothing, when it is a correction already made sent again;
+        ``resent=False`` says it cannot be (it was worked out against the record as it is)."""
         allowed = {"upn", "given_name", "family_name", "date_of_birth", "class_name"}
         changes = {k: v for k, v in changes.items() if k in allowed and v is not None}
         if "upn" in changes:
@@ -229,7 +238,7 @@ class Pupil(Aggregate):
         if "date_of_birth" in changes:
             check_date_of_birth(changes["date_of_birth"], today)
         reason = must_have_text("reason", reason)
-        if any(
+        if resent is not False and any(
             made == reason and made_changes.items() <= changes.items()
             for made_changes, made in self.corrections
         ):

@@ -12,6 +12,11 @@ from apdr.errors import InvalidInput
 T = TypeVar("T")
 
 
+FIRST_DAY, LAST_DAY = date(1950, 1, 1), date(2099, 12, 31)
+"""The dates a record takes from outside (the API, a file): wide enough for any pupil's
+record, narrow enough that no date sum overflows and no calendar is built for millennia."""
+
+
 def must_have_happened(
     field: str, day: date, today: date, *, not_before: date | None = None, not_before_what: str = ""
 ) -> None:

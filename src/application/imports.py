@@ -193,11 +193,7 @@ def registered_from(incoming: TransferredPupil, job: ImportJob) -> Pupil:
         recorded_by=job.recorded_by,
         today=job.today,
     )
-    # The needs as they stand were identified, at the latest, when the provision that holds now began.
-    current = [
-        p.starts_on for p in incoming.sen or () if p.starts_on and p.provision is not SenProvision.no_sen
-    ]
-    _follow_needs_and_status(job, pupil, incoming, identified_on=max(current, default=job.undated))
+    _follow_needs_and_status(job, pupil, incoming)
     return pupil
 
 
@@ -208,8 +204,20 @@ def _cited(file_name: str) -> str:
     return base if base and not text_fault(base, one_line=True) else "(an uploaded file)"
 
 
+FILE_FIELDS = {
+    "effective_on": "sen_start_date",
+    "status": "sen_provision",
+    "identified_on": "need_type",
+    "ended_on": "need_type",
+    "rank": "need_type",
+    "moved_on": "class_name",
+    "notified_on": "parents_notified_on",
+}
+"""The fields a command names as the file names them: a status's date is the file's SEN start date."""
+
+
 def _problem(incoming: TransferredPupil, error: InvalidInput | Conflict) -> Problem:
-    field_name = error.field if isinstance(error, InvalidInput) else "upn"
+    field_name = FILE_FIELDS.get(error.field, error.field) if isinstance(error, InvalidInput) else "upn"
     upn = None if incoming.row is not None else incoming.upn
     return Problem(incoming.row, upn, field_name, error.message)
 
@@ -217,7 +225,7 @@ def _problem(incoming: TransferredPupil, error: InvalidInput | Conflict) -> Prob
 def follow(pupil: Pupil, incoming: TransferredPupil, job: ImportJob) -> None:
     """Bring a pupil's record to what the file says, recording only what differs."""
     _follow_details(job, pupil, incoming)
-    _follow_needs_and_status(job, pupil, incoming, identified_on=job.undated)
+    _follow_needs_and_status(job, pupil, incoming)
 
 
 def _follow_details(job: ImportJob, pupil: Pupil, incoming: TransferredPupil) -> None:
@@ -229,8 +237,9 @@ def _follow_details(job: ImportJob, pupil: Pupil, incoming: TransferredPupil) ->
         if getattr(incoming, name) != getattr(pupil, name)
     }
     if changes:
+        # Worked out against the record as it stands: never a correction sent again.
         pupil.correct_details(
-            changes=changes, reason=job.reason, recorded_by=job.recorded_by, today=job.today
+            changes=changes, reason=job.reason, recorded_by=job.recorded_by, today=job.today, resent=False
         )
     if incoming.class_name is not None and incoming.class_name != pupil.class_name:
         pupil.move_class(
@@ -238,66 +247,112 @@ def _follow_details(job: ImportJob, pupil: Pupil, incoming: TransferredPupil) ->
         )
 
 
-def _follow_needs_and_status(
-    job: ImportJob, pupil: Pupil, incoming: TransferredPupil, *, identified_on: date
-) -> None:
+def _follow_needs_and_status(job: ImportJob, pupil: Pupil, incoming: TransferredPupil) -> None:
     """Needs no longer in the file end first (an NSA need must end before the pupil
-    leaves SEN support), then the SEN status follows the file's history, then the
-    file's needs not yet recorded are identified, primary first."""
+    leaves SEN support), no later than the status they belonged to changed; then the
+    SEN status follows the file's history; then the file's needs not yet recorded are
+    identified, primary first, when the provision the file records last began (or, with
+    none new, the day the file was made). A file whose latest status the record has
+    overtaken (a change recorded since, dated after the file's) is refused for the pupil."""
+    history = [] if incoming.sen is None else status_changes(incoming.sen, undated=job.undated)
+    changes = _not_yet_recorded(pupil, history)
+    ended = None
     if incoming.needs is not None:
-        _end_needs_not_in(job, pupil, incoming.needs)
-    if incoming.sen is not None:
-        for day, provision in status_changes(incoming.sen, undated=job.undated):
-            if provision is pupil.sen_status:
-                continue
-            if pupil.sen_status_since is not None and day < pupil.sen_status_since:
-                continue  # history before the status recorded now: known already, or overtaken
-            pupil.change_sen_status(
-                status=provision,
-                effective_on=day,
-                parents_notified_on=None,
-                reason=job.reason,
-                recorded_by=job.recorded_by,
-                today=job.today,
-            )
+        ended = _end_needs_not_in(job, pupil, incoming.needs, on=min([job.undated, *(d for d, _ in changes)]))
+    for i, (day, provision) in enumerate(changes, start=1):
+        last = i == len(changes) and provision is not SenProvision.no_sen
+        pupil.change_sen_status(
+            status=provision,
+            effective_on=day,
+            parents_notified_on=incoming.parents_notified_on if last else None,
+            reason=job.reason,
+            recorded_by=job.recorded_by,
+            today=job.today,
+        )
+    # Code of Practice 6.48: the notification the MIS records, where the record has none yet.
+    unnotified = pupil.sen_status is not SenProvision.no_sen and pupil.parents_notified_on is None
+    if incoming.parents_notified_on and not changes and unnotified:
+        pupil.notify_parents(
+            notified_on=incoming.parents_notified_on,
+            how=job.reason,
+            recorded_by=job.recorded_by,
+            today=job.today,
+        )
+    if history and pupil.sen_status is not history[-1][1]:
+        day, provision = history[-1]
+        raise InvalidInput(
+            "sen_provision",
+            f"the file gives SEN provision {provision.value} from {day}, but the record has "
+            f"{pupil.sen_status.value} from {pupil.sen_status_since}, a later change: record it on the "
+            "pupil's record with its date, or put the file right",
+        )
+    provided = [day for day, provision in changes if provision is not SenProvision.no_sen]
+    identified_on = max(provided[-1] if provided else job.undated, ended or date.min, pupil.date_of_birth)
     for rank, need in enumerate(incoming.needs or (), start=1):
         if rank not in pupil.needs:
             pupil.identify_need(
                 need_type=need,
                 rank=rank,
-                identified_on=max(identified_on, pupil.date_of_birth),
+                identified_on=identified_on,
                 description=f"recorded from {job.source}",
                 recorded_by=job.recorded_by,
                 today=job.today,
             )
 
 
-def _end_needs_not_in(job: ImportJob, pupil: Pupil, wanted: tuple[NeedType, ...]) -> None:
+def _not_yet_recorded(
+    pupil: Pupil, history: list[tuple[date, SenProvision]]
+) -> list[tuple[date, SenProvision]]:
+    """The changes of the file's history that the record does not hold: each to another
+    status than the one in force, dated no earlier than it (older history is known
+    already, or was overtaken)."""
+    status, since = pupil.sen_status, pupil.sen_status_since
+    new = []
+    for day, provision in history:
+        if provision is status or (since is not None and day < since):
+            continue
+        new.append((day, provision))
+        status, since = provision, day
+    return new
+
+
+def _end_needs_not_in(job: ImportJob, pupil: Pupil, wanted: tuple[NeedType, ...], *, on: date) -> date | None:
+    """End the needs the file no longer gives (all of them, if it ranks the same ones
+    otherwise) ``on`` that day, or the day each was identified if later: the last day
+    any was ended, or None."""
+
     def current() -> tuple[NeedType, ...]:
         return tuple(pupil.needs[rank]["need_type"] for rank in sorted(pupil.needs))
 
     ending = [n for n in current() if n not in wanted]
     if current() and [n for n in current() if n in wanted] != list(wanted[: len(current()) - len(ending)]):
         ending = list(current())  # the same needs ranked otherwise: end them, and identify them afresh
+    last = None
     for need in ending:
         identified = next(n["identified_on"] for n in pupil.needs.values() if n["need_type"] is need)
+        last = max(on, identified, last or on)
         pupil.end_need(
             need_type=need,
-            ended_on=max(job.undated, identified),
+            ended_on=max(on, identified),
             reason=job.reason,
             recorded_by=job.recorded_by,
             today=job.today,
         )
+    return last
 
 
 def status_changes(periods: tuple[SenPeriod, ...], *, undated: date) -> list[tuple[date, SenProvision]]:
     """The file's SEN history as changes of status, in date order: each period's
-    provision from its start, and no SEN from its end unless the next begins by then."""
+    provision from its start, and no SEN from its end unless the next begins by then.
+    Of two changes on one day the later holds: the earlier was never in force."""
     ordered = sorted(periods, key=lambda p: p.starts_on or undated)
-    changes: list[tuple[date, SenProvision]] = []
+    changes: dict[date, SenProvision] = {}
     for i, period in enumerate(ordered):
-        changes.append((period.starts_on or undated, period.provision))
+        starts_on = period.starts_on or undated
+        changes.pop(starts_on, None)
+        changes[starts_on] = period.provision
         following = ordered[i + 1].starts_on or undated if i + 1 < len(ordered) else None
         if period.ends_on is not None and (following is None or following > period.ends_on):
-            changes.append((period.ends_on, SenProvision.no_sen))
-    return changes
+            changes.pop(period.ends_on, None)
+            changes[period.ends_on] = SenProvision.no_sen
+    return sorted(changes.items())

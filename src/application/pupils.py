@@ -4,7 +4,7 @@ about their record."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -12,8 +12,10 @@ from eventsourcing.domain import Aggregate
 from apdr.aggregates import Pupil, RecordAccess, UpnClaim
 from apdr.aggregates.codes import LawfulBasis
 from apdr.aggregates.pupil import claim_upn
+from apdr.aggregates.record_access import DISCLOSURE
 from apdr.application.core import Actor, ApplicationCore
 from apdr.errors import Conflict
+from apdr.transfer.ctf import pupil_ctf
 
 RACED_FOR_UPN = "a pupil with this UPN was registered in this setting at the same moment"
 
@@ -138,6 +140,24 @@ class PupilCommands(ApplicationCore):
                     pupil_ids=pupils,
                 )
             )
+
+    def common_transfer_file(
+        self, actor: Actor, pupil_id: UUID, *, made_at: datetime, destination: str | None = None
+    ) -> bytes:
+        """The pupil's SEN record as a CTF for their next school (``destination``: its LA and
+        establishment number, if known), entered in the audit as a disclosure: the
+        Education (Pupil Information) (England) Regulations 2005 have the common transfer
+        information go to the next school."""
+        pupil = self._get(Pupil, pupil_id, actor)
+        setting = self.setting(pupil.setting_id)
+        document = pupil_ctf(
+            pupil=pupil, school_name=setting.name, urn=setting.urn, destination=destination, made_at=made_at
+        )
+        to = f"school {destination}" if destination else "the pupil's next school"
+        self.record_access(
+            actor, kind=DISCLOSURE, what=f"common transfer file for {to}", pupil_ids=[pupil.id]
+        )
+        return document
 
     def share_information(
         self,

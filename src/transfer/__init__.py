@@ -21,7 +21,10 @@ def read_pupil_file(data: bytes, *, urn: str, kind: str | None = None) -> PupilF
     file begins, not by its name."""
     if kind is not None:
         return read_ctf(data, urn=urn) if kind == "ctf" else read_csv(data)
-    start = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16, with its byte order mark
+        start = data[:64].decode("utf-16", errors="replace").lstrip("\ufeff \t\r\n").encode()
+    else:
+        start = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if start.startswith(b"<"):
         return read_ctf(data, urn=urn)
     if start.startswith(b"PK\x03\x04"):

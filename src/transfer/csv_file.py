@@ -28,10 +28,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "class_name": ("Class", "class name", "reg group", "registration group", "form"),
     "sen_provision": ("SEN provision", "SEN status"),
     "sen_start_date": ("SEN start date", "SEN provision start date"),
+    "parents_notified_on": ("Parents notified on", "Parents notified", "Date parents notified"),
     "primary_need": ("Primary need", "primary SEN type", "SEN primary need"),
     "secondary_need": ("Secondary need", "secondary SEN type", "SEN secondary need"),
 }
 REQUIRED = ("upn", "given_name", "family_name", "date_of_birth", "admitted_on", "class_name")
+NEEDS_ALSO = {
+    "sen_start_date": "sen_provision",
+    "parents_notified_on": "sen_provision",
+    "secondary_need": "primary_need",
+}
+"""A column read only beside another: a start date dates a provision, a secondary need follows a primary."""
 TEMPLATE = ",".join(names[0] for names in COLUMNS.values()) + "\r\n"
 """The header row of the template CSV offered for download."""
 
@@ -58,23 +65,26 @@ def _read(reader: Iterator[list[str]]) -> PupilFile:
         raise NotAPupilFile("the CSV is empty: its first row names the columns (download the template)")
     columns = _columns(header)
     file = PupilFile(kind="csv")
-    pupils = []
+    pupils, every_upn = [], []
     for row_number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue  # a blank line, as spreadsheets leave at the end
         row = {field: cells[i] if i < len(cells) else "" for field, i in columns.items()}
+        every_upn.append((row_number, row["upn"].strip().upper()))
         pupil = _pupil(row_number, row)
         if isinstance(pupil, TransferredPupil):
             pupils.append(pupil)
         else:
             file.problems.extend(pupil.problems)
-    file.pupils = with_duplicates_refused(pupils, file.problems)
+    file.pupils = with_duplicates_refused(pupils, file.problems, every_upn)
     return file
 
 
 def _text(data: bytes) -> str:
-    """UTF-8 (with or without Excel's byte order mark), or Windows-1252 as older
-    MIS and Excel on Windows write it."""
+    """UTF-8 (with or without Excel's byte order mark), UTF-16 (Excel's "Unicode
+    text", with its mark), or Windows-1252 as older MIS and Excel on Windows write it."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -85,9 +95,18 @@ def _columns(header: list[str]) -> dict[str, int]:
     columns: dict[str, int] = {}
     for i, name in enumerate(header):
         field = _FIELD_OF.get(_key(name))
-        if field is not None and field not in columns:
-            columns[field] = i
+        if field is None:
+            continue  # a column apdr does not read (an address, a house): left alone
+        if field in columns:
+            raise NotAPupilFile(
+                f"the CSV has two columns for {COLUMNS[field][0]} ({header[columns[field]]!r} and "
+                f"{name!r}): keep the one that is right"
+            )
+        columns[field] = i
     missing = [COLUMNS[f][0] for f in REQUIRED if f not in columns]
+    missing += [
+        COLUMNS[needed][0] for f, needed in NEEDS_ALSO.items() if f in columns and needed not in columns
+    ]
     if missing:
         raise NotAPupilFile(
             f"the CSV has no column {', '.join(repr(m) for m in missing)}: the first row must name "
@@ -104,15 +123,22 @@ def _pupil(row: int, cells: dict[str, str]) -> TransferredPupil | Fields:
     date_of_birth = fields.day("date_of_birth", cells["date_of_birth"], "the date of birth")
     admitted_on = fields.day("admitted_on", cells["admitted_on"], "the admission date")
     class_name = fields.text("class_name", cells["class_name"], "the class")
-    sen = None
+    sen, notified_on = None, None
     if "sen_provision" in cells:
         provision = fields.provision("sen_provision", cells["sen_provision"])
         starts_on = fields.day(
             "sen_start_date", cells.get("sen_start_date"), "the SEN start date", required=False
         )
         sen = (SenPeriod(provision, starts_on),) if provision else None
+        notified_on = fields.day(
+            "parents_notified_on",
+            cells.get("parents_notified_on"),
+            "the day parents were notified",
+            required=False,
+        )
     needs = None
-    if "primary_need" in cells:
+    # A row that says nothing of SEN provision says nothing of needs either.
+    if "primary_need" in cells and not ("sen_provision" in cells and not cells["sen_provision"].strip()):
         primary = fields.need("primary_need", cells["primary_need"])
         secondary = fields.need("secondary_need", cells.get("secondary_need"))
         if secondary and not cells["primary_need"].strip():
@@ -131,4 +157,5 @@ def _pupil(row: int, cells: dict[str, str]) -> TransferredPupil | Fields:
         admitted_on=admitted_on,
         sen=sen,
         needs=needs,
+        parents_notified_on=notified_on,
     )

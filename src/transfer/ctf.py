@@ -18,8 +18,10 @@ anything in it is read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import io
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from itertools import pairwise
 from xml.etree import ElementTree as ET  # builds the export only; reading goes through defusedxml
 
 import defusedxml
@@ -41,33 +43,68 @@ from apdr.transfer.records import (
 # --- reading --------------------------------------------------------------------------
 
 
+MOST_ELEMENTS_HELD = 200_000
+"""Elements held at once while reading: one pupil's, as an MIS writes them, are a few hundred."""
+
+
 def read_ctf(data: bytes, *, urn: str) -> PupilFile:
     """Every pupil of a CTF, with the problems of those that cannot be read. ``urn``
-    is the importing setting's: a pupil's admission date is their entry to it."""
-    root = _parse(data)
-    if _name(root) != "CTfile" or _first(root, "CTFpupilData") is None:
-        raise NotAPupilFile(
-            f"the file is XML but not a Common Transfer File: its root is <{_name(root)}>, "
-            "where a CTF has <CTfile> holding <Header> and <CTFpupilData>"
-        )
-    header = _first(root, "Header")
-    made = _text(header, "DateTime") if header is not None else ""
-    file = PupilFile(kind="ctf", made_on=parse_day(made) if made else None)
-    own_file = header is not None and _text(_first(header, "SourceSchool"), "URN") == urn
-    pupils = []
-    for number, element in enumerate(_all(_first(root, "CTFpupilData"), "Pupil"), start=1):
-        pupil = _pupil(element, number, urn=urn, own_file=own_file)
-        if isinstance(pupil, TransferredPupil):
-            pupils.append(pupil)
+    is the importing setting's: a pupil's admission date is their entry to it.
+
+    Read as a stream, each pupil let go once read, so a file's size does not decide
+    the memory it takes; a file holding more than ``MOST_ELEMENTS_HELD`` elements
+    at once (no CTF does) is refused."""
+    file = PupilFile(kind="ctf")
+    pupils: list[TransferredPupil] = []
+    every_upn: list[tuple[int | None, str]] = []
+    own_file = found_pupil_data = False
+    path: list[ET.Element] = []
+    held = 0
+    for event, element in _events(data):
+        if event == "start":
+            if not path and element.tag != "CTfile":
+                raise NotAPupilFile(
+                    f"the file is XML but not a Common Transfer File: its root is <{element.tag}>, "
+                    "where a CTF has <CTfile> holding <Header> and <CTFpupilData>"
+                )
+            path.append(element)
+            held += 1
+            if held > MOST_ELEMENTS_HELD:
+                raise NotAPupilFile(
+                    f"the file holds more than {MOST_ELEMENTS_HELD:,} elements at once: not a CTF"
+                )
+            continue
+        path.pop()
+        if len(path) == 1:  # a part of the file: its header, its pupils, or something else
+            if element.tag == "Header":
+                made = _text(element, "DateTime")
+                file.made_on = parse_day(made) if made else None
+                own_file = _text(_first(element, "SourceSchool"), "URN") == urn
+            found_pupil_data = found_pupil_data or element.tag == "CTFpupilData"
+        elif len(path) == 2 and path[1].tag == "CTFpupilData" and element.tag == "Pupil":
+            every_upn.append((None, _text(element, "UPN").upper()))
+            pupil = _pupil(element, len(every_upn), urn=urn, own_file=own_file)
+            if isinstance(pupil, TransferredPupil):
+                pupils.append(pupil)
+            else:
+                file.problems.extend(pupil.problems)
         else:
-            file.problems.extend(pupil.problems)
-    file.pupils = with_duplicates_refused(pupils, file.problems)
+            continue
+        path[-1].remove(element)  # read: let it go
+        held = len(path)
+    if not found_pupil_data:
+        raise NotAPupilFile("the file is a <CTfile> with no <CTFpupilData>: there are no pupils in it")
+    file.pupils = with_duplicates_refused(pupils, file.problems, every_upn)
     return file
 
 
-def _parse(data: bytes) -> ET.Element:
+def _events(data: bytes) -> Iterator[tuple[str, ET.Element]]:
+    """The parser's start and end events, with what makes a file unreadable as one error."""
     try:
-        return SafeET.fromstring(data, forbid_dtd=True)
+        for event, element in SafeET.iterparse(io.BytesIO(data), events=("start", "end"), forbid_dtd=True):
+            if event == "start" and element.tag[0] == "{":
+                element.tag = element.tag.rsplit("}", 1)[1]
+            yield event, element
     except defusedxml.DefusedXmlException:
         raise NotAPupilFile(
             "the file declares a DTD or entities, which a CTF never does: it was refused unread"
@@ -75,23 +112,21 @@ def _parse(data: bytes) -> ET.Element:
     except ET.ParseError as error:
         line, column = error.position
         raise NotAPupilFile(f"the file is not well-formed XML (line {line}, column {column})") from None
+    except (LookupError, ValueError):  # an encoding Python does not know, or bytes not in it
+        raise NotAPupilFile("the file's characters are not in the encoding it declares (use UTF-8)") from None
 
 
-def _name(element: ET.Element) -> str:
-    return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
-
-
+# Elements are found by their own names: ``_events`` takes off any namespace a supplier gives.
 def _all(parent: ET.Element | None, name: str) -> Iterable[ET.Element]:
-    return (child for child in (parent if parent is not None else ()) if _name(child) == name)
+    return parent.iterfind(name) if parent is not None else ()
 
 
 def _first(parent: ET.Element | None, name: str) -> ET.Element | None:
-    return next(iter(_all(parent, name)), None)
+    return parent.find(name) if parent is not None else None
 
 
 def _text(parent: ET.Element | None, name: str) -> str:
-    element = _first(parent, name)
-    return (element.text or "").strip() if element is not None else ""
+    return (parent.findtext(name) or "").strip() if parent is not None else ""
 
 
 def _pupil(element: ET.Element, number: int, *, urn: str, own_file: bool) -> TransferredPupil | Fields:
@@ -101,8 +136,9 @@ def _pupil(element: ET.Element, number: int, *, urn: str, own_file: bool) -> Tra
     family_name = fields.text("family_name", _text(element, "Surname"), "the surname (<Surname>)")
     given_name = fields.text("given_name", _text(element, "Forename"), "the forename (<Forename>)")
     date_of_birth = fields.day("date_of_birth", _text(element, "DOB"), "the date of birth (<DOB>)")
+    admitted_on = _admitted_on(fields, element, urn=urn, own_file=own_file)
     history = _first(element, "SENhistory")
-    sen = None if history is None else tuple(_periods(fields, history))
+    sen = None if history is None else _periods(fields, history)
     needs = None if history is None else _needs(fields, history)
     if fields.problems or date_of_birth is None:
         return fields
@@ -114,7 +150,7 @@ def _pupil(element: ET.Element, number: int, *, urn: str, own_file: bool) -> Tra
         date_of_birth=date_of_birth,
         class_name=None,
         joins_class=_class_of(_text(_first(element, "BasicDetails"), "NCyearActual")),
-        admitted_on=_admitted_on(fields, element, urn=urn, own_file=own_file),
+        admitted_on=admitted_on,
         sen=sen,
         needs=needs,
     )
@@ -145,17 +181,31 @@ def _admitted_on(fields: Fields, element: ET.Element, *, urn: str, own_file: boo
     )
 
 
-def _periods(fields: Fields, history: ET.Element) -> Iterable[SenPeriod]:
+def _periods(fields: Fields, history: ET.Element) -> tuple[SenPeriod, ...]:
+    """The SEN periods in date order; one that begins before an earlier one ended is a
+    problem (which of the two held then is for a person to say)."""
+    periods = []
     for sen in _all(history, "SEN"):
         provision = fields.provision("sen_provision", _text(sen, "SENprovision"))
+        if provision is None and not _text(sen, "SENprovision"):
+            fields.problem("sen_provision", "an <SEN> period has no <SENprovision> (N, K or E)")
         starts_on = fields.day("sen_start_date", _text(sen, "StartDate"), "the SEN start date (<StartDate>)")
         ends_on = fields.day(
             "sen_end_date", _text(sen, "EndDate"), "the SEN end date (<EndDate>)", required=False
         )
         if ends_on and starts_on and ends_on < starts_on:
             fields.problem("sen_end_date", f"the SEN end date {ends_on} is before its start date {starts_on}")
-        if provision and starts_on:
-            yield SenPeriod(provision, starts_on, ends_on)
+        elif provision and starts_on:
+            periods.append(SenPeriod(provision, starts_on, ends_on))
+    periods.sort(key=lambda p: p.starts_on or date.min)
+    for earlier, later in pairwise(periods):
+        if earlier.ends_on and later.starts_on and later.starts_on < earlier.ends_on:
+            fields.problem(
+                "sen_start_date",
+                f"the SEN period from {later.starts_on} begins before the one from {earlier.starts_on} "
+                f"ended ({earlier.ends_on})",
+            )
+    return tuple(periods)
 
 
 def _needs(fields: Fields, history: ET.Element) -> tuple[NeedType, ...]:
@@ -168,7 +218,11 @@ def _needs(fields: Fields, history: ET.Element) -> tuple[NeedType, ...]:
         need_type = fields.need("need_type", _text(need, "SENtype"))
         if need_type is None and not _text(need, "SENtype"):
             fields.problem("need_type", f"the need of rank {rank_text} has no <SENtype>")
-        if need_type is not None:
+        if int(rank_text) in ranked:
+            fields.problem(
+                "rank", f"two needs are ranked {rank_text}: a pupil has one primary and one secondary"
+            )
+        elif need_type is not None:
             ranked[int(rank_text)] = need_type
     if 2 in ranked and 1 not in ranked:
         fields.problem("rank", "a secondary need (rank 2) is given without a primary need (rank 1)")
@@ -244,7 +298,8 @@ def sen_periods(history: Iterable[tuple[SenProvision, date]]) -> list[SenPeriod]
         if provision is SenProvision.no_sen:
             continue
         until = changes[i + 1][1] if i + 1 < len(changes) else None
-        periods.append(SenPeriod(provision, since, until))
+        if until != since:  # a status that gave way the same day was never in force
+            periods.append(SenPeriod(provision, since, until))
     return periods
 
 

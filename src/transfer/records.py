@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from apdr.aggregates.codes import NeedType, SenProvision
+from apdr.aggregates.rules import FIRST_DAY, LAST_DAY
 from apdr.aggregates.upn import upn_problem
 from apdr.errors import InvalidInput
 
@@ -37,6 +39,8 @@ class TransferredPupil:
     needs: tuple[NeedType, ...] | None = None  # primary first
     joins_class: str = ""
     """The class a new pupil joins when the file names none: a CTF's curriculum year."""
+    parents_notified_on: date | None = None
+    """When parents were formally told of the provision the file gives last (a CSV's column)."""
 
 
 @dataclass(frozen=True)
@@ -107,10 +111,16 @@ class Fields:
         day = parse_day(value)
         if day is None:
             self.problem(field, f"{what} {value!r} is not a date: write it as YYYY-MM-DD or DD/MM/YYYY")
+        elif not FIRST_DAY <= day <= LAST_DAY:
+            self.problem(field, f"{what} {value!r} is not a date of a pupil's record: check the year")
+            return None
         return day
 
     def provision(self, field: str, text: str | None) -> SenProvision | None:
-        value = (text or "").strip().upper() or "N"
+        """None for a blank: the file says nothing of the pupil's SEN (write N for no SEN)."""
+        value = (text or "").strip().upper()
+        if not value:
+            return None
         try:
             return SenProvision(value)
         except ValueError:
@@ -131,42 +141,41 @@ class Fields:
             return None
 
 
+_ISO = re.compile(r"(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?")
+_DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
 def parse_day(text: str) -> date | None:
     """A date as MIS exports write it: ISO (2016-03-14, or with a time after it, as a
-    CTF's may be), or the UK's day first (14/03/2016)."""
+    CTF's ``DateTime``), or the UK's day first (14/03/2016); nothing else."""
     text = text.strip()
     try:
-        return date.fromisoformat(text[:10])
+        if iso := _ISO.fullmatch(text):
+            return date.fromisoformat(iso.group(1))
+        if uk := _DAY_FIRST.fullmatch(text):
+            return date(int(uk.group(3)), int(uk.group(2)), int(uk.group(1)))
     except ValueError:
         pass
-    parts = text.split("/")
-    if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) == 4:
-        try:
-            return date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError:
-            return None
     return None
 
 
 def with_duplicates_refused(
-    pupils: list[TransferredPupil], problems: list[Problem]
+    pupils: list[TransferredPupil], problems: list[Problem], every_upn: list[tuple[int | None, str]]
 ) -> list[TransferredPupil]:
-    """A UPN belongs to one pupil: a file that lists it twice leaves both out, as
-    which of them is right is for a person to say."""
-    seen: dict[str, list[TransferredPupil]] = {}
-    for pupil in pupils:
-        seen.setdefault(pupil.upn, []).append(pupil)
-    kept = []
-    for upn, twins in seen.items():
-        if len(twins) == 1:
-            kept.append(twins[0])
-            continue
-        rows = [t.row for t in twins if t.row is not None]
-        problem = f"UPN {upn} appears {len(twins)} times in the file" + (
-            f" (rows {', '.join(map(str, rows))})" if rows else ""
+    """A UPN belongs to one pupil: a file that lists it twice (``every_upn``: each row's
+    or pupil's, read or not) leaves them all out, as which is right is for a person to say."""
+    rows_of: dict[str, list[int | None]] = {}
+    for row, upn in every_upn:
+        if upn:
+            rows_of.setdefault(upn, []).append(row)
+    twice = {upn: rows for upn, rows in rows_of.items() if len(rows) > 1}
+    for upn, rows in twice.items():
+        numbered = [row for row in rows if row is not None]
+        problem = f"UPN {upn} appears {len(rows)} times in the file" + (
+            f" (rows {', '.join(map(str, numbered))})" if numbered else ""
         )
         # In a CSV each row is told; in a CTF, where the UPN names the pupil, once.
-        problems.extend(Problem(row, None, "upn", problem) for row in rows)
-        if not rows:
+        problems.extend(Problem(row, None, "upn", problem) for row in numbered)
+        if not numbered:
             problems.append(Problem(None, upn, "upn", problem))
-    return kept
+    return [pupil for pupil in pupils if pupil.upn not in twice]

@@ -217,3 +217,91 @@ def test_given_any_history_when_written_as_periods_and_read_back_then_it_is_the_
     read_back = status_changes(tuple(sen_periods(recorded)), undated=TODAY)
 
     assert read_back == [(d, s) for s, d in recorded]
+
+
+def test_given_a_status_that_gave_way_the_same_day_when_the_file_is_followed_twice_then_the_second_time_records_nothing() -> (
+    None
+):
+    # K ended the day it began, and a plan from that day: only the plan was ever in force.
+    incoming = replace(
+        AMIRA, sen=(SenPeriod(K, date(2024, 1, 8), date(2024, 1, 8)), SenPeriod(E, date(2024, 1, 8)))
+    )
+    pupil = given(*then(registered_from(incoming, JOB)))
+
+    follow(pupil, incoming, JOB)
+
+    assert then(pupil) == []
+    assert pupil.sen_history == [(E, date(2024, 1, 8))]
+    assert sen_periods(pupil.sen_history) == [SenPeriod(E, date(2024, 1, 8))]
+
+
+def test_given_a_name_corrected_by_one_file_when_a_file_of_the_same_name_puts_it_back_then_that_is_recorded_too() -> (
+    None
+):
+    pupil = given(*_registered())
+
+    for family_name in ("Jones", "Khan", "Jones"):
+        follow(pupil, replace(AMIRA, family_name=family_name), JOB)
+        (corrected,) = then(pupil)
+        assert corrected.changes == {"family_name": family_name}
+
+
+def test_given_a_status_recorded_since_the_file_was_made_when_it_is_followed_then_the_pupil_is_refused() -> (
+    None
+):
+    pupil = given(*_on_support())  # K since 2025-09-08
+
+    refused = invalid(
+        "sen_provision", lambda: follow(pupil, replace(AMIRA, sen=(SenPeriod(E, date(2025, 1, 6)),)), JOB)
+    )
+
+    assert "a later change" in refused.message
+
+
+def test_given_an_nsa_need_when_the_file_ends_sen_support_then_the_need_ends_no_later_than_the_support() -> (
+    None
+):
+    pupil = given(*_on_support(NeedType.NSA))
+
+    follow(pupil, replace(AMIRA, sen=(SenPeriod(K, date(2025, 9, 8), date(2026, 10, 1)),), needs=()), JOB)
+
+    ended, changed = then(pupil)
+    assert (ended.need_type, ended.ended_on) == (NeedType.NSA, date(2026, 10, 1))
+    assert (changed.status, changed.effective_on) == (N, date(2026, 10, 1))
+
+
+def test_given_a_pupil_without_sen_when_the_file_puts_them_on_support_with_a_need_then_the_need_dates_from_the_support() -> (
+    None
+):
+    pupil = given(*_registered())
+
+    follow(pupil, replace(AMIRA, sen=(SenPeriod(K, date(2026, 10, 1)),), needs=(NeedType.SPLD,)), JOB)
+
+    changed, identified = then(pupil)
+    assert (changed.status, changed.effective_on) == (K, date(2026, 10, 1))
+    assert (identified.need_type, identified.identified_on) == (NeedType.SPLD, date(2026, 10, 1))
+
+
+def test_given_a_file_saying_when_parents_were_told_when_followed_then_the_notification_is_recorded_once() -> (
+    None
+):
+    told = date(2026, 10, 5)
+    pupil = given(*_registered())
+
+    follow(pupil, replace(AMIRA, sen=(SenPeriod(K, date(2026, 10, 1)),), parents_notified_on=told), JOB)
+    (changed,) = then(pupil)
+    follow(pupil, replace(AMIRA, sen=(SenPeriod(K, date(2026, 10, 1)),), parents_notified_on=told), JOB)
+
+    assert (changed.status, changed.parents_notified_on) == (K, told)
+    assert then(pupil) == []
+
+
+def test_given_support_with_no_notification_when_a_file_says_when_parents_were_told_then_it_is_recorded() -> (
+    None
+):
+    pupil = given(*_on_support())  # K since 2025-09-08, parents' notification not recorded
+
+    follow(pupil, replace(AMIRA, sen=(SenPeriod(K, None),), parents_notified_on=date(2025, 9, 12)), JOB)
+
+    (notified,) = then(pupil)
+    assert (names([notified]), notified.notified_on) == (["ParentsNotified"], date(2025, 9, 12))

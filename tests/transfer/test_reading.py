@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from apdr.aggregates.codes import NeedType, SenProvision
 from apdr.transfer import read_pupil_file
 from apdr.transfer.csv_file import read_csv
-from apdr.transfer.ctf import read_ctf
+from apdr.transfer.ctf import MOST_ELEMENTS_HELD, read_ctf
 from apdr.transfer.records import NotAPupilFile, SenPeriod, parse_day
 from tests.support.ctf import CtfPupil, ctf
 from tests.support.school import upn
@@ -133,3 +133,111 @@ def test_given_a_ctf_with_a_secondary_need_alone_when_read_then_the_pupil_is_a_p
 
     assert file.pupils == []
     assert [(p.upn, p.field) for p in file.problems] == [(pupil, "rank")]
+
+
+@pytest.mark.parametrize("text", ["2016-03-14garbage", "2016-03-1499", "20160314", "2016-W11-1"])
+def test_given_iso_lookalikes_when_read_then_they_are_no_date(text: str) -> None:
+    assert parse_day(text) is None
+
+
+def test_given_a_date_outside_any_pupils_record_when_read_then_it_is_a_problem() -> None:
+    file = read_csv(f"{HEADER}\n{upn()},Amira,Khan,2017-03-14,9999-12-31,4B\n".encode())
+
+    assert [(p.field, p.problem) for p in file.problems] == [
+        ("admitted_on", "the admission date '9999-12-31' is not a date of a pupil's record: check the year")
+    ]
+
+
+def test_given_one_upn_on_two_rows_one_with_a_problem_when_read_then_neither_is_read() -> None:
+    pupil = upn()
+    file = read_csv(
+        f"{HEADER}\n{pupil},Amira,Khan,14/13/2017,2024-09-02,4B\n{pupil},Ben,Adams,2016-10-02,2024-09-02,5C\n".encode()
+    )
+
+    assert file.pupils == []
+    assert sorted((p.row, p.field) for p in file.problems) == [(2, "date_of_birth"), (2, "upn"), (3, "upn")]
+
+
+def test_given_a_blank_sen_provision_when_read_then_the_row_says_nothing_of_sen_or_needs() -> None:
+    file = read_csv(
+        f"{HEADER},SEN provision,Primary need\n{upn()},Amira,Khan,2017-03-14,2024-09-02,4B,,SPLD\n".encode()
+    )
+
+    (read,) = file.pupils
+    assert (read.sen, read.needs) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("header", "says"),
+    [
+        (f"{HEADER},Surname", "two columns for Legal surname"),
+        (f"{HEADER},Secondary need", "'Primary need'"),
+        (f"{HEADER},SEN start date", "'SEN provision'"),
+    ],
+)
+def test_given_columns_that_cannot_be_read_as_one_when_read_then_the_file_is_refused(
+    header: str, says: str
+) -> None:
+    with pytest.raises(NotAPupilFile) as refused:
+        read_csv(f"{header}\n".encode())
+    assert says in refused.value.message
+
+
+def test_given_a_utf16_csv_when_read_then_it_is_read() -> None:
+    pupil = upn()
+    (read,) = read_csv(f"{HEADER}\n{pupil},Zoë,Khan,2017-03-14,2024-09-02,4B\n".encode("utf-16")).pupils
+
+    assert (read.upn, read.given_name) == (pupil, "Zoë")
+
+
+def test_given_a_ctf_with_unreadable_parts_when_read_then_each_is_a_problem_of_its_pupil() -> None:
+    overlapping, two_primaries, bad_entry = upn(), upn(), upn()
+    file = read_ctf(
+        ctf(
+            [
+                CtfPupil(overlapping, sen=[("K", "2020-01-06", "2022-07-20"), ("E", "2021-01-04", None)]),
+                CtfPupil(two_primaries, sen=[("K", "2025-01-06", None)], needs=[(1, "SPLD"), (1, "MLD")]),
+                CtfPupil(bad_entry, schools=[("100001", "14th Sept 2021", None)]),
+            ]
+        ),
+        urn="100001",
+    )
+
+    assert file.pupils == []
+    assert [(p.upn, p.field) for p in file.problems] == [
+        (overlapping, "sen_start_date"),
+        (two_primaries, "rank"),
+        (bad_entry, "admitted_on"),
+    ]
+
+
+@pytest.mark.parametrize("encoding", ["rot13", "klingon", "utf-16"])
+def test_given_xml_in_an_encoding_it_is_not_in_when_read_then_the_file_is_refused(encoding: str) -> None:
+    data = f'<?xml version="1.0" encoding="{encoding}"?><CTfile><CTFpupilData/></CTfile>'.encode()
+
+    with pytest.raises(NotAPupilFile) as refused:
+        read_ctf(data, urn="100001")
+    assert "encoding" in refused.value.message or "well-formed" in refused.value.message
+
+
+def test_given_xml_with_more_elements_than_any_ctf_when_read_then_it_is_refused_before_it_is_all_held() -> (
+    None
+):
+    data = (
+        b"<CTfile><CTFpupilData><Pupil>"
+        + b"<b/>" * (MOST_ELEMENTS_HELD + 1)
+        + b"</Pupil></CTFpupilData></CTfile>"
+    )
+
+    with pytest.raises(NotAPupilFile) as refused:
+        read_ctf(data, urn="100001")
+    assert "elements" in refused.value.message
+
+
+def test_given_a_ctf_saved_as_utf16_when_read_then_it_is_read_as_a_ctf() -> None:
+    pupil = upn()
+    data = ctf([CtfPupil(pupil)]).decode().replace('encoding="utf-8"', 'encoding="utf-16"').encode("utf-16")
+
+    (read,) = read_pupil_file(data, urn="100001").pupils
+
+    assert read.upn == pupil

@@ -99,3 +99,29 @@ def test_a_senco_imports_a_ctf_in_a_browser(
     expect(page.get_by_role("status")).to_contain_text("1 pupil added")
     site.apdr.read_models.catch_up()
     assert [(p["sen_status"], p["primary_need"]) for p in _found(site, "Browser-Import")] == [("K", "SLCN")]
+
+
+def test_given_a_pupil_when_the_senco_downloads_their_ctf_then_it_is_their_record_and_a_disclosure(
+    site: Site,
+) -> None:
+    client = site.client(SENCO)
+    leaver = CtfPupil(
+        upn(la="935"), "Leaf", "Leaver-Page", sen=[("K", "2025-09-08", None)], needs=[(1, "MLD")]
+    )
+    site.apdr.record.import_file(site.senco, ctf([leaver]), file_name="leaver.xml", today=site.today)
+    pupil_id = _found(site, "Leaver-Page")[0]["pupil_id"]
+    page = client.get(f"/pupils/{pupil_id}")
+    assert f'href="/pupils/{pupil_id}/ctf.xml"' in page.text
+
+    response = client.get(f"/pupils/{pupil_id}/ctf.xml")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/xml")
+    assert (
+        b"<SENprovision>K</SENprovision>" in response.content
+        and b"<SENtype>MLD</SENtype>" in response.content
+    )
+    assert "Leaver-Page" in response.text
+    assert site.client(TEACHER).get(f"/pupils/{pupil_id}/ctf.xml").status_code == 403
+    audit = client.get(f"/pupils/{pupil_id}")
+    assert "common transfer file" in audit.text

@@ -9,12 +9,10 @@ from uuid import UUID
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import Response
 
-from apdr.aggregates.record_access import DISCLOSURE
 from apdr.api.deps import Now, ReadModelsDep, Senco, SenRecordDep, Today
 from apdr.api.schemas.transfers import ImportOut, ImportProblem
 from apdr.projections.pupils import pupils_by_upn
 from apdr.transfer.csv_file import TEMPLATE
-from apdr.transfer.ctf import pupil_ctf
 
 router = APIRouter(tags=["transfers"])
 XML = "application/xml"
@@ -80,18 +78,12 @@ def export_ctf(
         ),
     ] = None,
 ) -> Response:
-    """The pupil's SEN record as a CTF for their next school (the Education (Pupil
-    Information) (England) Regulations 2005: common transfer information goes to the
-    next school), entered in the audit as a disclosure."""
-    pupil = record.pupil(actor, pupil_id)
-    setting = record.setting(pupil.setting_id)
-    document = pupil_ctf(
-        pupil=pupil, school_name=setting.name, urn=setting.urn, destination=destination, made_at=now
-    )
-    to = f"school {destination}" if destination else "the pupil's next school"
-    record.record_access(actor, kind=DISCLOSURE, what=f"common transfer file for {to}", pupil_ids=[pupil.id])
+    """The pupil's SEN record as a CTF for their next school, entered in the audit as a
+    disclosure."""
+    document = record.common_transfer_file(actor, pupil_id, made_at=now, destination=destination)
+    upn = record.pupil(actor, pupil_id).upn
     return Response(
         document,
         media_type=XML,
-        headers={"Content-Disposition": f'attachment; filename="{pupil.upn}_CTF.xml"'},
+        headers={"Content-Disposition": f'attachment; filename="{upn}_CTF.xml"'},
     )

@@ -19,7 +19,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from apdr.aggregates.rules import text_fault
+from apdr.aggregates.rules import FIRST_DAY, LAST_DAY, text_fault
 
 
 def plain_text(value: Any) -> Any:
@@ -57,12 +57,10 @@ class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-FIRST_DAY, LAST_DAY = date(1950, 1, 1), date(2099, 12, 31)
 Day = Annotated[
     date, Field(ge=FIRST_DAY, le=LAST_DAY, description="YYYY-MM-DD, from 1950-01-01 to 2099-12-31")
 ]
-"""Every date a client sends: wide enough for any pupil's record, narrow enough that
-no date sum overflows and no calendar is built for millennia."""
+"""Every date a client sends, within the record's bounds (``rules.FIRST_DAY``, ``LAST_DAY``)."""
 
 
 def one_line(value: str) -> str:

@@ -6,7 +6,9 @@ from pydantic import BaseModel, Field
 
 
 class ImportProblem(BaseModel):
-    row: int | None = Field(None, description="The CSV's line (the header is line 1)")
+    row: int | None = Field(
+        None, description="The CSV's row, as a spreadsheet numbers it (the header is row 1)"
+    )
     upn: str | None = Field(None, description="In a CTF, the pupil's UPN")
     field: str
     problem: str

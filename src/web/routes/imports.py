@@ -1,15 +1,19 @@
 """The SENCO's page for pupils from the MIS: upload a CTF or a CSV, check it first if
 wished, and see what was added, updated and left unchanged, and every problem by row or
-UPN. It calls the same command as POST /api/v1/imports."""
+UPN (the same command as POST /api/v1/imports); and a leaver's CTF to download."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from apdr.api.deps import ReadModelsDep, SenRecordDep, Today
+from apdr.api.deps import Now, ReadModelsDep, SenRecordDep, Today
 from apdr.application import Actor
+from apdr.application.imports import ImportOutcome
 from apdr.projections.pupils import pupils_by_upn
 from apdr.transfer.csv_file import TEMPLATE
 from apdr.transfer.records import NotAPupilFile
@@ -44,15 +48,15 @@ async def import_file(
     dry_run = form.get("action") == "check"
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _again(request, actor, "Choose the file to import")
+    data, name = await upload.read(), upload.filename
+
+    def apply() -> ImportOutcome:
+        known = read_models.ask(pupils_by_upn, record.setting_id_of(actor))
+        return record.import_file(actor, data, file_name=name, today=today, known=known, dry_run=dry_run)
+
     try:
-        outcome = record.import_file(
-            actor,
-            await upload.read(),
-            file_name=upload.filename,
-            today=today,
-            known=read_models.ask(pupils_by_upn, record.setting_id_of(actor)),
-            dry_run=dry_run,
-        )
+        # A school's roll takes a second or so: off the event loop, so other requests go on meanwhile.
+        outcome = await run_in_threadpool(apply)
     except NotAPupilFile as error:
         return _again(request, actor, error.message[:1].upper() + error.message[1:])
     return render(
@@ -64,4 +68,17 @@ def _again(request: Request, actor: Actor, message: str) -> Response:
     """The form again, with what to put right beside the file."""
     return render(
         request, "pupil/import.html", actor, status_code=422, errors={"file": message}, outcome=None
+    )
+
+
+@router.get("/pupils/{pupil_id}/ctf.xml")
+def common_transfer_file(pupil_id: UUID, actor: SencoPage, record: SenRecordDep, now: Now) -> Response:
+    """GET /api/v1/pupils/{id}/ctf, for a browser."""
+    document = record.common_transfer_file(actor, pupil_id, made_at=now)
+    return Response(
+        document,
+        media_type="application/xml",
+        headers={
+            "Content-Disposition": f'attachment; filename="{record.pupil(actor, pupil_id).upn}_CTF.xml"'
+        },
     )
