@@ -267,7 +267,12 @@ class ReadModels:
                 with collector_paused():
                     events = self._read(min(behind.values()), topics, upto)
                     reached = events[-1][0] if len(events) == self.batch_size else upto
-                    self._apply_batch_together(behind, events, reached)
+                    # A read model already at or past this page's end (a query caught it up on
+                    # its own) sits this page out: moved to ``reached``, it would go back and
+                    # take in again what it already holds.
+                    self._apply_batch_together(
+                        {name: at for name, at in behind.items() if at < reached}, events, reached
+                    )
             except StalePosition:
                 continue  # another process moved some on: start again from where they are
             except BaseException:

@@ -24,6 +24,7 @@ from apdr.policies.catalogue import POLICIES
 from apdr.policies.runner import RUN_READS, PolicyRunner
 from apdr.projections import all_projections
 from apdr.projections.interventions import intervention_list
+from apdr.projections.pupils import pupils_by_upn
 from apdr.runtime import Apdr
 from tests.support.history import History
 
@@ -127,3 +128,29 @@ def test_a_query_sees_what_was_recorded_just_before_it_in_both_read_models_it_jo
 
     (listed,) = apdr.read_models.ask(intervention_list, history.setting_id, status="all", today=history.today)
     assert listed["pupils"] == [{"pupil_id": pupil, "pupil_name": "Ben Okafor"}]
+
+
+def test_given_one_read_model_caught_up_ahead_of_the_rest_when_all_catch_up_in_pages_then_none_takes_an_event_twice(
+    database: Any,
+) -> None:
+    # Pages of 5 events: far fewer than were recorded since the read models last caught up.
+    apdr = Apdr.open(database.model_copy(update={"projection_batch_size": 5}))
+    try:
+        history = History(apdr.record)
+        apdr.read_models.catch_up()
+        pupils = [history.pupil(given_name=f"Pupil{n}") for n in range(12)]
+        history.intervention([history.staff()])
+        # A query of the pupil directory alone (an import asking which UPNs are known)
+        # takes it to the end of the log; the others stay pages behind. Then one more pupil.
+        apdr.read_models.ask(pupils_by_upn, history.setting_id)
+        pupils.append(history.pupil(given_name="Later"))
+
+        apdr.read_models.catch_up()
+
+        last = apdr.read_models.last_notification_id()
+        assert {
+            name: apdr.read_models.position(name) for name in apdr.read_models.projections
+        } == dict.fromkeys(apdr.read_models.projections, last)
+        assert set(apdr.read_models.ask(pupils_by_upn, history.setting_id).values()) == set(pupils)
+    finally:
+        apdr.close()
