@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from apdr.aggregates.codes import Role
+from apdr.api.schemas.reports import ImpactOut
 from apdr.application import Actor
 from tests.support.school import BASELINE, School, random_urn, spreadsheet
 
@@ -131,6 +132,8 @@ def test_given_impact_asked_for_when_answered_then_it_has_the_contract_shape(sch
     assert "Hedges' g" in body["definitions"]["effect_size"]
     assert "Brooks (2016)" in body["definitions"]["ratio_gain_band"]
     assert body["by_area"][0]["area_of_need"] == "cognition_learning"
+    # Written straight to JSON: exactly the documented model, nothing more, nothing less.
+    assert ImpactOut.model_validate(body).model_dump(mode="json") == body
 
 
 def test_given_sessions_and_pairs_in_two_half_terms_when_impact_is_asked_for_a_window_then_it_counts_only_those_in_it(
