@@ -35,21 +35,26 @@ def _days_between_postgresql(element: days_between, compiler: SQLCompiler, **kw:
 
 
 class year_of(sa.sql.expression.FunctionElement[int]):
-    """The calendar year of a date moved by a whole number of months (clamped to the month's
-    end, which never changes the year)."""
+    """The calendar year of a date moved by a whole number of months, from -11 to 11
+    (clamped to the month's end, which never changes the year)."""
 
     type = sa.Integer()
     inherit_cache = True
 
     def __init__(self, day: sa.ColumnElement[Any], months: int) -> None:
+        if not -11 <= months <= 11:
+            raise ValueError("year_of moves a date by at most eleven months")
         self.months = months
         super().__init__(day)
 
 
 @compiles(year_of, "sqlite")
 def _year_of_sqlite(element: year_of, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite keeps a date as its ISO text: the year and the month are read off it, which
+    # is several times faster than strftime with a months modifier, on every pair of a report.
     (day,) = (compiler.process(c, **kw) for c in element.clauses)
-    return f"CAST(strftime('%Y', {day}, '{element.months:+d} months') AS INTEGER)"
+    year, month = f"CAST(substr({day}, 1, 4) AS INTEGER)", f"CAST(substr({day}, 6, 2) AS INTEGER)"
+    return f"({year} + ({month} + {11 + element.months}) / 12 - 1)"
 
 
 @compiles(year_of, "postgresql")
