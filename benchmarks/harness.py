@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from eventsourcing.application import Application
 from psycopg import sql
 
 from apdr.config import Config
@@ -45,6 +46,7 @@ from apdr.demo.synthetic import (
     generate,
     plan_for,
 )
+from apdr.persistence import event_store_env, register_transcodings
 from apdr.runtime import Apdr
 
 HERE = Path(__file__).resolve().parent
@@ -121,6 +123,27 @@ def database(kind: str) -> Iterator[Config]:
 def sqlite_path(settings: Config) -> Path | None:
     url = settings.database_url
     return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+
+
+class Bare(Application):
+    """The bare library a benchmark's reference runs on: an eventsourcing ``Application``
+    with apdr's transcodings (dates, enumerations) and nothing else."""
+
+    name = "bare"
+
+    def register_transcodings(self, transcoder: Any) -> None:
+        super().register_transcodings(transcoder)
+        register_transcodings(transcoder)
+
+
+def bare_beside(settings: Config) -> Bare:
+    """The bare library on the same kind of database as ``settings``: a file of its own beside
+    apdr's on SQLite (which does not prefix table names); its own tables in PostgreSQL's schema."""
+    if settings.database_url.startswith("sqlite:///"):
+        settings = settings.model_copy(
+            update={"database_url": settings.database_url.replace("apdr.sqlite3", "bare.sqlite3")}
+        )
+    return Bare(env=event_store_env(settings))
 
 
 # -- synthetic history ----------------------------------------------------------------

@@ -33,20 +33,18 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import httpx
-from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from apdr.aggregates.codes import NeedType, Role, SenProvision
 from apdr.aggregates.upn import check_letter
 from apdr.application import Actor
 from apdr.application.imports import BATCH, status_changes
-from apdr.persistence import event_store_env, register_transcodings
 from apdr.projections.pupils import pupils_by_upn
 from apdr.runtime import Apdr
 from apdr.transfer.csv_file import read_csv
 from apdr.transfer.ctf import read_ctf
 from apdr.transfer.records import PupilFile, TransferredPupil
-from harness import TODAY, Report, arguments, database, ms, serving, sign_in, timed
+from harness import TODAY, Bare, Report, arguments, bare_beside, database, ms, serving, sign_in, timed
 
 BAR_RATIO = 0.5
 MADE = "2026-11-20T09:15:00"
@@ -100,14 +98,6 @@ class BareClaim(Aggregate):
     @event("Claimed")
     def __init__(self, setting_id: UUID, upn: str, pupil_id: UUID) -> None:
         pass
-
-
-class Bare(Application):
-    name = "bare"
-
-    def register_transcodings(self, transcoder: Any) -> None:
-        super().register_transcodings(transcoder)
-        register_transcodings(transcoder)
 
 
 # -- the files ------------------------------------------------------------------------
@@ -195,13 +185,8 @@ def main() -> int:
     count = 1500 if args.size == "full" else 120
     pupils = _pupils(count, args.seed)
     with database(args.database) as settings:
-        bare_settings = settings
-        if settings.database_url.startswith("sqlite:///"):
-            bare_settings = settings.model_copy(
-                update={"database_url": settings.database_url.replace("apdr.sqlite3", "bare.sqlite3")}
-            )
         apdr = Apdr.open(settings)
-        bare = Bare(env=event_store_env(bare_settings))
+        bare = bare_beside(settings)
         try:
             figures = _measure(apdr, bare, settings, pupils, report, runs=5 if args.size == "full" else 1)
         finally:

@@ -34,18 +34,18 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import httpx
-from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from apdr.aggregates.codes import AttendanceStatus, Delivery, Role
 from apdr.aggregates.intervention import session_fingerprint
 from apdr.application import Actor
 from apdr.demo.synthetic import RunningIntervention
-from apdr.persistence import event_store_env, register_transcodings
 from harness import (
     TODAY,
+    Bare,
     Report,
     arguments,
+    bare_beside,
     loaded_history,
     ms,
     percentile,
@@ -82,14 +82,6 @@ class BareIntervention(Aggregate):
         pass
 
 
-class Bare(Application):
-    name = "bare"
-
-    def register_transcodings(self, transcoder: Any) -> None:
-        super().register_transcodings(transcoder)
-        register_transcodings(transcoder)
-
-
 plan = school_or_small("sessions", "709201", 140)
 
 
@@ -111,12 +103,7 @@ def main() -> int:
     report = Report("sessions", args)
     sessions = 1000 if args.size == "full" else 20
     with loaded_history(args, plan) as (settings, loaded):
-        bare_settings = settings
-        if settings.database_url.startswith("sqlite:///"):
-            bare_settings = settings.model_copy(
-                update={"database_url": settings.database_url.replace("apdr.sqlite3", "bare.sqlite3")}
-            )
-        bare = Bare(env=event_store_env(bare_settings))
+        bare = bare_beside(settings)
         try:
             generated = loaded.history.settings[0]
             running = [r for r in generated.running if r.staff_ids]

@@ -221,11 +221,11 @@ class Pupil(Aggregate):
         reason: str,
         recorded_by: str,
         today: date,
-        resent: bool | None = None,
+        may_be_resent: bool = True,
     ) -> bool:
         """Put right a mistake in the pupil's details; the original stays in the history.
         Answers False, recording nothing, when it is a correction already made sent again;
-        ``resent=False`` says it cannot be (it was worked out against the record as it is)."""
+        ``may_be_resent=False`` for one that cannot be (worked out against the record as it is)."""
         allowed = {"upn", "given_name", "family_name", "date_of_birth", "class_name"}
         changes = {k: v for k, v in changes.items() if k in allowed and v is not None}
         if "upn" in changes:
@@ -238,7 +238,7 @@ class Pupil(Aggregate):
         if "date_of_birth" in changes:
             check_date_of_birth(changes["date_of_birth"], today)
         reason = must_have_text("reason", reason)
-        if resent is not False and any(
+        if may_be_resent and any(
             made == reason and made_changes.items() <= changes.items()
             for made_changes, made in self.corrections
         ):

@@ -239,7 +239,11 @@ def _follow_details(job: ImportJob, pupil: Pupil, incoming: TransferredPupil) ->
     if changes:
         # Worked out against the record as it stands: never a correction sent again.
         pupil.correct_details(
-            changes=changes, reason=job.reason, recorded_by=job.recorded_by, today=job.today, resent=False
+            changes=changes,
+            reason=job.reason,
+            recorded_by=job.recorded_by,
+            today=job.today,
+            may_be_resent=False,
         )
     if incoming.class_name is not None and incoming.class_name != pupil.class_name:
         pupil.move_class(

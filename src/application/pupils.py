@@ -143,11 +143,11 @@ class PupilCommands(ApplicationCore):
 
     def common_transfer_file(
         self, actor: Actor, pupil_id: UUID, *, made_at: datetime, destination: str | None = None
-    ) -> bytes:
+    ) -> tuple[str, bytes]:
         """The pupil's SEN record as a CTF for their next school (``destination``: its LA and
-        establishment number, if known), entered in the audit as a disclosure: the
-        Education (Pupil Information) (England) Regulations 2005 have the common transfer
-        information go to the next school."""
+        establishment number, if known), and the file's name; entered in the audit as a
+        disclosure: the Education (Pupil Information) (England) Regulations 2005 have the
+        common transfer information go to the next school."""
         pupil = self._get(Pupil, pupil_id, actor)
         setting = self.setting(pupil.setting_id)
         document = pupil_ctf(
@@ -157,7 +157,7 @@ class PupilCommands(ApplicationCore):
         self.record_access(
             actor, kind=DISCLOSURE, what=f"common transfer file for {to}", pupil_ids=[pupil.id]
         )
-        return document
+        return f"{pupil.upn}_CTF.xml", document
 
     def share_information(
         self,

@@ -319,6 +319,7 @@ def test_given_a_pupil_with_a_sen_history_when_their_ctf_is_imported_by_their_ne
 
     assert exported.status_code == 200
     assert exported.headers["content-type"].startswith("application/xml")
+    assert exported.headers["content-disposition"] == f'attachment; filename="{amira.upn}_CTF.xml"'
     assert _sen_history(exported.content) == [
         [("StartDate", "2023-09-04"), ("EndDate", "2025-01-10"), ("SENprovision", "K")],
         [("StartDate", "2025-01-10"), ("SENprovision", "E")],

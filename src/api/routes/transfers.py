@@ -80,10 +80,7 @@ def export_ctf(
 ) -> Response:
     """The pupil's SEN record as a CTF for their next school, entered in the audit as a
     disclosure."""
-    document = record.common_transfer_file(actor, pupil_id, made_at=now, destination=destination)
-    upn = record.pupil(actor, pupil_id).upn
+    name, document = record.common_transfer_file(actor, pupil_id, made_at=now, destination=destination)
     return Response(
-        document,
-        media_type=XML,
-        headers={"Content-Disposition": f'attachment; filename="{upn}_CTF.xml"'},
+        document, media_type=XML, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )

@@ -74,11 +74,9 @@ def _again(request: Request, actor: Actor, message: str) -> Response:
 @router.get("/pupils/{pupil_id}/ctf.xml")
 def common_transfer_file(pupil_id: UUID, actor: SencoPage, record: SenRecordDep, now: Now) -> Response:
     """GET /api/v1/pupils/{id}/ctf, for a browser."""
-    document = record.common_transfer_file(actor, pupil_id, made_at=now)
+    name, document = record.common_transfer_file(actor, pupil_id, made_at=now)
     return Response(
         document,
         media_type="application/xml",
-        headers={
-            "Content-Disposition": f'attachment; filename="{record.pupil(actor, pupil_id).upn}_CTF.xml"'
-        },
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
