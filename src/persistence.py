@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from enum import Enum
 from typing import Any
@@ -13,10 +15,12 @@ from typing import Any
 import eventsourcing.persistence as es
 import psycopg
 import sqlalchemy as sa
-from eventsourcing.persistence import JSONTranscoder, Transcoding
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
-from eventsourcing.sqlite import SQLiteFactory
+from eventsourcing.persistence import JSONTranscoder, StoredEvent, Transcoding
+from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder, PostgresFactory
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteFactory
 from eventsourcing.utils import EnvType
+from psycopg.rows import dict_row
+from psycopg.types.composite import register_composite
 from psycopg_pool import PoolTimeout
 from sqlalchemy.engine import URL, Engine, make_url
 
@@ -166,13 +170,81 @@ def _retried_within_timeout(method: Callable[..., Any]) -> Callable[..., Any]:
     return retried
 
 
-class FailFastApplicationRecorder(PostgresApplicationRecorder):
+RecordInline = Callable[[Any, Sequence[StoredEvent]], Sequence[int]]
+"""Records stored events and takes them into the read models, in one transaction
+(``ReadModels.project_inline``): given the recorder, answers the notification ids."""
+
+
+class RecordedWithReadModels:
+    """An application recorder whose inserts the read models can take over, so that
+    a command's events and what they change in the read models commit together.
+
+    ``insert_within`` inserts on a connection of the read models' engine, in the
+    transaction it has begun: the events table and the read models' tables are in
+    the same database."""
+
+    record_inline: RecordInline | None = None
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """``inline=False`` (from ``Application.save``): record the events on their own."""
+        inline = kwargs.pop("inline", True)
+        if inline and self.record_inline is not None and stored_events and not kwargs.get("tracking"):
+            return self.record_inline(self, stored_events)
+        return self.insert_alone(stored_events, **kwargs)
+
+    def insert_alone(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        raise NotImplementedError
+
+    def insert_within(
+        self, connection: sa.Connection, stored_events: Sequence[StoredEvent]
+    ) -> tuple[int, list[int]]:
+        """Insert on ``connection``, in its transaction: answers the id of the last
+        notification before these (0 if none) and their ids. On PostgreSQL ids have
+        gaps (an insert rolled back), so the one before is read, not subtracted."""
+        raise NotImplementedError
+
+    def last_id(self, connection: sa.Connection) -> int:
+        """The last notification's id, read on one of the read models' connections."""
+        raise NotImplementedError
+
+
+class FailFastApplicationRecorder(RecordedWithReadModels, PostgresApplicationRecorder):
     """The library's recorder, with each call's retries bounded by the pool's timeout."""
 
-    insert_events = _retried_within_timeout(PostgresApplicationRecorder.insert_events)
+    insert_alone = _retried_within_timeout(PostgresApplicationRecorder.insert_events)
     select_events = _retried_within_timeout(PostgresApplicationRecorder.select_events)
     select_notifications = _retried_within_timeout(PostgresApplicationRecorder.select_notifications)
     max_notification_id = _retried_within_timeout(PostgresApplicationRecorder.max_notification_id)
+
+    def insert_within(
+        self, connection: sa.Connection, stored_events: Sequence[StoredEvent]
+    ) -> tuple[int, list[int]]:
+        """The library's own statements (the events table locked in EXCLUSIVE mode, so
+        that ids commit in order; NOTIFY; the insert) on the read models' connection,
+        sent in one round trip with the read of the last id before them."""
+        driver = connection.connection.driver_connection
+        for info in self.datastore.psycopg_type_adapters.values():
+            if not driver.adapters.types.get(info.oid):  # type: ignore[union-attr]
+                register_composite(info, driver)  # as the library does on each of its connections
+        with (
+            _as_library_errors(),
+            driver.pipeline(),  # type: ignore[union-attr]
+            driver.cursor(row_factory=dict_row) as before,  # type: ignore[union-attr]
+            driver.cursor(row_factory=dict_row) as inserted,  # type: ignore[union-attr]
+        ):
+            self._lock_table(before)
+            before.execute(self.max_notification_id_statement)
+            self._notify_channel(inserted)
+            PostgresAggregateRecorder._insert_stored_events(self, inserted, stored_events)
+            previous = before.fetchone()
+            ids = self._fetch_ids_after_insert_events(inserted, stored_events)
+        return int((previous or {}).get("max") or 0), list(ids or ())
+
+    def last_id(self, connection: sa.Connection) -> int:
+        with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+            cursor.execute(self.max_notification_id_statement)
+            row = cursor.fetchone()
+        return int(row[0] or 0) if row else 0
 
 
 class FailFastPostgresFactory(PostgresFactory):
@@ -195,9 +267,47 @@ class FailFastPostgresFactory(PostgresFactory):
         pool.reconnect_timeout = RECONNECTING_TIMEOUTS * pool.timeout
 
 
+class SQLiteRecorder(RecordedWithReadModels, SQLiteApplicationRecorder):
+    """The library's SQLite recorder, whose inserts the read models can take over."""
+
+    insert_alone = SQLiteApplicationRecorder.insert_events
+
+    def insert_within(
+        self, connection: sa.Connection, stored_events: Sequence[StoredEvent]
+    ) -> tuple[int, list[int]]:
+        cursor = SQLiteCursor(connection.connection.driver_connection.cursor())  # type: ignore[union-attr]
+        with cursor, _as_library_errors():  # the cursor closed at the end
+            previous = self._last_id(cursor)
+            return previous, list(self._insert_events(cursor, stored_events) or ())
+
+    def last_id(self, connection: sa.Connection) -> int:
+        cursor = SQLiteCursor(connection.connection.driver_connection.cursor())  # type: ignore[union-attr]
+        with cursor:
+            return self._last_id(cursor)
+
+    def _last_id(self, cursor: SQLiteCursor) -> int:
+        cursor.execute(self.select_max_notification_id_statement)
+        return int(cursor.fetchone()[0] or 0)
+
+
+@contextmanager
+def _as_library_errors() -> Iterator[None]:
+    """The driver's errors from an insert on the read models' connection, raised as the
+    library raises them from its own: a duplicate version is a RecordConflictError (the
+    command runs again), a lock not had in time an OperationalError (a 503)."""
+    try:
+        yield
+    except (sqlite3.IntegrityError, psycopg.IntegrityError) as error:
+        raise es.IntegrityError(str(error)) from error
+    except (sqlite3.OperationalError, psycopg.OperationalError) as error:
+        raise es.OperationalError(str(error)) from error
+
+
 class FailFastSQLiteFactory(SQLiteFactory):
     """The library's SQLite persistence, waiting for one of its connections (held,
     say, by writers queued behind another process's lock) no longer than for the lock."""
+
+    application_recorder_class = SQLiteRecorder
 
     def __init__(self, env: EnvType) -> None:
         super().__init__(env)
@@ -258,7 +368,9 @@ def _sqlite_transactions(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        # Commands record their events through these connections too (inline, with the
+        # read models): each commit is as durable as the library's own.
+        cursor.execute("PRAGMA synchronous=FULL")
         # A fixed page cache: rebuilding a read model inserts into big indexes.
         cursor.execute(f"PRAGMA cache_size=-{SQLITE_PAGE_CACHE_KIB}")
         cursor.execute("PRAGMA foreign_keys=ON")

@@ -64,6 +64,7 @@ class Apdr:
                 record, engine, all_projections(), batch_size=settings.projection_batch_size
             )
             read_models.create_tables()
+            read_models.project_inline()
             throttle.create_table(engine)
         return cls(settings, record, engine, read_models)
 

@@ -189,12 +189,13 @@ class ApplicationCore(Application):
 
         return self._run(attempt, conflict=conflict)
 
-    def _store(self, *aggregates: Aggregate) -> None:
+    def _store(self, *aggregates: Aggregate, inline: bool = True) -> None:
         """Save every new event of every aggregate in one transaction, or none:
-        RecordConflictError if one of them was changed since it was loaded."""
+        RecordConflictError if one of them was changed since it was loaded.
+        ``inline=False`` leaves the read models to catch up after (a bulk write)."""
         if not any(a.pending_events for a in aggregates):
             return
-        self.save(*aggregates)
+        self.save(*aggregates, inline=inline)
         if self.repository.cache is not None:
             # Keep what was just saved, so the next command on it does not
             # read back and replay the events it has itself just written.

@@ -134,7 +134,9 @@ class ImportCommands(ApplicationCore):
             kinds = [kind for _, kind, _ in planned]
             if not dry_run:
                 try:
-                    self._store(*(a for _, _, changed in planned for a in changed))
+                    # Not inline: the read models catch up once the roll is in, a thousand
+                    # events a page, not in each batch's transaction.
+                    self._store(*(a for _, _, changed in planned for a in changed), inline=False)
                 except RecordConflictError:
                     kinds = self._one_by_one(actor, job, [incoming for incoming, _, _ in planned], outcome)
             for kind in kinds:

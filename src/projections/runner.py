@@ -18,6 +18,11 @@ reads (``@reads``, as a policy declares ``READ_MODELS``), and is run through
 read model still behind the log would show a pupil's new session in one table
 and not yet in another.
 
+Inline: once ``project_inline`` is called (as ``Apdr.open`` does), a command's
+events are inserted on a read-model connection, and taken into every read model
+that is current, in one transaction. Catching up is then for the read models
+that were behind: one being rebuilt, or after another process's writes.
+
 Each read model has a row in ``projection_positions``: the last notification
 it has taken into account. A batch of events is applied in one transaction
 that also moves that position, with the row locked for the transaction
@@ -37,9 +42,10 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from eventsourcing.persistence import StoredEvent
 
 from apdr.application import SenRecord
-from apdr.persistence import UNREACHABLE
+from apdr.persistence import UNREACHABLE, RecordedWithReadModels
 from apdr.projections.projection import Batch, Projection, drop_and_create, metadata
 
 log = logging.getLogger(__name__)
@@ -55,6 +61,9 @@ positions = sa.Table(
 # Made once: building a statement per catch-up costs more than running it.
 _ALL_POSITIONS = sa.select(positions.c.name, positions.c.position)
 _ALL_POSITIONS_LOCKED = _ALL_POSITIONS.order_by(positions.c.name).with_for_update()
+# A command's transaction takes in its events for the read models no one else is
+# catching up just now; one being caught up catches up on these events after.
+_FREE_POSITIONS = _ALL_POSITIONS.with_for_update(skip_locked=True)
 _MOVE_POSITIONS = (
     positions.update()
     .where(positions.c.name.in_(sa.bindparam("names", expanding=True)))
@@ -129,6 +138,10 @@ class Doorbell:
         self._subscription.stop()
 
 
+class CouldNotTakeIn(Exception):
+    """A read model failed on a command's events, in the command's transaction."""
+
+
 class StalePosition(Exception):
     """Another process moved the position while this one held the batch."""
 
@@ -188,6 +201,59 @@ class ReadModels:
 
     # -- applying events ----------------------------------------------------
 
+    def project_inline(self) -> None:
+        """From now on, every save records its events and takes them into each read
+        model that is current, in one transaction (as Marten's inline projections
+        do): a command commits once, not twice, and the query after it has nothing
+        to catch up. A read model that is behind (being rebuilt, or another process
+        wrote meanwhile) is left to catch up as before."""
+        self.app.recorder.record_inline = self._record_inline
+
+    def _record_inline(
+        self, recorder: RecordedWithReadModels, stored: Sequence[StoredEvent]
+    ) -> Sequence[int]:
+        current: list[str] = []
+        try:
+            with self._writing() as conn:
+                previous, ids = recorder.insert_within(conn, stored)  # first: it locks the events table
+                free = conn.execute(_FREE_POSITIONS).all()
+                current = sorted(n for n, at in free if at == previous and n in self.projections)
+                if current:
+                    self._apply_inline(conn, current, ids, stored)
+            return ids
+        except BaseException as error:
+            for name in current:  # what they kept in memory was not committed
+                self.projections[name].reset()
+            if not isinstance(error, CouldNotTakeIn):
+                raise
+            # A read model must not stop a command being recorded: the events go in on
+            # their own, and the catch-up that follows retries (and, failing again,
+            # stops that read model alone, visibly).
+            log.warning("read models could not take in a command's events: catching up after", exc_info=True)
+        return recorder.insert_alone(stored) or []
+
+    def _apply_inline(
+        self, conn: sa.Connection, names: list[str], ids: Sequence[int], stored: Sequence[StoredEvent]
+    ) -> None:
+        """Apply a command's events to the read models ``names``, and move their
+        positions, in the command's transaction."""
+        readers = [self.projections[n] for n in names]
+        to_event = self.app.mapper.to_domain_event
+        try:
+            batch = Batch(conn)
+            for at, event in zip(ids, map(to_event, stored), strict=True):
+                batch.position = at
+                for projection in readers:
+                    if projection.handles(event):
+                        projection.apply(event, batch)
+            for name in names:
+                batch.update(positions, {"name": name}, {"position": ids[-1]})
+            batch.flush()
+        except UNREACHABLE:
+            raise
+        except Exception as error:
+            raise CouldNotTakeIn(", ".join(names)) from error
+
     def position(self, name: str) -> int:
         with self.engine.connect() as conn:
             value = conn.execute(sa.select(positions.c.position).where(positions.c.name == name)).scalar()
@@ -201,8 +267,8 @@ class ReadModels:
     ) -> int:
         """Apply every event recorded so far (or up to ``upto``) to one read
         model, or to all. Answers how many events were applied."""
-        upto = self.last_notification_id() if upto is None else upto
         if name is not None:
+            upto = self.last_notification_id() if upto is None else upto
             return self._catch_up(self.projections[name], upto, progress)
         return self._catch_up_together(list(self.projections), upto)
 
@@ -230,15 +296,15 @@ class ReadModels:
             yield from query(conn, *args, **kwargs)
 
     def ensure_current(self, names: Iterable[str]) -> None:
-        """Read-your-writes: before a query, take in every event recorded
-        before it was asked (usually nothing: the worker got there first)."""
-        self._catch_up_together(list(names), self.last_notification_id())
+        """Read-your-writes: before a query, take in every event recorded before it
+        was asked (usually nothing: a command's own transaction, or the worker, got
+        there first)."""
+        self._catch_up_together(list(names), None)
 
-    def _catch_up_together(self, names: list[str], upto: int) -> int:
-        """Bring several read models up to ``upto`` in one pass: each event read
-        and decoded once, and every read model's writes and position in one
-        transaction. After a command this is what keeps recording a session
-        cheap: one transaction, not one per read model.
+    def _catch_up_together(self, names: list[str], upto: int | None) -> int:
+        """Bring several read models up to ``upto`` (the end of the log: None) in
+        one pass: each event read and decoded once, and every read model's writes
+        and position in one transaction.
 
         If that pass fails, each read model catches up on its own, so that one
         that cannot apply an event stops alone (and says so) while the rest go on.
@@ -249,12 +315,15 @@ class ReadModels:
             raise  # the database, not a read model: one by one would only wait for it again
         except Exception:
             log.warning("read models could not catch up together; catching up one by one", exc_info=True)
+            upto = self.last_notification_id() if upto is None else upto
             return sum(self._catch_up(self.projections[n], upto, None) for n in names)
 
-    def _together(self, names: list[str], upto: int) -> int:
+    def _together(self, names: list[str], upto: int | None) -> int:
         applied = 0
         while True:
             with self.engine.connect() as conn:
+                if upto is None:  # read beside the positions: one connection, not two
+                    upto = self.app.recorder.last_id(conn)  # type: ignore[attr-defined]
                 behind = {
                     name: position
                     for name, position in conn.execute(_ALL_POSITIONS).all()

@@ -19,7 +19,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
-from apdr.application import Actor
+from apdr.application import Actor, SenRecord
 from apdr.config import Config
 from apdr.persistence import is_postgres
 from apdr.runtime import Apdr
@@ -190,8 +190,13 @@ def test_given_the_worker_following_when_postgres_drops_and_returns_then_it_subs
 def test_given_sqlite_locked_by_another_connection_when_a_tablet_writes_or_reads_behind_then_503_within_5s_then_recovers(
     school: School, database: Config
 ) -> None:
-    # An event the read models have not taken in: the next query must write them, under the lock.
-    school.apdr.record.register_setting(Actor.system("test"), urn=random_urn(), name="Behind")
+    # An event the read models have not taken in (another process recorded it, so not
+    # inline): the next query must write them, under the lock.
+    elsewhere = SenRecord(school.apdr.settings)
+    try:
+        elsewhere.register_setting(Actor.system("test"), urn=random_urn(), name="Behind")
+    finally:
+        elsewhere.close()
     path = make_url(database.database_url).database
     assert path is not None and Path(path).exists()
 
