@@ -267,7 +267,7 @@ class FailFastPostgresFactory(PostgresFactory):
         pool.reconnect_timeout = RECONNECTING_TIMEOUTS * pool.timeout
 
 
-class SQLiteRecorder(RecordedWithReadModels, SQLiteApplicationRecorder):
+class InlineSQLiteRecorder(RecordedWithReadModels, SQLiteApplicationRecorder):
     """The library's SQLite recorder, whose inserts the read models can take over."""
 
     insert_alone = SQLiteApplicationRecorder.insert_events
@@ -307,7 +307,7 @@ class FailFastSQLiteFactory(SQLiteFactory):
     """The library's SQLite persistence, waiting for one of its connections (held,
     say, by writers queued behind another process's lock) no longer than for the lock."""
 
-    application_recorder_class = SQLiteRecorder
+    application_recorder_class = InlineSQLiteRecorder
 
     def __init__(self, env: EnvType) -> None:
         super().__init__(env)
