@@ -209,7 +209,8 @@ class RecordedWithReadModels:
 
 
 class FailFastApplicationRecorder(RecordedWithReadModels, PostgresApplicationRecorder):
-    """The library's recorder, with each call's retries bounded by the pool's timeout."""
+    """The library's recorder, with each call's retries bounded by the pool's timeout,
+    whose inserts the read models can take over (``RecordedWithReadModels``)."""
 
     insert_alone = _retried_within_timeout(PostgresApplicationRecorder.insert_events)
     select_events = _retried_within_timeout(PostgresApplicationRecorder.select_events)
@@ -277,17 +278,16 @@ class InlineSQLiteRecorder(RecordedWithReadModels, SQLiteApplicationRecorder):
     ) -> tuple[int, list[int]]:
         cursor = SQLiteCursor(connection.connection.driver_connection.cursor())  # type: ignore[union-attr]
         with cursor, _as_library_errors():  # the cursor closed at the end
-            previous = self._last_id(cursor)
-            return previous, list(self._insert_events(cursor, stored_events) or ())
+            ids = list(self._insert_events(cursor, stored_events) or ())
+        # SQLite gives a new row the largest rowid plus one, and the transaction holds the
+        # write lock: the last notification before these is one less than the first.
+        return ids[0] - 1, ids
 
     def last_id(self, connection: sa.Connection) -> int:
         cursor = SQLiteCursor(connection.connection.driver_connection.cursor())  # type: ignore[union-attr]
         with cursor:
-            return self._last_id(cursor)
-
-    def _last_id(self, cursor: SQLiteCursor) -> int:
-        cursor.execute(self.select_max_notification_id_statement)
-        return int(cursor.fetchone()[0] or 0)
+            cursor.execute(self.select_max_notification_id_statement)
+            return int(cursor.fetchone()[0] or 0)
 
 
 @contextmanager
