@@ -1,13 +1,18 @@
-"""Answering with a document: JSON as built, or laid out from that JSON as HTML or PDF."""
+"""Answering with a document: JSON as built, or laid out from that JSON as HTML or PDF;
+or a report's rows as a spreadsheet to download (CSV or XLSX)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
-from typing import Any
+from typing import IO, Any
 
 from fastapi import Response
+from fastapi.responses import StreamingResponse
 
+from apdr.api.streaming import chunked
 from apdr.evidence import render
+from apdr.sheets import MEDIA_TYPE, Column, chunks, csv_lines
 
 
 class DocumentFormat(Enum):
@@ -16,12 +21,55 @@ class DocumentFormat(Enum):
     pdf = "pdf"
 
 
-def laid_out(document: dict[str, Any], template: str, format: DocumentFormat, filename: str) -> Response:
+class ReportFormat(Enum):
+    """A report: as JSON, a page, a document to print, or a workbook."""
+
+    json = "json"
+    html = "html"
+    pdf = "pdf"
+    xlsx = "xlsx"
+
+
+class SheetFormat(Enum):
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+def laid_out(
+    document: dict[str, Any], template: str, format: DocumentFormat | ReportFormat, filename: str
+) -> Response:
     """The document as an HTML page (with its print stylesheet) or a PDF to download."""
-    if format is DocumentFormat.html:
+    if format.value == "html":
         return Response(render.html(document, template), media_type="text/html; charset=utf-8")
     return Response(
         render.pdf(document, template),
         media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{filename}.pdf"'},
+    )
+
+
+def csv_download(
+    columns: Sequence[Column], rows: Iterable[Mapping[str, Any]], filename: str, **headers: str
+) -> StreamingResponse:
+    """The rows as a CSV file, written as they are read."""
+    return StreamingResponse(
+        chunked(csv_lines(columns, rows)),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"', **headers},
+    )
+
+
+def xlsx_download(book: IO[bytes], filename: str, **headers: str) -> StreamingResponse:
+    """A workbook made (``apdr.sheets.workbook``), sent from its temporary file."""
+    size = book.seek(0, 2)
+    book.seek(0)
+    return StreamingResponse(
+        chunks(book),
+        media_type=MEDIA_TYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}.xlsx"',
+            "Content-Length": str(size),
+            **headers,
+        },
     )

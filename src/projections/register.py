@@ -12,8 +12,6 @@ counts on that day.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -370,50 +368,3 @@ def _problems_of(row: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
             "recognise. Check the UPN with the pupil's previous school or the LA, and correct it.",
             "1530",
         )
-
-
-# -- CSV ------------------------------------------------------------------------
-
-COLUMNS = [
-    ("upn", "UPN"),
-    ("family_name", "Family name"),
-    ("given_name", "Given name"),
-    ("date_of_birth", "Date of birth"),
-    ("year_group", "Year group"),
-    ("class_name", "Class"),
-    ("sen_status", "SEN provision"),
-    ("sen_status_since", "Since"),
-    ("parents_notified_on", "Parents notified"),
-    ("primary_need", "Primary need"),
-    ("primary_need_area", "Primary area of need"),
-    ("secondary_need", "Secondary need"),
-    ("secondary_need_area", "Secondary area of need"),
-    ("ehcp_milestones", "EHCP milestones"),
-]
-
-
-def csv_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """The register as CSV that opens cleanly in Excel: a byte-order mark, CRLF line ends."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)  # the csv module ends lines with CRLF
-    writer.writerow([title for _, title in COLUMNS])
-    yield "\ufeff" + buffer.getvalue()
-    for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([_cell(key, row[key]) for key, _ in COLUMNS])
-        yield buffer.getvalue()
-
-
-def _cell(key: str, value: Any) -> str:
-    if value is None:
-        return ""
-    if key == "ehcp_milestones":
-        return "; ".join(f"{m['milestone']} {m['reached_on'].isoformat()}" for m in value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int):
-        return str(value)  # a nursery year group is negative, and a number
-    text = str(value)
-    # A cell starting with = + - @ would be run as a formula by a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

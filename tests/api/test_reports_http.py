@@ -60,7 +60,7 @@ def test_given_a_session_recorded_when_the_provision_map_is_asked_for_then_it_ha
 def test_given_the_map_as_csv_when_downloaded_then_it_is_a_spreadsheet_file(school: School) -> None:
     _group(school)
 
-    response = spreadsheet(school.senco, "/provision-map", b"Name,Age,Year group", 2, as_of="2026-09-25")
+    response = spreadsheet(school.senco, "/provision-map", b"Name,UPN,Age,Year group", 2, as_of="2026-09-25")
 
     assert "attachment" in response.headers["content-disposition"]
 
@@ -68,7 +68,7 @@ def test_given_the_map_as_csv_when_downloaded_then_it_is_a_spreadsheet_file(scho
 def test_given_bad_dates_when_the_map_is_asked_for_then_a_422_names_the_field(school: School) -> None:
     bad_date = school.senco.get("/provision-map", params={"as_of": "2026-02-30"})
     reversed_window = school.senco.get("/provision-map", params={"as_of": "2026-09-01", "from": "2026-10-01"})
-    bad_format = school.senco.get("/provision-map", params={"format": "xlsx"})
+    bad_format = school.senco.get("/provision-map", params={"format": "ods"})
 
     assert [r.status_code for r in (bad_date, reversed_window, bad_format)] == [422, 422, 422]
     assert bad_date.json()["errors"][0]["field"] == "as_of"

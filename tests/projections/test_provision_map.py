@@ -8,7 +8,7 @@ from typing import Any
 
 from apdr.aggregates.codes import AttendanceStatus, Weekday
 from apdr.aggregates.school_year import default_calendar
-from apdr.projections.provision_map import Totals, Window, csv_lines, provision_rows
+from apdr.projections.provision_map import Totals, Window, provision_rows
 from apdr.runtime import Apdr
 from tests.support.history import History
 
@@ -174,20 +174,6 @@ def test_given_rows_when_totalled_then_costs_count_each_intervention_once(
     assert (result["rows"], result["pupils"], result["interventions"]) == (4, 3, 2)
     assert result["cost_per_year"] == "2100.50"
     assert result["cost_per_pupil_per_year"] == "700.17"
-
-
-def test_given_rows_when_written_as_csv_then_excel_opens_them_and_formulas_are_defused(
-    apdr: Apdr, history: History
-) -> None:
-    amira = history.pupil('=HYPERLINK("x")', "Khan")
-    history.group(amira)
-
-    text = "".join(csv_lines(iter(provision(apdr, history, date(2026, 10, 1)))))
-
-    assert text.startswith("\ufeffName,Age,Year group,Class,Intervention")
-    lines = text.split("\r\n")
-    assert len(lines) == 3 and lines[-1] == ""
-    assert lines[1].startswith('"\'=HYPERLINK(""x"") Khan"')
 
 
 def test_given_a_rebuild_when_it_finishes_then_the_map_is_identical(apdr: Apdr, history: History) -> None:

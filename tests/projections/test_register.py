@@ -9,7 +9,7 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from apdr.aggregates.codes import EhcpMilestone, NeedType, SenProvision
-from apdr.projections.register import SenRegister, csv_lines, register_rows, register_totals
+from apdr.projections.register import SenRegister, register_rows, register_totals
 from apdr.runtime import Apdr
 from tests.support.history import History
 
@@ -168,21 +168,6 @@ def test_given_the_register_when_totalled_then_it_counts_each_status_and_each_pr
         "by_status": {"K": 2, "E": 1, "N": 1},
         "by_primary_need": {"ASD": 1, "SLCN": 2},
     }
-
-
-def test_given_the_register_as_csv_when_written_then_it_opens_cleanly_in_a_spreadsheet(
-    apdr: Apdr, history: History
-) -> None:
-    amira = history.pupil("=HYPERLINK(1)", "Khan")
-    history.sen_status(amira, K, date(2025, 9, 10), notified_on=date(2025, 9, 12))
-    history.need(amira, NeedType.SPLD, 1, date(2025, 9, 10))
-
-    text = "".join(csv_lines(register(apdr, history, history.today)))
-
-    header, line, end = text.split("\r\n")
-    assert header.startswith("\ufeffUPN,Family name,Given name,Date of birth,Year group,Class,SEN provision")
-    assert end == ""
-    assert ",Khan,'=HYPERLINK(1),2017-03-14,5,4B,K,2025-09-10,2025-09-12,SPLD,cognition_learning,,," in line
 
 
 def test_given_a_rebuild_when_it_finishes_then_every_row_is_identical(apdr: Apdr, history: History) -> None:

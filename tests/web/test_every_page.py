@@ -26,7 +26,7 @@ from tests.support.web import LEADER, SENCO, TA, TEACHER, Site, assert_accessibl
 
 PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")
 NOT_PAGES = ("/api/", "/health", "/static/")
-DOCUMENTS = (".pdf", ".csv", ".xml")
+DOCUMENTS = (".pdf", ".csv", ".xlsx", ".xml")
 """Downloads, not pages: their own tests read them."""
 OAKFIELD = (SENCO, TEACHER, TA, LEADER)
 

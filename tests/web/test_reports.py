@@ -9,13 +9,17 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import openpyxl
 from playwright.sync_api import Page, expect
 
 from apdr.aggregates.record_access import EXPORT
 from apdr.evidence.sen_support import SMALL_SAMPLE
 from apdr.projections import impact
 from apdr.projections.audit import audit_entries
-from apdr.projections.provision_map import COLUMNS, Window, csv_lines, provision_rows
+from apdr.projections.provision_map import Window, provision_rows
+from apdr.sheets import csv_lines
+from apdr.sheets.layouts import PROVISION_MAP
+from apdr.sheets.workbook import MEDIA_TYPE
 from tests.support.web import LEADER, SENCO, TA, TEACHER, Site, assert_accessible
 
 START_OF_YEAR = date(2026, 9, 1)
@@ -31,7 +35,7 @@ def api_rows(site: Site, first: date, last: date, pupil_id: Any = None) -> list[
 
 
 def api_csv(site: Site, first: date, last: date) -> str:
-    return "".join(csv_lines(iter(api_rows(site, first, last))))
+    return "".join(csv_lines(PROVISION_MAP, api_rows(site, first, last)))
 
 
 def shown_rows(page: Page) -> list[str]:
@@ -91,7 +95,7 @@ def test_when_the_senco_downloads_the_csv_then_it_is_the_apis_csv_for_the_same_w
         text = f.read()
     assert text == api_csv(site, START_OF_YEAR, EARLY)
     header = next(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
-    assert header == [title for _, title in COLUMNS]
+    assert header == [c.title for c in PROVISION_MAP]
     assert len(text.strip().splitlines()) == 1 + len(api_rows(site, START_OF_YEAR, EARLY))
 
 
@@ -112,6 +116,31 @@ def test_a_filtered_csv_holds_the_rows_the_page_shows_and_its_export_is_audited(
     site.apdr.read_models.catch_up()
     trail, _ = site.apdr.read_models.ask(audit_entries, expected[0]["pupil_id"], limit=50, offset=0)
     assert any(e["kind"] == EXPORT and "provision map" in e["what"] and "(csv)" in e["what"] for e in trail)
+
+
+def test_a_filtered_workbook_holds_the_rows_the_page_shows_typed_and_its_export_is_audited(
+    site: Site,
+) -> None:
+    whole_year = api_rows(site, START_OF_YEAR, site.today)
+    area = whole_year[0]["area_of_need"]
+    expected = [r for r in whole_year if r["area_of_need"] == area]
+    client = site.client(SENCO)
+
+    response = client.get(f"/provision-map.xlsx?area={area}")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == MEDIA_TYPE
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in sheet[3]]
+    assert header == [c.title for c in PROVISION_MAP]
+    rows = list(sheet.iter_rows(min_row=4, max_row=3 + len(expected), values_only=True))
+    assert [(r[0], r[1], r[header.index("Sessions delivered")]) for r in rows] == [
+        (r["pupil_name"], r["upn"], r["sessions_delivered"]) for r in expected
+    ]
+    assert sheet.cell(4 + len(expected), 1).value is None  # then a blank row, and the totals
+    site.apdr.read_models.catch_up()
+    trail, _ = site.apdr.read_models.ask(audit_entries, expected[0]["pupil_id"], limit=50, offset=0)
+    assert any(e["kind"] == EXPORT and "provision map" in e["what"] and "(xlsx)" in e["what"] for e in trail)
 
 
 def test_given_one_pupil_when_the_map_is_filtered_to_them_then_only_their_rows_show(site: Site) -> None:

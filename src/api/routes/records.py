@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import closing
-from enum import Enum
 from typing import Annotated
 from uuid import UUID
 
@@ -12,19 +11,18 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from apdr.aggregates.record_access import EXPORT, READ
-from apdr.api.deps import Reader, ReadModelsDep, SenRecordDep, Today
+from apdr.api.deps import Now, Reader, ReadModelsDep, SenRecordDep, Today
+from apdr.api.documents import SheetFormat, csv_download, xlsx_download
+from apdr.api.routes.reports import SPREADSHEETS
 from apdr.api.schemas.common import Day
 from apdr.api.schemas.records import ChronologyOut, RegisterOut
 from apdr.api.streaming import chunked, dumps
 from apdr.projections.chronology import pupil_chronology_json
-from apdr.projections.register import ON_REGISTER, census_problems, csv_lines, register_rows, register_totals
+from apdr.projections.register import ON_REGISTER, census_problems, register_rows, register_totals
+from apdr.sheets import Table, title, workbook
+from apdr.sheets.layouts import REGISTER, register_totals_lines
 
 router = APIRouter()
-
-
-class Format(Enum):
-    json = "json"
-    csv = "csv"
 
 
 @router.get("/pupils/{pupil_id}/chronology", response_model=ChronologyOut, tags=["pupils"])
@@ -55,31 +53,27 @@ def chronology(
     return StreamingResponse(chunked(document()), media_type="application/json")
 
 
-@router.get(
-    "/register",
-    response_model=RegisterOut,
-    tags=["register"],
-    responses={200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"}},
-)
+@router.get("/register", response_model=RegisterOut, tags=["register"], responses=SPREADSHEETS)
 def sen_register(
     actor: Reader,
     record: SenRecordDep,
     read_models: ReadModelsDep,
     today: Today,
+    now: Now,
     as_of: Annotated[
         Day | None, Query(description="The register as it stood on this date (default: today)")
     ] = None,
     include_no_sen: Annotated[bool, Query(description="List the pupils with no SEN (N) too")] = False,
-    format: Format = Format.json,
+    format: SheetFormat = SheetFormat.json,
 ) -> RegisterOut | StreamingResponse:
     """The setting's pupils with SEN support (K) or an EHC plan (E) on a date, with their
-    needs then, as the school census counts them: as JSON, or as CSV for a spreadsheet.
+    needs then, as the school census counts them: as JSON, or as a spreadsheet (CSV, XLSX).
     The JSON also lists what the census would reject (``problems``), before it does."""
     as_of = as_of or today
     setting_id = record.setting_id_of(actor)
     on_roll = read_models.ask(register_rows, setting_id, as_of, include_no_sen=True)
     rows = on_roll if include_no_sen else [r for r in on_roll if r["sen_status"] in ON_REGISTER]
-    problems = census_problems(on_roll) if format is Format.json else []
+    problems = census_problems(on_roll) if format is SheetFormat.json else []
     shown = {r["pupil_id"] for r in rows} | {p["pupil_id"] for p in problems}
     record.record_access(
         actor,
@@ -87,13 +81,17 @@ def sen_register(
         what=f"SEN register as of {as_of} ({format.value})",
         pupil_ids=[r["pupil_id"] for r in on_roll if r["pupil_id"] in shown],
     )
-    if format is Format.csv:
-        return StreamingResponse(
-            chunked(csv_lines(rows)),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="sen-register-{as_of.isoformat()}.csv"'},
-        )
+    filename = f"sen-register-{as_of.isoformat()}"
+    if format is SheetFormat.csv:
+        return csv_download(REGISTER, rows, filename)
     totals = register_totals(rows, include_no_sen=include_no_sen)
+    if format is SheetFormat.xlsx:
+        setting = record.setting(setting_id)
+        heading = title("SEN register", setting.name, setting.urn, as_of, now)
+        book = workbook(
+            heading, "SEN register", [Table(REGISTER, rows)], lambda: register_totals_lines(totals)
+        )
+        return xlsx_download(book, filename)
     return RegisterOut.model_validate(
         {
             "as_of": as_of,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
-from enum import Enum
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -15,34 +14,37 @@ from fastapi.responses import Response, StreamingResponse
 from apdr.aggregates.record_access import EXPORT
 from apdr.aggregates.school_year import academic_year_of
 from apdr.api.deps import Leadership, Now, Reader, ReadModelsDep, SenRecordDep, Today
-from apdr.api.documents import DocumentFormat, laid_out
+from apdr.api.documents import ReportFormat, SheetFormat, csv_download, laid_out, xlsx_download
 from apdr.api.schemas.common import Day
 from apdr.api.schemas.reports import ImpactOut, ProvisionMapOut, SenSupportOut
 from apdr.api.streaming import chunked, dumps, json_document
 from apdr.errors import InvalidInput
-from apdr.evidence.sen_support import sen_support_report
+from apdr.evidence.sen_support import TITLE, sen_support_report
 from apdr.projections import impact
-from apdr.projections.provision_map import Totals, Window, csv_lines, provision_rows
+from apdr.projections.provision_map import Totals, Window, provision_rows
+from apdr.sheets import MEDIA_TYPE, Table, title, workbook
+from apdr.sheets.layouts import IMPACT, PROVISION_MAP, impact_lines, provision_map_totals
+from apdr.sheets.sen_support import sen_support_tables
 
 router = APIRouter(tags=["reports"])
 LONGEST_WINDOW = timedelta(days=3653)
 
 
-class Format(Enum):
-    json = "json"
-    csv = "csv"
+SPREADSHEETS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {"text/csv": {}, MEDIA_TYPE: {}},
+        "description": "JSON; or a spreadsheet to download, with format=csv or format=xlsx",
+    }
+}
 
 
-@router.get(
-    "/provision-map",
-    response_model=ProvisionMapOut,
-    responses={200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"}},
-)
+@router.get("/provision-map", response_model=ProvisionMapOut, responses=SPREADSHEETS)
 def provision_map(
     actor: Reader,
     record: SenRecordDep,
     read_models: ReadModelsDep,
     today: Today,
+    now: Now,
     as_of: Annotated[Day | None, Query(description="The last day (default: today)")] = None,
     from_date: Annotated[
         Day | None,
@@ -52,11 +54,11 @@ def provision_map(
             "(default: the start of the academic year; give the as_of date for a single day)",
         ),
     ] = None,
-    format: Format = Format.json,
+    format: SheetFormat = SheetFormat.json,
     pupil_id: Annotated[UUID | None, Query(description="One pupil's provision only")] = None,
 ) -> StreamingResponse:
     """Every pupil's provision in place during the window (or one pupil's), with what it
-    costs and how much was delivered: as JSON, or as CSV for a spreadsheet."""
+    costs and how much was delivered: as JSON, or as a spreadsheet (CSV, XLSX)."""
     as_of = as_of or today
     first = window_start(from_date, as_of, "as_of")
     setting_id = record.setting_id_of(actor)
@@ -65,14 +67,12 @@ def provision_map(
     calendar = record.calendar(setting_id, first, as_of)
     found = read_models.stream(provision_rows, setting_id, Window(first, as_of), calendar, pupil_id)
 
-    def rows(totals: Totals | None = None) -> Iterator[dict[str, Any]]:
+    def rows() -> Iterator[dict[str, Any]]:
         """The rows as they are read; the pupils sent are recorded as exported
         when the stream ends (or is cut off), before the response completes."""
         sent: set[UUID] = set()
         try:
             for row in found:
-                if totals is not None:
-                    totals.add(row)
                 sent.add(row["pupil_id"])
                 yield row
         finally:
@@ -80,17 +80,21 @@ def provision_map(
             what = f"provision map {first} to {as_of} ({format.value})"
             record.record_access(actor, kind=EXPORT, what=what, pupil_ids=sent)
 
-    if format is Format.csv:
-        filename = f"provision-map-{as_of.isoformat()}.csv"
-        return StreamingResponse(
-            chunked(csv_lines(rows())),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
+    filename = f"provision-map-{as_of.isoformat()}"
+    if format is SheetFormat.csv:
+        return csv_download(PROVISION_MAP, rows(), filename)
     totals = Totals()
+    if format is SheetFormat.xlsx:
+        setting = record.setting(setting_id)
+        heading = title("Provision map", setting.name, setting.urn, as_of, now, first)
+        tables = [Table(PROVISION_MAP, totals.counted(rows()))]
+        return xlsx_download(
+            workbook(heading, "Provision map", tables, lambda: provision_map_totals(totals.as_dict())),
+            filename,
+        )
     head = {"as_of": as_of, "from_date": first, "calendar_is_default": bool(calendar.default_years)}
     return StreamingResponse(
-        chunked(json_document(head, "rows", rows(totals), lambda: {"totals": totals.as_dict()})),
+        chunked(json_document(head, "rows", totals.counted(rows()), lambda: {"totals": totals.as_dict()})),
         media_type="application/json",
     )
 
@@ -108,12 +112,13 @@ def window_start(from_date: date | None, last: date, last_name: str) -> date:
     return first
 
 
-@router.get("/impact", response_model=ImpactOut)
+@router.get("/impact", response_model=ImpactOut, responses=SPREADSHEETS)
 def impact_report(
     actor: Reader,
     record: SenRecordDep,
     read_models: ReadModelsDep,
     today: Today,
+    now: Now,
     from_date: Annotated[
         Day | None,
         Query(
@@ -123,17 +128,27 @@ def impact_report(
         ),
     ] = None,
     to: Annotated[Day | None, Query(description="The window's last day (with only `from`: today)")] = None,
+    format: SheetFormat = SheetFormat.json,
 ) -> Response:
     """Per intervention, area of need and year group: who took part, attendance, cost,
     and the change from baseline to exit on each measure. Over a window: the interventions
     running in it, the sessions delivered in it and what they cost, and the pairs whose exit
-    fell in it (as the SEN support report counts them)."""
+    fell in it (as the SEN support report counts them). As JSON, or as a spreadsheet (CSV,
+    XLSX) a line per group and measure."""
     setting_id = record.setting_id_of(actor)
     window = None
     if from_date is not None or to is not None:
         last = to or today
         window = Window(window_start(from_date, last, "to"), last)
     report = read_models.ask(impact.impact_report, setting_id, today, window)
+    filename = "impact" + (f"-{window.first.isoformat()}-to-{window.as_of.isoformat()}" if window else "")
+    if format is SheetFormat.csv:
+        return csv_download(IMPACT, impact_lines(report), filename)
+    if format is SheetFormat.xlsx:
+        setting = record.setting(setting_id)
+        last, first = (window.as_of, window.first) if window else (None, None)
+        heading = title("Evidence of impact", setting.name, setting.urn, last, now, first)
+        return xlsx_download(workbook(heading, "Impact", [Table(IMPACT, impact_lines(report))]), filename)
     # Written straight to JSON in the shape of ImpactOut (a test holds the two equal): at a
     # school's size it is 700 KB, and validating it into the model and out again, then through
     # the standard library's json, cost 3-6 ms a request (benchmarks/queries.py).
@@ -182,8 +197,9 @@ DEFINITIONS = {
     response_model=SenSupportOut,
     responses={
         200: {
-            "content": {"text/html": {}, "application/pdf": {}},
-            "description": "JSON; or with format=html a page, with format=pdf a document to print",
+            "content": {"text/html": {}, "application/pdf": {}, MEDIA_TYPE: {}},
+            "description": "JSON; or with format=html a page, with format=pdf a document to print, "
+            "with format=xlsx a workbook (its sections one under another)",
         }
     },
 )
@@ -200,7 +216,7 @@ def sen_support(
     to: Annotated[
         Day | None, Query(description="The window's last day, and the register's day (default: today)")
     ] = None,
-    format: DocumentFormat = DocumentFormat.json,
+    format: ReportFormat = ReportFormat.json,
 ) -> Response:
     """The SEN support report for Ofsted and governors over a window (a term, a year): the
     register beside England's figures, the interventions and how much of them happened, their
@@ -221,9 +237,11 @@ def sen_support(
     sampled = [p.pupil_id for p in document.sections.sample]
     what = f"SEN support report {first} to {last} ({format.value})"
     record.record_access(actor, kind=EXPORT, what=what, pupil_ids=sampled)
-    if format is DocumentFormat.json:
+    if format is ReportFormat.json:
         return Response(document.model_dump_json(by_alias=True), media_type="application/json")
     data = document.model_dump(mode="json", by_alias=True)
-    return laid_out(
-        data, "sen_support.html", format, f"sen-support-{first.isoformat()}-to-{last.isoformat()}"
-    )
+    filename = f"sen-support-{first.isoformat()}-to-{last.isoformat()}"
+    if format is ReportFormat.xlsx:
+        heading = title(TITLE, document.setting.name, document.setting.urn, last, now, first)
+        return xlsx_download(workbook(heading, TITLE, sen_support_tables(data)), filename)
+    return laid_out(data, "sen_support.html", format, filename)

@@ -14,6 +14,7 @@ from apdr.api.schemas.common import Out
 class ProvisionRow(Out):
     pupil_id: UUID
     pupil_name: str
+    upn: str
     age: int
     year_group: int
     class_name: str
@@ -37,8 +38,11 @@ class ProvisionRow(Out):
     reviewed_on: list[date]
     ends_on: date
     ended: bool
-    enrolled_on: date
-    left_on: date | None
+    enrolled_on: date = Field(description="The day the pupil joined the intervention")
+    left_on: date | None = Field(description="The day the pupil left it: withdrawn early, or at its end")
+    withdrawn_on: date | None = Field(
+        description="The day the pupil was withdrawn before the intervention ended"
+    )
     cost_per_year: str
     cost_per_pupil_per_year: str
     sessions_expected: int

@@ -10,9 +10,11 @@ from typing import Any
 
 from apdr.aggregates.codes import (
     AdviceSource,
+    AreaOfNeed,
     AttendanceStatus,
     ConcernSource,
     Decision,
+    Delivery,
     EhcpMilestone,
     NeedType,
     PackKind,
@@ -41,6 +43,18 @@ PROVISION_NAMES = {
     SenProvision.no_sen: "no SEN (N)",
     SenProvision.sen_support: "SEN support (K)",
     SenProvision.ehc_plan: "EHC plan (E)",
+}
+# The broad areas of need as the SEND Code of Practice heads them (6.28-6.35).
+AREA_NAMES = {
+    AreaOfNeed.communication_interaction: "Communication and interaction",
+    AreaOfNeed.cognition_learning: "Cognition and learning",
+    AreaOfNeed.semh: "Social, emotional and mental health difficulties",
+    AreaOfNeed.sensory_physical: "Sensory and/or physical needs",
+}
+DELIVERY_NAMES = {
+    Delivery.individual: "Individual",
+    Delivery.small_group: "Small group",
+    Delivery.class_: "Whole class",
 }
 RAISED_BY = {
     ConcernSource.parent: "a parent",

@@ -25,7 +25,7 @@ from apdr.projections.provision_map.queries import (
     pupil_sessions,
     setting_staff,
 )
-from apdr.projections.provision_map.report import COLUMNS, Totals, csv_lines, money, percent
+from apdr.projections.provision_map.report import Totals, money, percent
 from apdr.projections.provision_map.tables import (
     ATTENDED,
     MARK,
@@ -45,7 +45,6 @@ from apdr.projections.provision_map.timetable import Timetable, timetables
 
 __all__ = [
     "ATTENDED",
-    "COLUMNS",
     "MARK",
     "ProvisionMap",
     "TeachingDays",
@@ -56,7 +55,6 @@ __all__ = [
     "attendance",
     "attendance_counts",
     "counted_from_marks",
-    "csv_lines",
     "enrolments",
     "interventions",
     "missed",

@@ -219,7 +219,9 @@ def _rows_in_place(
             enrolments.c.pupil_id,
             enrolments.c.starts_on.label("enrolled_on"),
             enrolments.c.ends_on.label("left_on"),
+            enrolments.c.withdrawn,
             interventions,
+            pupils.c.upn,
             pupils.c.given_name,
             pupils.c.family_name,
             pupils.c.date_of_birth,
@@ -300,9 +302,11 @@ def provision_rows(
         last = min(d for d in (window.as_of, r.left_on, ended_on) if d is not None)
         expected = sum(teaching.count(s.iso_weekdays, a, b) for a, b, s in timetable.spans(first, last))
         delivered, attended = counts.get((r.intervention_id, r.pupil_id), (0, 0))
+        left_on = r.left_on if r.left_on and r.left_on <= window.as_of else None
         yield {
             "pupil_id": r.pupil_id,
             "pupil_name": f"{r.given_name} {r.family_name}",
+            "upn": r.upn,
             "age": age_in_years(r.date_of_birth, window.as_of),
             "year_group": year_group(r.date_of_birth, window.as_of),
             "class_name": r.class_name,
@@ -328,7 +332,8 @@ def provision_rows(
             "ends_on": ended_on or schedule.planned_end(r.starts_on),
             "ended": ended_on is not None,
             "enrolled_on": r.enrolled_on,
-            "left_on": r.left_on if r.left_on and r.left_on <= window.as_of else None,
+            "left_on": left_on,
+            "withdrawn_on": left_on if r.withdrawn else None,
             "cost_per_year": money(r.cost_per_year),
             "cost_per_pupil_per_year": money(r.cost_per_year / max(group_sizes.get(r.intervention_id, 1), 1)),
             "sessions_expected": expected,

@@ -17,15 +17,17 @@ from fastapi.responses import Response, StreamingResponse
 
 from apdr.aggregates.codes import AreaOfNeed
 from apdr.aggregates.record_access import EXPORT
-from apdr.api.deps import ReadModelsDep, SenRecordDep, Today
+from apdr.api.deps import Now, ReadModelsDep, SenRecordDep, Today
+from apdr.api.documents import csv_download, xlsx_download
 from apdr.api.routes.reports import DEFINITIONS, window_start
-from apdr.api.streaming import chunked
 from apdr.application import Actor
 from apdr.errors import InvalidInput
 from apdr.evidence.render import WORDS
 from apdr.evidence.sen_support import SMALL_SAMPLE
 from apdr.projections import impact
-from apdr.projections.provision_map import COLUMNS, Totals, Window, csv_lines, provision_rows
+from apdr.projections.provision_map import Totals, Window, provision_rows
+from apdr.sheets import Table, title, workbook
+from apdr.sheets.layouts import PROVISION_MAP, provision_map_totals
 from apdr.web.deps import ReaderPage
 from apdr.web.forms import options
 from apdr.web.impact_chart import effect_size_chart
@@ -204,8 +206,9 @@ def _map_page(
         rows=rows,
         totals=totals,
         choices=choices,
-        columns=COLUMNS,
+        columns=PROVISION_MAP,
         csv_href="/provision-map.csv" + (f"?{query}" if query else ""),
+        xlsx_href="/provision-map.xlsx" + (f"?{query}" if query else ""),
         words=WORDS,
     )
 
@@ -228,12 +231,27 @@ def provision_map_csv(
         raise InvalidInput(*next(iter(f.errors.items())))
     found = _window_rows(actor, record, read_models, f, f.pupil_id)
     rows = _shown(actor, record, f, found, "csv")
-    filename = f"provision-map-{f.as_of.isoformat()}.csv"
-    return StreamingResponse(
-        chunked(csv_lines(rows)),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    return csv_download(
+        PROVISION_MAP, rows, f"provision-map-{f.as_of.isoformat()}", **{"Cache-Control": "no-store"}
     )
+
+
+@router.get("/provision-map.xlsx")
+def provision_map_xlsx(
+    actor: ReaderPage, record: SenRecordDep, read_models: ReadModelsDep, now: Now, f: Filters
+) -> StreamingResponse:
+    """The workbook the API's ``format=xlsx`` gives, for the same filters."""
+    if f.errors:
+        raise InvalidInput(*next(iter(f.errors.items())))
+    found = _window_rows(actor, record, read_models, f, f.pupil_id)
+    totals = Totals()
+    rows = totals.counted(_shown(actor, record, f, found, "xlsx"))
+    setting = record.setting(record.setting_id_of(actor))
+    heading = title("Provision map", setting.name, setting.urn, f.as_of, now, f.first)
+    book = workbook(
+        heading, "Provision map", [Table(PROVISION_MAP, rows)], lambda: provision_map_totals(totals.as_dict())
+    )
+    return xlsx_download(book, f"provision-map-{f.as_of.isoformat()}", **{"Cache-Control": "no-store"})
 
 
 def _impact_window(today: date, from_: str, to: str) -> tuple[Window | None, dict[str, str]]:
