@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from fastapi import Response
 from fastapi.responses import StreamingResponse
+from starlette.background import BackgroundTask
 
 from apdr.api.streaming import chunked
 from apdr.evidence import render
@@ -36,11 +37,19 @@ class SheetFormat(Enum):
     xlsx = "xlsx"
 
 
-def laid_out(
-    document: dict[str, Any], template: str, format: DocumentFormat | ReportFormat, filename: str
-) -> Response:
+_FILE = {"schema": {"type": "string", "format": "binary"}}
+SPREADSHEETS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {"text/csv": _FILE, MEDIA_TYPE: _FILE},
+        "description": "JSON; or a spreadsheet to download, with format=csv or format=xlsx",
+    }
+}
+"""The downloads a report's route documents beside its JSON."""
+
+
+def laid_out(document: dict[str, Any], template: str, *, html: bool, filename: str) -> Response:
     """The document as an HTML page (with its print stylesheet) or a PDF to download."""
-    if format.value == "html":
+    if html:
         return Response(render.html(document, template), media_type="text/html; charset=utf-8")
     return Response(
         render.pdf(document, template),
@@ -50,18 +59,24 @@ def laid_out(
 
 
 def csv_download(
-    columns: Sequence[Column], rows: Iterable[Mapping[str, Any]], filename: str, **headers: str
+    columns: Sequence[Column],
+    rows: Iterable[Mapping[str, Any]],
+    filename: str,
+    headers: Mapping[str, str] | None = None,
 ) -> StreamingResponse:
     """The rows as a CSV file, written as they are read."""
     return StreamingResponse(
         chunked(csv_lines(columns, rows)),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"', **headers},
+        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"', **(headers or {})},
     )
 
 
-def xlsx_download(book: IO[bytes], filename: str, **headers: str) -> StreamingResponse:
-    """A workbook made (``apdr.sheets.workbook``), sent from its temporary file."""
+def xlsx_download(
+    book: IO[bytes], filename: str, headers: Mapping[str, str] | None = None
+) -> StreamingResponse:
+    """A workbook made (``apdr.sheets.workbook``), sent from its temporary file, which is
+    closed (and so deleted) when the response ends, sent or not."""
     size = book.seek(0, 2)
     book.seek(0)
     return StreamingResponse(
@@ -70,6 +85,7 @@ def xlsx_download(book: IO[bytes], filename: str, **headers: str) -> StreamingRe
         headers={
             "Content-Disposition": f'attachment; filename="{filename}.xlsx"',
             "Content-Length": str(size),
-            **headers,
+            **(headers or {}),
         },
+        background=BackgroundTask(book.close),
     )

@@ -15,9 +15,10 @@ import io
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
+from apdr.projections.provision_map import money
 from apdr.sheets.columns import Column, Kind
 
 BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only when it starts with one
@@ -33,6 +34,8 @@ _CALENDAR_WORDS = re.compile(
 # What is left of a number, date, time, fraction, percentage or sum of money once those words go.
 _NUMBER_LIKE = re.compile(r"[\d\s.,:/+\-%£$€()eE]*")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may trim from a cell's start before it looks for a formula.
+_LEADING = " \u00a0\n\0"
 _LONGEST_FORMULA_TEXT = 255  # Excel's limit on a text in a formula
 
 
@@ -47,7 +50,7 @@ def looks_typed(text: str) -> bool:
 
 def text_cell(text: str) -> str:
     """Text as a CSV cell that a spreadsheet shows as written and never runs."""
-    formula = text.startswith(_FORMULA_START)
+    formula = text.lstrip(_LEADING).startswith(_FORMULA_START)
     if not formula and not looks_typed(text):
         return text
     if len(text) <= _LONGEST_FORMULA_TEXT and "\n" not in text and "\r" not in text:
@@ -64,7 +67,7 @@ def csv_cell(column: Column, row: Mapping[str, Any]) -> str:
     if column.kind is Kind.date:
         return value.isoformat() if isinstance(value, date) else str(value)
     if column.kind is Kind.money:
-        return str(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        return money(Decimal(value))
     return str(value)  # a number: a nursery year group is negative, and still a number
 
 

@@ -5,13 +5,15 @@ code has its name beside it, as the Code of Practice and the census guide write 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date, datetime
+from typing import IO, Any
 
 from apdr.aggregates.codes import NeedType, SenProvision
-from apdr.projections.chronology.wording import AREA_NAMES, DELIVERY_NAMES, NEED_NAMES, capital
+from apdr.projections.chronology.wording import AREA_NAMES, DELIVERY_NAMES, NEED_NAMES, capital, year_name
+from apdr.projections.provision_map import Totals
 from apdr.sheets.columns import Column, Kind, coded, yes_no
-from apdr.sheets.workbook import Line
+from apdr.sheets.workbook import Line, Table, title, workbook
 
 AREAS = {a.value: name for a, name in AREA_NAMES.items()}
 DELIVERIES = {d.value: name for d, name in DELIVERY_NAMES.items()}
@@ -22,12 +24,6 @@ PROVISIONS = {
     SenProvision.ehc_plan.value: "Education, health and care plan",
     SenProvision.no_sen.value: "No special educational need",
 }
-
-
-def year_name(year: int | None) -> str | None:
-    if year is None:
-        return None
-    return "Reception" if year == 0 else f"Year {year}" if year > 0 else "Nursery"
 
 
 def _days(row: Mapping[str, Any]) -> str:
@@ -65,8 +61,8 @@ PROVISION_MAP = [
 ]
 
 
-def provision_map_totals(totals: Mapping[str, Any]) -> list[Line]:
-    """The JSON's totals, beneath the map."""
+def delivery_totals(totals: Mapping[str, Any]) -> list[Line]:
+    """The JSON's totals of what was delivered (the map's, the SEN support report's), beneath it."""
     return [
         Line("Pupils", totals["pupils"]),
         Line("Interventions", totals["interventions"]),
@@ -80,6 +76,16 @@ def provision_map_totals(totals: Mapping[str, Any]) -> list[Line]:
         Line("Pupils by area of need", None),
         *(Line(AREAS.get(area, area), n) for area, n in totals["pupils_by_area_of_need"].items()),
     ]
+
+
+def provision_map_workbook(
+    rows: Iterable[dict[str, Any]], *, school: str, urn: str, as_of: date, first: date, made_at: datetime
+) -> IO[bytes]:
+    """The map as a workbook: its rows, then its totals, added up as the rows pass."""
+    totals = Totals()
+    heading = title("Provision map", school, urn, as_of, made_at, first)
+    table = Table(PROVISION_MAP, totals.counted(rows), totals=lambda: delivery_totals(totals.as_dict()))
+    return workbook(heading, "Provision map", [table])
 
 
 def _milestones(row: Mapping[str, Any]) -> str | None:
@@ -111,7 +117,7 @@ def register_totals_lines(totals: Mapping[str, Any]) -> list[Line]:
         Line("On the register (K or E)", totals["on_register"]),
         *(Line(PROVISIONS[status], n) for status, n in totals["by_status"].items()),
         *(
-            Line(f"Primary need: {NEEDS.get(need, 'none recorded')}", n)
+            Line(f"Primary need: {'none recorded' if need == 'none' else NEEDS.get(need, need)}", n)
             for need, n in totals["by_primary_need"].items()
         ),
     ]

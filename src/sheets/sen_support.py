@@ -5,17 +5,24 @@ The figures are the report's own (its JSON); nothing is counted again here."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import date
 from typing import Any
 
+from apdr.projections.chronology.wording import day, year_name
 from apdr.sheets.columns import Column, Kind, coded
-from apdr.sheets.layouts import AREAS, MEASURE, NEEDS, PROVISIONS, year_name
-from apdr.sheets.workbook import Table
+from apdr.sheets.layouts import AREAS, MEASURE, NEEDS, PROVISIONS, delivery_totals
+from apdr.sheets.workbook import Line, Table
 
 COUNTS = [
     Column("label", "", width=30),
     Column("count", "Pupils", Kind.integer),
     Column("percent", "Of pupils on roll (%)", Kind.percent),
     Column("england", "England (%)", Kind.percent),
+]
+REVIEWS = [
+    Column("label", "", width=30),
+    Column("count", "Number", Kind.integer),
+    Column("percent", "Of the reviews (%)", Kind.percent),
 ]
 BY_NEED = [
     *coded("primary_need", "Primary need", NEEDS),
@@ -70,6 +77,11 @@ TRAINING = [
     Column("staff", "Staff delivering", Kind.integer),
     Column("trained", "Trained", Kind.integer),
 ]
+UNTRAINED = [
+    Column("staff", "Staff", width=22),
+    Column("intervention", "Intervention", width=24),
+    Column("programme", "Programme"),
+]
 SAMPLE = [
     Column("name", "Pupil", width=22),
     Column("year_group", "Year group", read=lambda row: year_name(row["year_group"])),
@@ -81,22 +93,64 @@ SAMPLE = [
 
 
 def sen_support_tables(report: Mapping[str, Any]) -> list[Table]:
-    """The report's sections as tables, in the report's order."""
+    """The report's sections as tables, in the report's order, each with its totals."""
     s = report["sections"]
-    register, training, reviews = s["register"], s["training"], s["reviews"]
+    register, impact, observations, training = (
+        s[k] for k in ("register", "impact", "observations", "training")
+    )
+    reviews = s["reviews"]
+    national = register["national"]
     return [
-        Table(COUNTS, _register_counts(register), f"The register on {report['as_of']}"),
-        Table(BY_NEED, register["by_primary_need"], "By primary need"),
-        Table(BY_YEAR, register["by_year_group"], "By year group"),
-        Table(DELIVERY, s["interventions"]["rows"], "Interventions: how much of them happened"),
-        Table(IMPACT_BY_INTERVENTION, _by_measure(s["impact"]["by_intervention"]), "Impact, by intervention"),
-        Table(IMPACT_BY_AREA, _by_measure(s["impact"]["by_area"]), "Impact, by area of need"),
-        Table(OBSERVATIONS, s["observations"]["rows"], "Monitoring of delivery"),
-        Table(TRAINING, training["by_intervention"], f"Staff training (as of {training['trained_on']})"),
         Table(
             COUNTS,
+            _register_counts(register),
+            f"The register on {_day(report['as_of'])}",
+            lambda: [Line(f"England, {national['academic_year']}: {national['source']}", None)],
+        ),
+        Table(BY_NEED, register["by_primary_need"], "By primary need"),
+        Table(BY_YEAR, register["by_year_group"], "By year group"),
+        Table(
+            DELIVERY,
+            s["interventions"]["rows"],
+            "Interventions: how much of them happened",
+            lambda: delivery_totals(s["interventions"]["totals"]),
+        ),
+        Table(
+            IMPACT_BY_INTERVENTION,
+            _by_measure(impact["by_intervention"]),
+            "Impact, by intervention",
+            lambda: [
+                Line("Pupils with a baseline and an exit", impact["pupils"]),
+                Line(f"Small sample: fewer than {impact['small_sample_below']} pupils behind a figure", None),
+            ],
+        ),
+        Table(IMPACT_BY_AREA, _by_measure(impact["by_area"]), "Impact, by area of need"),
+        Table(
+            OBSERVATIONS,
+            observations["rows"],
+            "Monitoring of delivery",
+            lambda: [
+                Line("Observations", observations["count"]),
+                Line("Interventions observed", observations["interventions_observed"]),
+                Line("Mean fidelity (1-4)", observations["mean_fidelity"], Kind.number),
+            ],
+        ),
+        Table(
+            TRAINING,
+            training["by_intervention"],
+            f"Staff training (as of {_day(training['trained_on'])})",
+            lambda: [
+                Line("Staff delivering interventions", training["staff"]),
+                Line("Assignments (a member of staff to an intervention)", training["assignments"]),
+                Line("Assignments with training", training["trained"]),
+                Line("Trained of assignments", training["coverage_percent"], Kind.percent),
+            ],
+        ),
+        Table(UNTRAINED, training["untrained"], "Staff delivering without the programme's training"),
+        Table(
+            REVIEWS,
             [
-                {"label": "Plan reviews", "count": reviews["count"]},
+                {"label": "Plan reviews held", "count": reviews["count"]},
                 {"label": "Pupils reviewed", "count": reviews["pupils"]},
                 {"label": "With the pupil's views", **reviews["pupil_views"]},
                 {"label": "With the parents' views", **reviews["parent_views"]},
@@ -105,6 +159,10 @@ def sen_support_tables(report: Mapping[str, Any]) -> list[Table]:
         ),
         Table(SAMPLE, s["sample"], "Pupils an inspector might sample"),
     ]
+
+
+def _day(value: str | date) -> str:
+    return day(value if isinstance(value, date) else date.fromisoformat(value))
 
 
 def _register_counts(register: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -31,22 +31,25 @@ FORMATS = {
 }
 
 
-@dataclass
-class Table:
-    """Rows under a bold header; in a workbook of several, each under its ``caption``."""
-
-    columns: Sequence[Column]
-    rows: Iterable[Mapping[str, Any]]
-    caption: str | None = None
-
-
 @dataclass(frozen=True)
 class Line:
-    """A total under the table: its words, then its value, typed."""
+    """A total under a table: its words, then its value, typed."""
 
     label: str
     value: Any
     kind: Kind = Kind.integer
+
+
+@dataclass
+class Table:
+    """Rows under a bold header, and the totals under them; in a workbook of several tables,
+    each under its ``caption``. ``totals`` is called once every row is written, so totals can
+    be added up as the rows stream."""
+
+    columns: Sequence[Column]
+    rows: Iterable[Mapping[str, Any]]
+    caption: str | None = None
+    totals: Callable[[], Sequence[Line]] = lambda: ()
 
 
 @dataclass
@@ -80,19 +83,32 @@ class _Sheet:
         self.row += 1
 
 
-def workbook(
-    title: str,
-    sheet_name: str,
-    tables: Sequence[Table],
-    totals: Callable[[], Sequence[Line]] = lambda: (),
-) -> IO[bytes]:
+def title(
+    report: str, school: str, urn: str, as_of: date | None, made_at: datetime, first: date | None = None
+) -> str:
+    """The title row: the report, the school, the day it is as of (or its window; none: the
+    whole record), and when it was made."""
+    when = "over the whole record" if as_of is None else f"as of {_day_words(as_of)}"
+    if as_of is not None and first is not None:
+        when += f" (from {_day_words(first)})"
+    return f"{report}: {school} (URN {urn}), {when}. Made {_day_words(made_at)} at {made_at:%H:%M}."
+
+
+def _day_words(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def workbook(title: str, sheet_name: str, tables: Sequence[Table]) -> IO[bytes]:
     """The workbook, in a temporary file read from its start. A single table stays in view
-    under its header (and its first column beside it) and can be filtered; ``totals`` is
-    called once every row is written, so totals can be added up as the rows stream."""
-    # Handed back open for the response to send; ``chunks`` closes (and so deletes) it.
+    under its header (and its first column beside it) and can be filtered."""
+    # Handed back open for the response to send; ``chunks`` (or the response's end) closes, and so
+    # deletes, it. XlsxWriter keeps each sheet's rows in a file of its own until the book is closed:
+    # in a directory removed on every path, so rows with pupils' names are never left behind.
     file = tempfile.TemporaryFile()  # noqa: SIM115
     try:
-        _write(xlsxwriter.Workbook(file, {"constant_memory": True}), title, sheet_name, tables, totals)
+        with tempfile.TemporaryDirectory(prefix="apdr-sheet-") as rows_directory:
+            book = xlsxwriter.Workbook(file, {"constant_memory": True, "tmpdir": rows_directory})
+            _write(book, title, sheet_name, tables)
     except BaseException:
         file.close()
         raise
@@ -100,40 +116,45 @@ def workbook(
     return file
 
 
-def _write(
-    book: Any, title: str, sheet_name: str, tables: Sequence[Table], totals: Callable[[], Sequence[Line]]
-) -> None:
+def _write(book: Any, title: str, sheet_name: str, tables: Sequence[Table]) -> None:
     sheet = _Sheet(book.add_worksheet(sheet_name[:31]), _formats(book))
     sheet.worksheet.write_string(0, 0, title, sheet.formats["title"])
     sheet.row = 2
     for table in tables:
-        if table.caption:
-            sheet.worksheet.write_string(sheet.row, 0, table.caption, sheet.formats["caption"])
-            sheet.row += 1
-        header_row = sheet.row
-        sheet.header(table.columns)
-        for row in table.rows:
-            for col, column in enumerate(table.columns):
-                sheet.write(col, column.value(row), column.kind)
-            sheet.row += 1
-        if len(tables) == 1:
-            last = max(sheet.row - 1, header_row)
-            sheet.worksheet.autofilter(header_row, 0, last, len(table.columns) - 1)
-            sheet.worksheet.freeze_panes(header_row + 1, 1)
-            sheet.worksheet.repeat_rows(header_row)
-        sheet.row += 1
-    for line in totals():
-        sheet.worksheet.write_string(sheet.row, 0, line.label, sheet.formats[(Kind.text, True)])
-        sheet.write(1, line.value, line.kind, bold=True)
-        sheet.row += 1
-        # The first column wide enough for the totals' words, within reason.
-        sheet.widths[0] = max(sheet.widths.get(0, 0), min(len(line.label) + 2, LONGEST_LABEL))
+        _write_table(sheet, table, alone=len(tables) == 1)
     for col, width in sheet.widths.items():
         sheet.worksheet.set_column(col, col, width)
     sheet.worksheet.set_paper(9)  # A4
     sheet.worksheet.set_landscape()
     sheet.worksheet.fit_to_pages(1, 0)  # as wide as one page, as long as it takes
     book.close()
+
+
+def _write_table(sheet: _Sheet, table: Table, alone: bool) -> None:
+    """The caption, the header, the rows, and the totals under them; a table alone on its
+    sheet stays in view under its header and can be filtered."""
+    if table.caption:
+        sheet.worksheet.write_string(sheet.row, 0, table.caption, sheet.formats["caption"])
+        sheet.row += 1
+    header_row = sheet.row
+    sheet.header(table.columns)
+    for row in table.rows:
+        for col, column in enumerate(table.columns):
+            sheet.write(col, column.value(row), column.kind)
+        sheet.row += 1
+    if alone:
+        sheet.worksheet.autofilter(header_row, 0, max(sheet.row - 1, header_row), len(table.columns) - 1)
+        sheet.worksheet.freeze_panes(header_row + 1, 1)
+        sheet.worksheet.repeat_rows(header_row)
+    sheet.row += 1
+    lines = table.totals()
+    for line in lines:
+        sheet.worksheet.write_string(sheet.row, 0, line.label, sheet.formats[(Kind.text, True)])
+        sheet.write(1, line.value, line.kind, bold=True)
+        sheet.row += 1
+        # The first column wide enough for the totals' words, within reason.
+        sheet.widths[0] = max(sheet.widths.get(0, 0), min(len(line.label) + 2, LONGEST_LABEL))
+    sheet.row += 1 if lines else 0
 
 
 def chunks(file: IO[bytes], size: int = 64 * 1024) -> Iterator[bytes]:

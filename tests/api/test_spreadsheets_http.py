@@ -1,6 +1,7 @@
 """The reports as spreadsheets, downloaded over HTTP from the demo school on each database:
-each CSV and XLSX holds what the JSON holds, a cell per field, typed in the workbook; and
-text a spreadsheet would turn into a time, a date or a number ("1:3", a class "3-4") stays text."""
+each CSV and XLSX holds what the JSON holds, a cell per column, typed in the workbook; codes
+have their words beside them; and text a spreadsheet would turn into a time, a date or a
+number ("1:3", a class "3-4") stays text."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from apdr.sheets import Column, Kind
 from apdr.sheets.layouts import IMPACT, PROVISION_MAP, REGISTER, impact_lines
 from apdr.sheets.workbook import MEDIA_TYPE
 from tests.support.database import KINDS, new_database
-from tests.support.school import TODAY, School, http_to, school_at
+from tests.support.school import TODAY, School, http_to, new_school, school_at
 
 EXPORTS = {
     # path, its rows in the JSON, its columns, its file's name
@@ -170,6 +171,48 @@ def test_given_a_ratio_a_class_and_a_room_that_look_like_numbers_when_the_map_is
         assert cell in line
 
 
+def test_given_the_pupil_withdrawn_from_a_group_when_the_map_is_a_workbook_then_their_row_reads_as_a_senco_wrote_it(
+    demo: School,
+) -> None:
+    sheet = openpyxl.load_workbook(io.BytesIO(_download(demo, "/provision-map", "xlsx").content)).active
+    header = [c.value for c in sheet[3]]
+
+    (row,) = [
+        dict(zip(header, r, strict=False))
+        for r in sheet.iter_rows(min_row=4, values_only=True)
+        if r[5] == "10-12"
+    ]
+
+    assert row["Name"] == "=HYPERLINK(1) Sep 4" and row["Class"] == "3-4" and row["Ratio"] == "1:3"
+    assert (row["Area of need"], row["Area of need (code)"]) == (
+        "Cognition and learning",
+        "cognition_learning",
+    )
+    assert (row["Delivery"], row["Delivery (code)"]) == ("Small group", "small_group")
+    assert (row["Location"], row["Days"]) == ("0123", "Mon, Wed, Fri")
+    assert (row["Joined on"], row["Withdrawn on"]) == (datetime(2026, 9, 21), datetime(2026, 10, 5))
+    assert row["Cost per pupil per year (£)"] == 1200.0
+    assert row["UPN"][0].isalpha() and len(row["UPN"]) == 13
+
+
+def test_given_a_pupil_on_sen_support_when_the_register_is_a_workbook_then_their_needs_are_in_words(
+    demo: School,
+) -> None:
+    sheet = openpyxl.load_workbook(io.BytesIO(_download(demo, "/register", "xlsx").content)).active
+    header = [c.value for c in sheet[3]]
+
+    (row,) = [
+        dict(zip(header, r, strict=False))
+        for r in sheet.iter_rows(min_row=4, values_only=True)
+        if r[1] == "Sep 4"
+    ]
+
+    assert (row["SEN provision"], row["SEN provision (code)"]) == ("SEN support", "K")
+    assert (row["Primary need"], row["Primary need (code)"]) == ("Specific learning difficulty", "SPLD")
+    assert row["Primary area of need"] == "Cognition and learning"
+    assert (row["Since"], row["Parents notified"]) == (datetime(2026, 9, 20), datetime(2026, 9, 21))
+
+
 def test_given_the_provision_map_when_read_then_each_row_has_the_upn_and_when_the_pupil_joined_and_was_withdrawn(
     demo: School,
 ) -> None:
@@ -211,23 +254,56 @@ def test_given_the_sen_support_report_when_downloaded_as_xlsx_then_its_sections_
     demo: School,
 ) -> None:
     report = demo.senco.get("/reports/sen-support").json()
+    sections = report["sections"]
 
     response = demo.senco.get("/reports/sen-support", params={"format": "xlsx"})
 
     assert response.status_code == 200 and response.headers["content-type"] == MEDIA_TYPE
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    captions = [r[0] for r in rows if r[0] and all(v is None for v in r[1:])]
-    assert captions[0].startswith("SEN support report: Oakfield Primary School")
-    assert "Interventions: how much of them happened" in captions and "Monitoring of delivery" in captions
-    start = rows.index(next(r for r in rows if r[0] == "Interventions: how much of them happened")) + 2
-    delivered = report["sections"]["interventions"]["rows"]
-    for row, line in zip(delivered, rows[start:], strict=False):
-        assert (line[0], line[6], line[8], line[12]) == (
-            row["name"],
-            row["pupils"],
-            row["sessions_delivered"],
-            float(row["cost_per_year"]),
-        )
+    assert rows[0][0].startswith("SEN support report: Oakfield Primary School")
+
+    def section(caption: str) -> list[tuple[Any, ...]]:
+        """The rows under a caption's header, up to the blank row that ends them."""
+        start = next(n for n, r in enumerate(rows) if r[0] == caption) + 2
+        end = next((n for n in range(start, len(rows)) if all(v is None for v in rows[n])), len(rows))
+        return rows[start:end]
+
+    delivered = sections["interventions"]["rows"]
+    assert [(r[0], r[6], r[8], r[12]) for r in section("Interventions: how much of them happened")] == [
+        (i["name"], i["pupils"], i["sessions_delivered"], float(i["cost_per_year"])) for i in delivered
+    ]
+    assert len(delivered) > 3
+    register = section("The register on 23 Nov 2026")
+    assert register[1][:3] == (
+        "SEN support",
+        sections["register"]["sen_support"]["count"],
+        pytest.approx(sections["register"]["sen_support"]["percent"] / 100),
+    )
+    reviews = {r[0]: r[1:3] for r in section("Plan reviews")}
+    assert reviews["Plan reviews held"][0] == sections["reviews"]["count"]
+    assert reviews["With the parents' views"] == (
+        sections["reviews"]["parent_views"]["count"],
+        pytest.approx(sections["reviews"]["parent_views"]["percent"] / 100),
+    )
+    totals = {
+        r[0]: r[1] for r in rows if r[0] in ("Sessions delivered", "Observations", "Trained of assignments")
+    }
+    assert totals["Sessions delivered"] == sections["interventions"]["totals"]["sessions_delivered"]
+    assert totals["Observations"] == sections["observations"]["count"]
+    sample = section("Pupils an inspector might sample")
+    assert [r[0] for r in sample] == [p["name"] for p in sections["sample"]]
+
+
+def test_given_a_school_with_nothing_recorded_when_each_report_is_a_workbook_then_it_has_its_header_alone(
+    demo: School,
+) -> None:
+    empty = new_school(demo.apdr, demo.http)
+    for path, _, columns, _ in EXPORTS.values():
+        sheet = openpyxl.load_workbook(io.BytesIO(_download(empty, path, "xlsx").content)).active
+        assert [c.value for c in sheet[3]] == [c.title for c in columns]
+        assert sheet["A4"].value is None
+        assert _download(empty, path, "csv").text.count("\r\n") == 1
+    assert _download(empty, "/reports/sen-support", "xlsx").status_code == 200
 
 
 def test_given_a_format_no_report_has_when_asked_for_then_a_422_names_the_field(demo: School) -> None:

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apdr.aggregates.codes import AreaOfNeed, Delivery, NeedType, SenProvision
+from apdr.aggregates.codes import AreaOfNeed, Delivery, SenProvision
 from apdr.sheets import Column, Kind, csv_lines
 from apdr.sheets.csv_file import looks_typed, text_cell
-from apdr.sheets.layouts import AREAS, DELIVERIES, NEEDS, PROVISIONS
+from apdr.sheets.layouts import AREAS, DELIVERIES, PROVISIONS
 
 QUOTED_TEXT = re.compile(r'="(?:[^"]|"")*"')
 
@@ -23,9 +23,8 @@ def shown(cell: str) -> str:
     many lines for that is defused with an apostrophe, which is not theirs."""
     if QUOTED_TEXT.fullmatch(cell):
         return cell[2:-1].replace('""', '"')
-    defused = cell[1:2] in ("=", "+", "-", "@", "\t", "\r") and (
-        len(cell) > 256 or "\n" in cell or "\r" in cell
-    )
+    formula = cell[1:].lstrip(" \u00a0\n\0")[:1] in ("=", "+", "-", "@", "\t", "\r")
+    defused = formula and (len(cell) > 256 or "\n" in cell or "\r" in cell)
     return cell[1:] if cell.startswith("'") and defused else cell
 
 
@@ -45,6 +44,14 @@ def test_given_text_a_spreadsheet_would_convert_when_written_then_it_is_quoted_t
 def test_given_text_a_spreadsheet_keeps_when_written_then_it_is_as_it_is(text: str) -> None:
     assert not looks_typed(text)
     assert text_cell(text) == text
+
+
+@pytest.mark.parametrize("text", [" =1+1", "\u00a0=HYPERLINK(1)", "\n@SUM(1)", " -1"])
+def test_given_a_formula_behind_spaces_when_written_then_it_is_never_run(text: str) -> None:
+    cell = text_cell(text)
+
+    assert QUOTED_TEXT.fullmatch(cell) or cell.startswith("'")
+    assert shown(cell) == text
 
 
 @given(st.text(max_size=300) | st.sampled_from(["'=1", "=" * 300, "-\n1", "\r", "@a"]))
@@ -78,5 +85,4 @@ def test_given_typed_columns_when_written_then_numbers_dates_and_money_are_plain
 def test_given_every_code_the_record_holds_when_shown_then_it_has_its_words() -> None:
     assert set(AREAS) == {a.value for a in AreaOfNeed}
     assert set(DELIVERIES) == {d.value for d in Delivery}
-    assert set(NEEDS) == {n.value for n in NeedType}
     assert set(PROVISIONS) == {p.value for p in SenProvision}

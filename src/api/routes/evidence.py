@@ -152,7 +152,9 @@ def get_pack(
     if format is DocumentFormat.json:
         return Response(pack.document, media_type="application/json")
     filename = f"{pack.kind.value}-{pack.as_of.isoformat()}-{str(pack.id)[:8]}"
-    return laid_out(json.loads(pack.document), "pack.html", format, filename)
+    return laid_out(
+        json.loads(pack.document), "pack.html", html=format is DocumentFormat.html, filename=filename
+    )
 
 
 @router.post("/pupils/{pupil_id}/advice/{advice_id}/responses", **DONE)

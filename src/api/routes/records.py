@@ -12,8 +12,7 @@ from fastapi.responses import StreamingResponse
 
 from apdr.aggregates.record_access import EXPORT, READ
 from apdr.api.deps import Now, Reader, ReadModelsDep, SenRecordDep, Today
-from apdr.api.documents import SheetFormat, csv_download, xlsx_download
-from apdr.api.routes.reports import SPREADSHEETS
+from apdr.api.documents import SPREADSHEETS, SheetFormat, csv_download, xlsx_download
 from apdr.api.schemas.common import Day
 from apdr.api.schemas.records import ChronologyOut, RegisterOut
 from apdr.api.streaming import chunked, dumps
@@ -88,10 +87,8 @@ def sen_register(
     if format is SheetFormat.xlsx:
         setting = record.setting(setting_id)
         heading = title("SEN register", setting.name, setting.urn, as_of, now)
-        book = workbook(
-            heading, "SEN register", [Table(REGISTER, rows)], lambda: register_totals_lines(totals)
-        )
-        return xlsx_download(book, filename)
+        table = Table(REGISTER, rows, totals=lambda: register_totals_lines(totals))
+        return xlsx_download(workbook(heading, "SEN register", [table]), filename)
     return RegisterOut.model_validate(
         {
             "as_of": as_of,

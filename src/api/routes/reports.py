@@ -14,7 +14,7 @@ from fastapi.responses import Response, StreamingResponse
 from apdr.aggregates.record_access import EXPORT
 from apdr.aggregates.school_year import academic_year_of
 from apdr.api.deps import Leadership, Now, Reader, ReadModelsDep, SenRecordDep, Today
-from apdr.api.documents import ReportFormat, SheetFormat, csv_download, laid_out, xlsx_download
+from apdr.api.documents import SPREADSHEETS, ReportFormat, SheetFormat, csv_download, laid_out, xlsx_download
 from apdr.api.schemas.common import Day
 from apdr.api.schemas.reports import ImpactOut, ProvisionMapOut, SenSupportOut
 from apdr.api.streaming import chunked, dumps, json_document
@@ -23,19 +23,11 @@ from apdr.evidence.sen_support import TITLE, sen_support_report
 from apdr.projections import impact
 from apdr.projections.provision_map import Totals, Window, provision_rows
 from apdr.sheets import MEDIA_TYPE, Table, title, workbook
-from apdr.sheets.layouts import IMPACT, PROVISION_MAP, impact_lines, provision_map_totals
+from apdr.sheets.layouts import IMPACT, PROVISION_MAP, impact_lines, provision_map_workbook
 from apdr.sheets.sen_support import sen_support_tables
 
 router = APIRouter(tags=["reports"])
 LONGEST_WINDOW = timedelta(days=3653)
-
-
-SPREADSHEETS: dict[int | str, dict[str, Any]] = {
-    200: {
-        "content": {"text/csv": {}, MEDIA_TYPE: {}},
-        "description": "JSON; or a spreadsheet to download, with format=csv or format=xlsx",
-    }
-}
 
 
 @router.get("/provision-map", response_model=ProvisionMapOut, responses=SPREADSHEETS)
@@ -83,15 +75,13 @@ def provision_map(
     filename = f"provision-map-{as_of.isoformat()}"
     if format is SheetFormat.csv:
         return csv_download(PROVISION_MAP, rows(), filename)
-    totals = Totals()
     if format is SheetFormat.xlsx:
         setting = record.setting(setting_id)
-        heading = title("Provision map", setting.name, setting.urn, as_of, now, first)
-        tables = [Table(PROVISION_MAP, totals.counted(rows()))]
-        return xlsx_download(
-            workbook(heading, "Provision map", tables, lambda: provision_map_totals(totals.as_dict())),
-            filename,
+        book = provision_map_workbook(
+            rows(), school=setting.name, urn=setting.urn, as_of=as_of, first=first, made_at=now
         )
+        return xlsx_download(book, filename)
+    totals = Totals()
     head = {"as_of": as_of, "from_date": first, "calendar_is_default": bool(calendar.default_years)}
     return StreamingResponse(
         chunked(json_document(head, "rows", totals.counted(rows()), lambda: {"totals": totals.as_dict()})),
@@ -244,4 +234,4 @@ def sen_support(
     if format is ReportFormat.xlsx:
         heading = title(TITLE, document.setting.name, document.setting.urn, last, now, first)
         return xlsx_download(workbook(heading, TITLE, sen_support_tables(data)), filename)
-    return laid_out(data, "sen_support.html", format, filename)
+    return laid_out(data, "sen_support.html", html=format is ReportFormat.html, filename=filename)

@@ -163,6 +163,11 @@ def weekdays(days: list[Any]) -> str:
     return ", ".join(words(d).capitalize() for d in days)
 
 
+def year_name(year: int) -> str:
+    """A year group as a school says it: Reception is 0, nursery below it."""
+    return "Reception" if year == 0 else f"Year {year}" if year > 0 else "Nursery"
+
+
 def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 

@@ -21,7 +21,7 @@ from apdr.projections.audit import audit_entries
 from apdr.projections.chronology import pupil_chronology, pupil_chronology_length, pupil_entries_of_kinds
 
 # The parts of the chronology's own query, to count its entries without reading them all.
-from apdr.projections.chronology.wording import DECISIONS, MILESTONES, NEED_NAMES, PROVISION_NAMES
+from apdr.projections.chronology.wording import DECISIONS, MILESTONES, NEED_NAMES, PROVISION_NAMES, year_name
 from apdr.projections.impact import pupil_assessments
 from apdr.projections.projection import reads
 from apdr.projections.provision_map import Window, provision_rows
@@ -157,16 +157,12 @@ def read(
     }
 
 
-def _year_words(year: int) -> str:
-    return "Reception" if year == 0 else f"Year {year}" if year > 0 else "Nursery"
-
-
 def _facts(pupil: Pupil, today: date) -> list[tuple[str, str]]:
     since = f" since {_day(pupil.sen_status_since)}" if pupil.sen_status_since else ""
     facts = [
         ("UPN", pupil.upn),
         ("Date of birth", f"{_day(pupil.date_of_birth)} (aged {age_in_years(pupil.date_of_birth, today)})"),
-        ("Year group", _year_words(year_group(pupil.date_of_birth, today))),
+        ("Year group", year_name(year_group(pupil.date_of_birth, today))),
         ("Class", pupil.class_name),
         ("Joined the school", _day(pupil.admitted_on)),
         ("SEN provision", _capital(PROVISION_NAMES[pupil.sen_status]) + since),

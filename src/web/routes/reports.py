@@ -26,8 +26,7 @@ from apdr.evidence.render import WORDS
 from apdr.evidence.sen_support import SMALL_SAMPLE
 from apdr.projections import impact
 from apdr.projections.provision_map import Totals, Window, provision_rows
-from apdr.sheets import Table, title, workbook
-from apdr.sheets.layouts import PROVISION_MAP, provision_map_totals
+from apdr.sheets.layouts import PROVISION_MAP, provision_map_workbook
 from apdr.web.deps import ReaderPage
 from apdr.web.forms import options
 from apdr.web.impact_chart import effect_size_chart
@@ -38,6 +37,7 @@ router = APIRouter(include_in_schema=False)
 router.include_router(packs.router)
 
 ENTER_A_DATE = "Enter a date, like 2026-11-23"
+NO_STORE = {"Cache-Control": "no-store"}  # a page's download holds pupils' names: not kept by the browser
 AREAS = options(AreaOfNeed)
 
 
@@ -231,9 +231,7 @@ def provision_map_csv(
         raise InvalidInput(*next(iter(f.errors.items())))
     found = _window_rows(actor, record, read_models, f, f.pupil_id)
     rows = _shown(actor, record, f, found, "csv")
-    return csv_download(
-        PROVISION_MAP, rows, f"provision-map-{f.as_of.isoformat()}", **{"Cache-Control": "no-store"}
-    )
+    return csv_download(PROVISION_MAP, rows, f"provision-map-{f.as_of.isoformat()}", NO_STORE)
 
 
 @router.get("/provision-map.xlsx")
@@ -244,14 +242,12 @@ def provision_map_xlsx(
     if f.errors:
         raise InvalidInput(*next(iter(f.errors.items())))
     found = _window_rows(actor, record, read_models, f, f.pupil_id)
-    totals = Totals()
-    rows = totals.counted(_shown(actor, record, f, found, "xlsx"))
+    rows = _shown(actor, record, f, found, "xlsx")
     setting = record.setting(record.setting_id_of(actor))
-    heading = title("Provision map", setting.name, setting.urn, f.as_of, now, f.first)
-    book = workbook(
-        heading, "Provision map", [Table(PROVISION_MAP, rows)], lambda: provision_map_totals(totals.as_dict())
+    book = provision_map_workbook(
+        rows, school=setting.name, urn=setting.urn, as_of=f.as_of, first=f.first, made_at=now
     )
-    return xlsx_download(book, f"provision-map-{f.as_of.isoformat()}", **{"Cache-Control": "no-store"})
+    return xlsx_download(book, f"provision-map-{f.as_of.isoformat()}", NO_STORE)
 
 
 def _impact_window(today: date, from_: str, to: str) -> tuple[Window | None, dict[str, str]]:
