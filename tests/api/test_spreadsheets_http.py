@@ -74,6 +74,20 @@ def _download(school: School, path: str, format: str) -> httpx.Response:
     return response
 
 
+def _sheet(response: httpx.Response) -> Any:
+    """The one sheet of a downloaded workbook, as openpyxl reads it."""
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert len(book.worksheets) == 1
+    return book.active
+
+
+def _rows_where(sheet: Any, column: int, value: str) -> list[dict[str, Any]]:
+    """The sheet's rows (under the header on row 3) whose ``column`` holds ``value``, by title."""
+    header = [c.value for c in sheet[3]]
+    found = sheet.iter_rows(min_row=4, values_only=True)
+    return [dict(zip(header, r, strict=False)) for r in found if r[column] == value]
+
+
 def expected(column: Column, row: Mapping[str, Any]) -> Any:
     """The cell a spreadsheet should show for the JSON's ``row``: dates as dates, sums of money
     and percentages as numbers (a percentage as a fraction in a workbook), the rest as written."""
@@ -104,8 +118,7 @@ def test_given_the_demo_school_when_a_report_is_downloaded_as_xlsx_then_each_cel
 
     assert response.headers["content-type"] == MEDIA_TYPE
     assert f'filename="{filename}.xlsx"' in response.headers["content-disposition"]
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    assert len(openpyxl.load_workbook(io.BytesIO(response.content)).worksheets) == 1
+    sheet = _sheet(response)
     title = sheet["A1"].value
     assert "Oakfield Primary School" in title and "Made 23 November 2026" in title
     header = [c.value for c in sheet[3]]
@@ -174,14 +187,9 @@ def test_given_a_ratio_a_class_and_a_room_that_look_like_numbers_when_the_map_is
 def test_given_the_pupil_withdrawn_from_a_group_when_the_map_is_a_workbook_then_their_row_reads_as_a_senco_wrote_it(
     demo: School,
 ) -> None:
-    sheet = openpyxl.load_workbook(io.BytesIO(_download(demo, "/provision-map", "xlsx").content)).active
-    header = [c.value for c in sheet[3]]
+    sheet = _sheet(_download(demo, "/provision-map", "xlsx"))
 
-    (row,) = [
-        dict(zip(header, r, strict=False))
-        for r in sheet.iter_rows(min_row=4, values_only=True)
-        if r[5] == "10-12"
-    ]
+    (row,) = _rows_where(sheet, 5, "10-12")
 
     assert row["Name"] == "=HYPERLINK(1) Sep 4" and row["Class"] == "3-4" and row["Ratio"] == "1:3"
     assert (row["Area of need"], row["Area of need (code)"]) == (
@@ -198,14 +206,9 @@ def test_given_the_pupil_withdrawn_from_a_group_when_the_map_is_a_workbook_then_
 def test_given_a_pupil_on_sen_support_when_the_register_is_a_workbook_then_their_needs_are_in_words(
     demo: School,
 ) -> None:
-    sheet = openpyxl.load_workbook(io.BytesIO(_download(demo, "/register", "xlsx").content)).active
-    header = [c.value for c in sheet[3]]
+    sheet = _sheet(_download(demo, "/register", "xlsx"))
 
-    (row,) = [
-        dict(zip(header, r, strict=False))
-        for r in sheet.iter_rows(min_row=4, values_only=True)
-        if r[1] == "Sep 4"
-    ]
+    (row,) = _rows_where(sheet, 1, "Sep 4")
 
     assert (row["SEN provision"], row["SEN provision (code)"]) == ("SEN support", "K")
     assert (row["Primary need"], row["Primary need (code)"]) == ("Specific learning difficulty", "SPLD")
@@ -235,7 +238,7 @@ def test_given_the_map_as_xlsx_when_downloaded_then_its_export_is_audited_and_it
     body = _download(demo, "/provision-map", "json").json()
     totals, someone = body["totals"], body["rows"][0]["pupil_id"]
 
-    sheet = openpyxl.load_workbook(io.BytesIO(_download(demo, "/provision-map", "xlsx").content)).active
+    sheet = _sheet(_download(demo, "/provision-map", "xlsx"))
 
     found = {
         row[0]: row[1] for row in sheet.iter_rows(min_row=4 + totals["rows"], values_only=True) if row[0]
@@ -259,7 +262,7 @@ def test_given_the_sen_support_report_when_downloaded_as_xlsx_then_its_sections_
     response = demo.senco.get("/reports/sen-support", params={"format": "xlsx"})
 
     assert response.status_code == 200 and response.headers["content-type"] == MEDIA_TYPE
-    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(_sheet(response).iter_rows(values_only=True))
     assert rows[0][0].startswith("SEN support report: Oakfield Primary School")
 
     def section(caption: str) -> list[tuple[Any, ...]]:
@@ -299,7 +302,7 @@ def test_given_a_school_with_nothing_recorded_when_each_report_is_a_workbook_the
 ) -> None:
     empty = new_school(demo.apdr, demo.http)
     for path, _, columns, _ in EXPORTS.values():
-        sheet = openpyxl.load_workbook(io.BytesIO(_download(empty, path, "xlsx").content)).active
+        sheet = _sheet(_download(empty, path, "xlsx"))
         assert [c.value for c in sheet[3]] == [c.title for c in columns]
         assert sheet["A4"].value is None
         assert _download(empty, path, "csv").text.count("\r\n") == 1
