@@ -203,8 +203,9 @@ class RecordedWithReadModels:
         gaps (an insert rolled back), so the one before is read, not subtracted."""
         raise NotImplementedError
 
-    def last_id(self, connection: sa.Connection) -> int:
-        """The last notification's id, read on one of the read models' connections."""
+    def last_id_sql(self, connection: sa.Connection) -> str:
+        """The library's SELECT of the last notification's id, as SQL to put in a
+        read models' statement (so that one statement reads it beside the positions)."""
         raise NotImplementedError
 
 
@@ -241,11 +242,8 @@ class FailFastApplicationRecorder(RecordedWithReadModels, PostgresApplicationRec
             ids = self._fetch_ids_after_insert_events(inserted, stored_events)
         return int((previous or {}).get("max") or 0), list(ids or ())
 
-    def last_id(self, connection: sa.Connection) -> int:
-        with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
-            cursor.execute(self.max_notification_id_statement)
-            row = cursor.fetchone()
-        return int(row[0] or 0) if row else 0
+    def last_id_sql(self, connection: sa.Connection) -> str:
+        return self.max_notification_id_statement.as_string(connection.connection.driver_connection)
 
 
 class FailFastPostgresFactory(PostgresFactory):
@@ -283,11 +281,8 @@ class InlineSQLiteRecorder(RecordedWithReadModels, SQLiteApplicationRecorder):
         # write lock: the last notification before these is one less than the first.
         return ids[0] - 1, ids
 
-    def last_id(self, connection: sa.Connection) -> int:
-        cursor = SQLiteCursor(connection.connection.driver_connection.cursor())  # type: ignore[union-attr]
-        with cursor:
-            cursor.execute(self.select_max_notification_id_statement)
-            return int(cursor.fetchone()[0] or 0)
+    def last_id_sql(self, connection: sa.Connection) -> str:
+        return self.select_max_notification_id_statement
 
 
 @contextmanager

@@ -85,6 +85,9 @@ class Delivery(Enum):
     class_ = "class"
 
 
+_ISO_WEEKDAY = {"mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5}
+
+
 class Weekday(Enum):
     mon = "mon"
     tue = "tue"
@@ -95,7 +98,7 @@ class Weekday(Enum):
     @property
     def iso(self) -> int:
         """Monday is 1, as ``date.isoweekday()`` counts."""
-        return list(Weekday).index(self) + 1
+        return _ISO_WEEKDAY[self.value]
 
     @classmethod
     def of(cls, day: date) -> Weekday | None:

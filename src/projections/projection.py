@@ -8,7 +8,7 @@ when the runner commits the batch together with its tracking position.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, ClassVar, NamedTuple, TypeVar
 
 import sqlalchemy as sa
@@ -164,6 +164,7 @@ class Batch:
         # Per row, its last write while it is an ``add`` a later ``add`` of the same columns may join.
         self._addable: dict[tuple[str, tuple[Any, ...]], tuple[Tally, _Mergeable]] = {}
         self._whole_table_writes: dict[str, int] = {}
+        self._noted: dict[Hashable, Any] = {}
 
     def _add(
         self,
@@ -316,10 +317,24 @@ class Batch:
         table = statement.table.name  # type: ignore[attr-defined]
         self._add(("execute", id(statement)), table, lambda: statement, row, row_key)
 
-    def read(self, statement: sa.Executable) -> sa.CursorResult[Any]:
-        """Query the read model as this batch has left it so far."""
-        self.flush()
+    def read(self, statement: sa.Executable, *, send_first: bool = True) -> sa.CursorResult[Any]:
+        """Query the read model as this batch has left it so far. ``send_first=False``: the
+        caller knows nothing in the batch wrote what it reads (see ``note``), so the batch is
+        not sent first: sent in pieces, a rebuild's batch loses what grouping its writes saves."""
+        if send_first:
+            self.flush()
         return self.connection.execute(statement)
+
+    def note(self, key: Hashable, value: Any) -> None:
+        """Keep what a handler has just written (``value``) under ``key`` until the batch is
+        sent: a later handler that needs it back takes it from ``noted``, and, when every
+        write of that thing is noted, one that finds nothing noted can read the table with
+        ``send_first=False``."""
+        self._noted[key] = value
+
+    def noted(self, key: Hashable) -> Any:
+        """What was noted under ``key`` since the batch was last sent, or None."""
+        return self._noted.get(key)
 
     def flush(self) -> None:
         """Send the batch's writes, group after group, in the order they were made
@@ -342,6 +357,7 @@ class Batch:
         self._mergeable.clear()
         self._addable.clear()
         self._whole_table_writes.clear()
+        self._noted.clear()
 
     def _flush_sqlite(self) -> None:
         for statement, rows in self._writes:

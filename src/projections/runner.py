@@ -160,6 +160,7 @@ class ReadModels:
         self._stopping = threading.Event()
         self._new_events = threading.Event()
         self._subscribes = True
+        self._positions_and_end_statement: sa.Select[Any] | None = None
 
     # -- setting up -------------------------------------------------------
 
@@ -322,13 +323,12 @@ class ReadModels:
         applied = 0
         while True:
             with self.engine.connect() as conn:
-                if upto is None:  # read beside the positions: one connection, not two
-                    upto = self.app.recorder.last_id(conn)  # type: ignore[attr-defined]
-                behind = {
-                    name: position
-                    for name, position in conn.execute(_ALL_POSITIONS).all()
-                    if position < upto and name in names
-                }
+                if upto is None:  # the log's end read beside the positions, in one statement
+                    found = conn.execute(self._positions_and_end(conn)).all()
+                    upto = int(found[0][2] or 0) if found else 0
+                else:
+                    found = conn.execute(_ALL_POSITIONS).all()
+                behind = {name: at for name, at, *_ in found if at < upto and name in names}
             if not behind:
                 return applied
             topics = sorted({t for name in behind for t in self.projections[name].topics()})
@@ -351,6 +351,14 @@ class ReadModels:
             applied += len(events)
             if reached >= upto:
                 return applied  # every one behind is now at ``upto``: no need to ask again
+
+    def _positions_and_end(self, conn: sa.Connection) -> sa.Select[Any]:
+        """Every read model's position, each beside the id of the log's last notification."""
+        if self._positions_and_end_statement is None:
+            last_id = self.app.recorder.last_id_sql(conn)  # type: ignore[attr-defined]
+            end: sa.ColumnClause[Any] = sa.literal_column(f"({last_id})")
+            self._positions_and_end_statement = sa.select(positions.c.name, positions.c.position, end)
+        return self._positions_and_end_statement
 
     def _catch_up(self, projection: Projection, upto: int, progress: Progress | None) -> int:
         """Apply batches until the read model has taken in everything up to ``upto``."""

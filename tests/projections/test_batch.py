@@ -118,3 +118,18 @@ def test_interleaved_inserts_of_two_tables_make_two_groups(apdr: Apdr) -> None:
         assert len(batch._writes) == 2  # each update merged into the insert of its row
         batch.flush()
         assert conn.execute(sa.select(sa.func.count()).where(rows.c.label == "b")).scalar() == 50
+
+
+def test_given_a_note_when_the_batch_is_sent_then_it_is_forgotten_and_a_read_that_need_not_send_does_not(
+    apdr: Apdr,
+) -> None:
+    scratch.create_all(apdr.engine)
+    with apdr.engine.begin() as conn:
+        batch = Batch(conn)
+        batch.insert(rows, {"row_id": 1, "label": "a", "size": 1})
+        batch.note(("batch_test_rows", 1), "a")
+        assert batch.noted(("batch_test_rows", 1)) == "a"
+        unsent = batch.read(sa.select(sa.func.count()).select_from(rows), send_first=False).scalar()
+        assert unsent == 0, "not sent: the caller said nothing pending is what it reads"
+        assert batch.read(sa.select(sa.func.count()).select_from(rows)).scalar() == 1
+        assert batch.noted(("batch_test_rows", 1)) is None, "sent: the table has it now"

@@ -416,6 +416,9 @@ def test_given_a_rebuild_when_it_finishes_then_every_row_is_identical(apdr: Apdr
     jo, pt = history.group(amira, ben)
     monday = history.session(pt, jo, date(2026, 9, 21), {amira: PRESENT, ben: ABSENT})
     history.correct_session(pt, monday, {amira: ABSENT, ben: PRESENT}, "wrong line")
+    # Rebuilt, these are in one batch with the session: each reads it as the batch left it.
+    history.correct_session(pt, monday, {amira: LATE, ben: PRESENT}, "late, not absent")
+    history.record.void_session(history.senco, pt, monday, reason="recorded for the wrong group")
     _reading_baseline(history, amira, intervention=pt)
     _plan(history, amira)
     apdr.read_models.catch_up()
@@ -424,8 +427,9 @@ def test_given_a_rebuild_when_it_finishes_then_every_row_is_identical(apdr: Apdr
     apdr.read_models.rebuild("chronology")
 
     assert table_rows(apdr) == before
-    # Two pupils' entries, the session once (its pupils' entries are made from it when read).
-    assert len(before["chronology_entries"]) == 9
+    # Two pupils' entries, the session once (its pupils' entries are made from it when read):
+    # the second correction changed Amira's mark alone, and the void is an entry for both.
+    assert len(before["chronology_entries"]) == 12
     assert len(before["chronology_sessions"]) == 1
 
 

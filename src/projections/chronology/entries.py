@@ -51,7 +51,10 @@ class Remembered(dict[Any, Any]):
     pupil), kept so that a handler need not ask the database for them; bounded,
     so memory does not grow with the log."""
 
-    def __init__(self, limit: int = 50_000) -> None:
+    # Events come in log order, so what is asked for is what is current: an authority's
+    # running interventions and open plans at any one time are a few thousand. At 50,000 the
+    # caches held most of its seven years, and a rebuild's memory grew with the log.
+    def __init__(self, limit: int = 10_000) -> None:
         super().__init__()
         self.limit = limit
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
@@ -32,6 +32,17 @@ from apdr.projections.projection import Batch, handles
 
 _withdraw = withdraw_statement(enrolments)
 _end_enrolments = end_enrolments_statement(enrolments)
+
+
+class SessionRow(NamedTuple):
+    """What a correction or a void needs of a session's row: when it was, where it is kept,
+    and what it says (as delivered, and ``now``, as last corrected)."""
+
+    delivered_on: date
+    position: int
+    details: str
+    marks: str
+    now: str | None = None
 
 
 class InterventionHandlers(EntryWriter):
@@ -76,29 +87,33 @@ class InterventionHandlers(EntryWriter):
         # One row for the whole session; each pupil's entry is read from it (see
         # ``query._session_entry``), showing their own mark only: another pupil's
         # attendance is not part of this pupil's record.
+        row = SessionRow(e.delivered_on, batch.position, as_json(session_data(e)), marks_text(e.attendance))
         batch.insert(
             sessions,
             {
                 "intervention_id": e.originator_id,
-                "delivered_on": e.delivered_on,
-                "position": batch.position,
                 "session_id": e.session_id,
                 "recorded_at": e.timestamp,
                 "recorded_by": e.recorded_by,
                 "minutes": e.minutes,
-                "details": as_json(session_data(e)),
-                "marks": marks_text(e.attendance),
-                "now": None,
+                **row._asdict(),
             },
         )
+        batch.note((sessions.name, e.originator_id, e.session_id), row)
 
-    def _session_now(self, batch: Batch, e: Any) -> Any:
-        """The session a correction or void is about, as it now stands."""
-        return batch.read(
-            sa.select(sessions).where(
+    def _session_now(self, batch: Batch, e: Any) -> SessionRow | None:
+        """The session a correction or void is about, as it now stands: noted, if this batch
+        wrote it (every write of a session's row is noted), or else as the table has it."""
+        noted = batch.noted((sessions.name, e.originator_id, e.session_id))
+        if noted is not None:
+            return noted
+        found = batch.read(
+            sa.select(*(sessions.c[k] for k in SessionRow._fields)).where(
                 sessions.c.intervention_id == e.originator_id, sessions.c.session_id == e.session_id
-            )
+            ),
+            send_first=False,
         ).first()
+        return None if found is None else SessionRow(*found)
 
     @handles(Intervention.SessionCorrected)
     def session_corrected(self, e: Any, batch: Batch) -> None:
@@ -131,6 +146,7 @@ class InterventionHandlers(EntryWriter):
             {"intervention_id": e.originator_id, "delivered_on": was.delivered_on, "position": was.position},
             {"now": as_json(corrected)},
         )
+        batch.note((sessions.name, e.originator_id, e.session_id), was._replace(now=as_json(corrected)))
 
     @handles(Intervention.SessionVoided)
     def session_voided(self, e: Any, batch: Batch) -> None:

@@ -254,8 +254,9 @@ REPORTED = (
 def _interventions(
     conn: sa.Connection, setting_id: UUID, window: Window | None, assessed: set[UUID]
 ) -> dict[UUID, Any]:
-    """The setting's interventions in the order they started: in a window, those running at any
-    time in it, and those ``assessed`` (an exit taken in the window after the intervention ended)."""
+    """The setting's interventions in the order they started, then by name: in a window, those
+    running at any time in it, and those ``assessed`` (an exit taken in the window after the
+    intervention ended)."""
     where = [interventions.c.setting_id == setting_id]
     if window is not None:
         running = sa.and_(
@@ -263,8 +264,9 @@ def _interventions(
             sa.or_(interventions.c.ended_on.is_(None), interventions.c.ended_on >= window.first),
         )
         where.append(sa.or_(running, interventions.c.intervention_id.in_(assessed)))
-    rows = conn.execute(
-        sa.select(*(interventions.c[k] for k in REPORTED)).where(*where).order_by(interventions.c.starts_on)
+    i = interventions.c
+    rows = conn.execute(  # those that began the same day by name, and then always in the same order
+        sa.select(*(i[k] for k in REPORTED)).where(*where).order_by(i.starts_on, i.name, i.intervention_id)
     )
     return {r.intervention_id: r for r in rows}
 

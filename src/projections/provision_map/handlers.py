@@ -26,7 +26,13 @@ from apdr.projections.provision_map.tables import (
     sessions,
     staff,
 )
-from apdr.projections.provision_map.tallies import count_marks, open_tally, uncount_session
+from apdr.projections.provision_map.tallies import (
+    SessionMarks,
+    count_marks,
+    note_session,
+    open_tally,
+    uncount_session,
+)
 
 _withdraw = withdraw_statement(enrolments, withdrawn=True)
 _end_enrolments = end_enrolments_statement(enrolments)
@@ -122,25 +128,29 @@ class ProvisionMap(Projection):
 
     @handles(Intervention.SessionDelivered)
     def session_delivered(self, e: Any, batch: Batch) -> None:
-        row = _session_row(e)
-        batch.insert(sessions, row)
-        count_marks(batch, e.originator_id, e.delivered_on, row["marks"])
+        self._write_session(batch, e)
 
     @handles(Intervention.SessionCorrected)
     def session_corrected(self, e: Any, batch: Batch) -> None:
         # Its date may be what changed, and the date is part of its key.
         uncount_session(batch, e.originator_id, e.session_id)
         batch.delete(sessions, {"intervention_id": e.originator_id, "session_id": e.session_id})
-        row = _session_row(e)
-        batch.insert(sessions, row)
-        count_marks(batch, e.originator_id, e.delivered_on, row["marks"])
+        self._write_session(batch, e)
 
     @handles(Intervention.SessionVoided)
     def session_voided(self, e: Any, batch: Batch) -> None:
-        uncount_session(batch, e.originator_id, e.session_id)
+        was = uncount_session(batch, e.originator_id, e.session_id)
         batch.update(
             sessions, {"intervention_id": e.originator_id, "session_id": e.session_id}, {"voided": True}
         )
+        if was is not None:
+            note_session(batch, e.originator_id, e.session_id, was._replace(voided=True))
+
+    def _write_session(self, batch: Batch, e: Any) -> None:
+        row = _session_row(e)
+        batch.insert(sessions, row)
+        note_session(batch, e.originator_id, e.session_id, SessionMarks(e.delivered_on, row["marks"], False))
+        count_marks(batch, e.originator_id, e.delivered_on, row["marks"])
 
     @handles(Intervention.SessionMissed)
     def session_missed(self, e: Any, batch: Batch) -> None:

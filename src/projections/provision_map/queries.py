@@ -38,11 +38,11 @@ class Window:
     as_of: date
 
 
-def _staff_names(conn: sa.Connection, setting_id: UUID) -> dict[UUID, list[str]]:
+def _staff_names(conn: sa.Connection, setting_id: UUID, of: list[UUID]) -> dict[UUID, list[str]]:
     rows = conn.execute(
         sa.select(assignments.c.intervention_id, staff.c.name)
         .join(staff, staff.c.staff_id == assignments.c.staff_id)
-        .where(staff.c.setting_id == setting_id)
+        .where(staff.c.setting_id == setting_id, assignments.c.intervention_id.in_(of))
         .order_by(staff.c.name)
     )
     names: dict[UUID, list[str]] = {}
@@ -235,6 +235,19 @@ def _rows_in_place(
     )
 
 
+def _interventions_in_place(conn: sa.Connection, setting_id: UUID, window: Window) -> list[UUID]:
+    """The interventions with a pupil in place during the window: a school's seven years are
+    several times this year's, and only this year's rows are shown. Found once, so that each
+    query after it looks its interventions up by key (on PostgreSQL, finding them again in
+    each query was most of the map's time in the database)."""
+    rows = conn.execute(
+        sa.select(sa.distinct(enrolments.c.intervention_id))
+        .join(interventions, interventions.c.intervention_id == enrolments.c.intervention_id)
+        .where(*_in_place(setting_id, window))
+    )
+    return [i for (i,) in rows]
+
+
 def _pupils_per_intervention(conn: sa.Connection, setting_id: UUID, window: Window) -> dict[UUID, int]:
     rows = conn.execute(
         sa.select(enrolments.c.intervention_id, sa.func.count(sa.distinct(enrolments.c.pupil_id)))
@@ -284,8 +297,11 @@ def provision_rows(
     """One row per pupil and provision in place during the window, in the seed's column order;
     with ``pupil_id``, that pupil's rows only (a group's cost is still shared by the whole group).
     A row shows the timetable in force at the end of the window."""
-    staff_names = _staff_names(conn, setting_id)
-    of = None if pupil_id is None else _interventions_of(conn, pupil_id, window)
+    if pupil_id is None:
+        of = _interventions_in_place(conn, setting_id, window)
+    else:
+        of = _interventions_of(conn, pupil_id, window)
+    staff_names = _staff_names(conn, setting_id, of)
     timetable_of = timetables(conn, setting_id, of)
     counts = attendance_counts(conn, setting_id, window.first, window.as_of, of)
     group_sizes = _pupils_per_intervention(conn, setting_id, window)

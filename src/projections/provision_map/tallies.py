@@ -11,6 +11,7 @@ row as last written.
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -54,12 +55,32 @@ def count_marks(batch: Batch, intervention_id: UUID, delivered_on: date, marks: 
     batch.add(_delivered, (intervention_id,), (sign,))
 
 
-def uncount_session(batch: Batch, intervention_id: UUID, session_id: UUID) -> None:
-    """Take a session's marks, as last recorded, back out (before a correction or a void)."""
-    found = batch.read(
-        sa.select(sessions.c.delivered_on, sessions.c.marks, sessions.c.voided).where(
-            sessions.c.intervention_id == intervention_id, sessions.c.session_id == session_id
-        )
-    ).first()
+class SessionMarks(NamedTuple):
+    """A session's row as last written, as far as its marks go."""
+
+    delivered_on: date
+    marks: str
+    voided: bool
+
+
+def note_session(batch: Batch, intervention_id: UUID, session_id: UUID, written: SessionMarks) -> None:
+    """Every write of a session's row is noted, so that ``uncount_session`` need not send the batch."""
+    batch.note((sessions.name, intervention_id, session_id), written)
+
+
+def uncount_session(batch: Batch, intervention_id: UUID, session_id: UUID) -> SessionMarks | None:
+    """Take a session's marks, as last written, back out (before a correction or a void),
+    and answer them. Written in this batch, they were noted; if not, the table has them as
+    last written, and is read without sending the batch first."""
+    found = batch.noted((sessions.name, intervention_id, session_id))
+    if found is None:
+        row = batch.read(
+            sa.select(sessions.c.delivered_on, sessions.c.marks, sessions.c.voided).where(
+                sessions.c.intervention_id == intervention_id, sessions.c.session_id == session_id
+            ),
+            send_first=False,
+        ).first()
+        found = None if row is None else SessionMarks(*row)
     if found is not None and not found.voided:
         count_marks(batch, intervention_id, found.delivered_on, found.marks, sign=-1)
+    return found
