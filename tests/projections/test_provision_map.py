@@ -6,9 +6,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from apdr.aggregates.codes import AttendanceStatus, Weekday
 from apdr.aggregates.school_year import default_calendar
 from apdr.projections.provision_map import Totals, Window, provision_rows
+from apdr.projections.provision_map import queries as provision_queries
 from apdr.runtime import Apdr
 from tests.support.history import History
 
@@ -248,3 +251,20 @@ def test_given_a_review_and_a_moved_review_date_when_the_map_is_read_then_the_da
         date(2026, 10, 20): date(2026, 12, 11),
         date(2026, 11, 5): date(2026, 11, 27),
     }
+
+
+def test_given_a_pupil_enrolled_after_the_interventions_in_place_were_read_when_the_map_is_read_then_the_row_has_its_timetable(
+    apdr: Apdr, history: History, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL each statement reads what was committed when it began: an intervention's
+    first pupil in the window can be enrolled between the map's first query and its rows."""
+    amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
+    jo, pt = history.group(amira, ben)
+    history.session(pt, jo, date(2026, 9, 21), {amira: PRESENT, ben: ABSENT})
+    found_first = provision(apdr, history, as_of=date(2026, 9, 25))
+
+    monkeypatch.setattr(provision_queries, "_interventions_in_place", lambda *_: [])
+    found_late = provision(apdr, history, as_of=date(2026, 9, 25))
+
+    assert found_late == found_first
+    assert [r["staff"] for r in found_late] == ["Jo Bloggs", "Jo Bloggs"]

@@ -307,6 +307,13 @@ def provision_rows(
     group_sizes = _pupils_per_intervention(conn, setting_id, window)
     teaching = TeachingDays(calendar, window)
     for r in _rows_in_place(conn, setting_id, window, pupil_id):
+        if r.intervention_id not in timetable_of:
+            # Its first pupil in the window was enrolled after ``of`` was read (on PostgreSQL
+            # each statement reads what was committed when it began): read its own now.
+            late = [r.intervention_id]
+            timetable_of |= timetables(conn, setting_id, late)
+            staff_names |= _staff_names(conn, setting_id, late)
+            counts |= attendance_counts(conn, setting_id, window.first, window.as_of, late)
         timetable = timetable_of[r.intervention_id]
         schedule = timetable.on(window.as_of)
         ended_on = r.ended_on if r.ended_on and r.ended_on <= window.as_of else None
