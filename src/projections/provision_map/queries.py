@@ -201,13 +201,17 @@ def counted_from_marks(
     }
 
 
-def _in_place(setting_id: UUID, window: Window) -> list[sa.ColumnElement[bool]]:
-    """Enrolments in the setting's interventions open at any time during the window."""
+def _enrolled_during(window: Window) -> list[sa.ColumnElement[bool]]:
+    """Enrolments open at any time during the window."""
     return [
-        interventions.c.setting_id == setting_id,
         enrolments.c.starts_on <= window.as_of,
         sa.or_(enrolments.c.ends_on.is_(None), enrolments.c.ends_on >= window.first),
     ]
+
+
+def _in_place(setting_id: UUID, window: Window) -> list[sa.ColumnElement[bool]]:
+    """Enrolments in the setting's interventions open at any time during the window."""
+    return [interventions.c.setting_id == setting_id, *_enrolled_during(window)]
 
 
 def _rows_in_place(
@@ -248,11 +252,12 @@ def _interventions_in_place(conn: sa.Connection, setting_id: UUID, window: Windo
     return [i for (i,) in rows]
 
 
-def _pupils_per_intervention(conn: sa.Connection, setting_id: UUID, window: Window) -> dict[UUID, int]:
+def _pupils_per_intervention(conn: sa.Connection, window: Window, of: list[UUID]) -> dict[UUID, int]:
+    """The pupils in place during the window in each of the interventions ``of``: a group's
+    cost is shared by all of them, whoever's rows are shown."""
     rows = conn.execute(
         sa.select(enrolments.c.intervention_id, sa.func.count(sa.distinct(enrolments.c.pupil_id)))
-        .join(interventions, interventions.c.intervention_id == enrolments.c.intervention_id)
-        .where(*_in_place(setting_id, window))
+        .where(enrolments.c.intervention_id.in_(of), *_enrolled_during(window))
         .group_by(enrolments.c.intervention_id)
     )
     return {i: int(n) for i, n in rows}
@@ -278,9 +283,7 @@ class TeachingDays:
 def _interventions_of(conn: sa.Connection, pupil_id: UUID, window: Window) -> list[UUID]:
     rows = conn.execute(
         sa.select(sa.distinct(enrolments.c.intervention_id)).where(
-            enrolments.c.pupil_id == pupil_id,
-            enrolments.c.starts_on <= window.as_of,
-            sa.or_(enrolments.c.ends_on.is_(None), enrolments.c.ends_on >= window.first),
+            enrolments.c.pupil_id == pupil_id, *_enrolled_during(window)
         )
     )
     return [i for (i,) in rows]
@@ -304,7 +307,7 @@ def provision_rows(
     staff_names = _staff_names(conn, setting_id, of)
     timetable_of = timetables(conn, setting_id, of)
     counts = attendance_counts(conn, setting_id, window.first, window.as_of, of)
-    group_sizes = _pupils_per_intervention(conn, setting_id, window)
+    group_sizes = _pupils_per_intervention(conn, window, of)
     teaching = TeachingDays(calendar, window)
     for r in _rows_in_place(conn, setting_id, window, pupil_id):
         if r.intervention_id not in timetable_of:
@@ -314,6 +317,7 @@ def provision_rows(
             timetable_of |= timetables(conn, setting_id, late)
             staff_names |= _staff_names(conn, setting_id, late)
             counts |= attendance_counts(conn, setting_id, window.first, window.as_of, late)
+            group_sizes |= _pupils_per_intervention(conn, window, late)
         timetable = timetable_of[r.intervention_id]
         schedule = timetable.on(window.as_of)
         ended_on = r.ended_on if r.ended_on and r.ended_on <= window.as_of else None
