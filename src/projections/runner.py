@@ -73,6 +73,12 @@ _MOVE_POSITIONS = (
 
 R = TypeVar("R")
 
+STATISTICS_AFTER = 10_000
+"""A catch-up that takes in this many events, or finds the log this much longer than when this
+process last sampled the tables, samples them again (``refresh_statistics``): a school's rebuild
+is a hundred thousand events, a day's commands a few hundred, and sampling every read model's
+tables at a school's size takes about a second of the database's time."""
+
 Progress = Callable[[int], None]
 """Told the position in the log reached so far."""
 
@@ -119,6 +125,9 @@ class ReadModels:
         self._new_events = threading.Event()
         self._subscribes = True
         self._positions_and_end_statement: sa.Select[Any] | None = None
+        self.statistics_after = STATISTICS_AFTER
+        self._log_end = 0  # the log's end, as a catch-up last found it
+        self._sampled_at = 0  # the log's end when this process last sampled the tables
 
     # -- setting up -------------------------------------------------------
 
@@ -228,8 +237,30 @@ class ReadModels:
         model, or to all. Answers how many events were applied."""
         if name is not None:
             upto = self.last_notification_id() if upto is None else upto
-            return self._catch_up(self.projections[name], upto, progress)
-        return self._catch_up_together(list(self.projections), upto)
+            applied = self._catch_up(self.projections[name], upto, progress)
+            self._log_end = max(self._log_end, upto)
+        else:
+            applied = self._catch_up_together(list(self.projections), upto)
+        # A rebuild, or a log grown by commands written inline since this process last sampled.
+        if max(applied, self._log_end - self._sampled_at) >= self.statistics_after:
+            self.refresh_statistics(self.projections)
+            self._sampled_at = self._log_end
+        return applied
+
+    def refresh_statistics(self, names: Iterable[str]) -> None:
+        """PostgreSQL plans each query from what it last sampled of the tables; after a
+        rebuild or a long catch-up that describes tables that were empty, and until
+        autovacuum samples them again (a minute at best, never where it is off) a query
+        loops over thousands of rows the planner expects to be a handful. So sample them
+        now (PostgreSQL manual, 14.4.9: "Run ANALYZE Afterwards"). SQLite plans without."""
+        if self.engine.dialect.name != "postgresql":
+            return
+        with self.engine.begin() as conn:
+            schema = (conn.get_execution_options().get("schema_translate_map") or {}).get(None)
+            quote = conn.dialect.identifier_preparer.quote
+            tables = [t.name for n in names for t in self.projections[n].tables]
+            qualified = [f"{quote(schema)}.{quote(t)}" if schema else quote(t) for t in tables]
+            conn.exec_driver_sql("ANALYZE " + ", ".join(qualified))
 
     def ask(self, query: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         """Run a query (declared with ``@reads``) on read models caught up with
@@ -284,6 +315,7 @@ class ReadModels:
                 if upto is None:  # the log's end read beside the positions, in one statement
                     found = conn.execute(self._positions_and_end(conn)).all()
                     upto = int(found[0][2] or 0) if found else 0
+                    self._log_end = max(self._log_end, upto)
                 else:
                     found = conn.execute(_ALL_POSITIONS).all()
                 behind = {name: at for name, at, *_ in found if at < upto and name in names}

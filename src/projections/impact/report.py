@@ -15,10 +15,11 @@ pupils.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -109,16 +110,15 @@ def pair_sums(conn: sa.Connection, setting_id: UUID, window: Window | None = Non
         "days": sa.func.sum(days_between(latest.c.baseline_on, latest.c.exit_on)),
     }
     group = (latest.c.intervention_id, year, latest.c.instrument, latest.c.measure, latest.c.scale)
+    # PostgreSQL sums bigints as numeric, which the driver makes Decimals one by one: cast back.
+    sums = (sa.cast(summed[name], sa.BigInteger).label(name) for name in SUMMED)
     rows = conn.execute(
-        sa.select(*group, *(summed[name].label(name) for name in SUMMED))
+        sa.select(*group, *sums)
         .join(pupils, pupils.c.pupil_id == latest.c.pupil_id)
         .where(*_pairs_where(setting_id, window))
         .group_by(*group)
-    )
-    # PostgreSQL sums bigints as numeric; SQLite as integers.
-    return [
-        PairSums(r[0], int(r[1]), (r[2], r[3], r[4]), Sums(*(int(v) for v in r[len(group) :]))) for r in rows
-    ]
+    ).all()
+    return [PairSums(r[0], r[1], (r[2], r[3], r[4]), Sums(*r[5:])) for r in rows]
 
 
 # -- who took part, and how much of it they had ------------------------------------------------
@@ -205,7 +205,7 @@ LEVELS = ("intervention_id", "area_of_need", "year_group")
 COUNTED = ("interventions", "pupils", "completed", "withdrawn", "in_progress", "marked", "attended")
 
 
-def _participation(conn: sa.Connection, places: sa.CTE) -> sa.CursorResult[Any]:
+def _participation(conn: sa.Connection, places: sa.CTE) -> Sequence[sa.Row[Any]]:
     """The places counted per intervention, per area of need and per year group, in one
     statement (a pupil in two interventions of an area is one of its pupils)."""
     not_withdrawn = places.c.withdrawn == 0
@@ -224,7 +224,7 @@ def _participation(conn: sa.Connection, places: sa.CTE) -> sa.CursorResult[Any]:
         keys = [places.c[k] if k == level else sa.cast(sa.null(), places.c[k].type).label(k) for k in LEVELS]
         return sa.select(*keys, *counted).group_by(places.c[level])
 
-    return conn.execute(sa.union_all(*(by(level) for level in LEVELS)))
+    return conn.execute(sa.union_all(*(by(level) for level in LEVELS))).all()
 
 
 def _marks_in(conn: sa.Connection, setting_id: UUID, window: Window, places: sa.CTE) -> dict[str, Any]:
@@ -244,16 +244,22 @@ def _marks_in(conn: sa.Connection, setting_id: UUID, window: Window, places: sa.
 # -- what was delivered, and what it cost ------------------------------------------------------
 
 
-REPORTED = (
-    *("intervention_id", "name", "area_of_need", "starts_on", "ended_on"),
-    *("cost_per_year", "sessions_delivered"),
-)
-"""The interventions' columns the report reads."""
+class Reported(NamedTuple):
+    """The columns of an intervention the report reads: a plain tuple, since the report reads
+    each several times and a database row looks its columns up by name each time."""
+
+    intervention_id: UUID
+    name: str
+    area_of_need: str
+    starts_on: date
+    ended_on: date | None
+    cost_per_year: Decimal
+    sessions_delivered: int
 
 
 def _interventions(
     conn: sa.Connection, setting_id: UUID, window: Window | None, assessed: set[UUID]
-) -> dict[UUID, Any]:
+) -> dict[UUID, Reported]:
     """The setting's interventions in the order they started, then by name: in a window, those
     running at any time in it, and those ``assessed`` (an exit taken in the window after the
     intervention ended)."""
@@ -266,13 +272,15 @@ def _interventions(
         where.append(sa.or_(running, interventions.c.intervention_id.in_(assessed)))
     i = interventions.c
     rows = conn.execute(  # those that began the same day by name, and then always in the same order
-        sa.select(*(i[k] for k in REPORTED)).where(*where).order_by(i.starts_on, i.name, i.intervention_id)
-    )
-    return {r.intervention_id: r for r in rows}
+        sa.select(*(i[k] for k in Reported._fields))
+        .where(*where)
+        .order_by(i.starts_on, i.name, i.intervention_id)
+    ).all()
+    return {r[0]: Reported._make(r) for r in rows}
 
 
 def _sessions_delivered(
-    conn: sa.Connection, found: dict[UUID, Any], window: Window | None
+    conn: sa.Connection, found: dict[UUID, Reported], window: Window | None
 ) -> dict[UUID, int]:
     """Each intervention's sessions delivered and not voided: the provision map's tally over the
     whole history, or those in the window counted."""
@@ -304,13 +312,12 @@ def _sessions_a_week(conn: sa.Connection, setting_id: UUID, last_day: dict[UUID,
         .join(interventions, interventions.c.intervention_id == schedules.c.intervention_id)
         .where(interventions.c.setting_id == setting_id)
         .order_by(schedules.c.intervention_id, schedules.c.effective_on, schedules.c.position)
-    )
+    ).all()
     found: dict[UUID, int] = {}
-    for r in rows:
-        if r.intervention_id not in last_day:
-            continue
-        if r.intervention_id not in found or r.effective_on <= last_day[r.intervention_id]:
-            found[r.intervention_id] = len(r.weekdays.split(","))
+    for intervention_id, effective_on, weekdays in rows:
+        last = last_day.get(intervention_id)
+        if last is not None and (intervention_id not in found or effective_on <= last):
+            found[intervention_id] = weekdays.count(",") + 1
     return found
 
 
@@ -343,9 +350,8 @@ def impact_report(
     places = _places(setting_id, window, last)
     for row in _participation(conn, places):
         # The row's one key not null says which line it is; its counts follow the keys.
-        keys = zip(LEVELS, row[: len(LEVELS)], strict=True)
-        level, key = next((level, key) for level, key in keys if key is not None)
-        line = lines[level][key]
+        at = 0 if row[0] is not None else 1 if row[1] is not None else 2
+        line = lines[LEVELS[at]][row[at]]
         for name, count in zip(COUNTED, row[len(LEVELS) :], strict=True):
             setattr(line, name, int(count))
     if window is not None:
