@@ -244,7 +244,6 @@ class ReadModels:
         # A rebuild, or a log grown by commands written inline since this process last sampled.
         if max(applied, self._log_end - self._sampled_at) >= self.statistics_after:
             self.refresh_statistics(self.projections)
-            self._sampled_at = self._log_end
         return applied
 
     def refresh_statistics(self, names: Iterable[str]) -> None:
@@ -255,12 +254,18 @@ class ReadModels:
         now (PostgreSQL manual, 14.4.9: "Run ANALYZE Afterwards"). SQLite plans without."""
         if self.engine.dialect.name != "postgresql":
             return
-        with self.engine.begin() as conn:
-            schema = (conn.get_execution_options().get("schema_translate_map") or {}).get(None)
-            quote = conn.dialect.identifier_preparer.quote
-            tables = [t.name for n in names for t in self.projections[n].tables]
-            qualified = [f"{quote(schema)}.{quote(t)}" if schema else quote(t) for t in tables]
-            conn.exec_driver_sql("ANALYZE " + ", ".join(qualified))
+        try:
+            with self.engine.begin() as conn:
+                schema = (conn.get_execution_options().get("schema_translate_map") or {}).get(None)
+                quote = conn.dialect.identifier_preparer.quote
+                tables = [t.name for n in names for t in self.projections[n].tables]
+                qualified = [f"{quote(schema)}.{quote(t)}" if schema else quote(t) for t in tables]
+                conn.exec_driver_sql("ANALYZE " + ", ".join(qualified))
+        except sa.exc.DBAPIError:
+            # Only the plans suffer, not what the read models hold: the next catch-up tries again.
+            log.warning("could not sample the read models' tables (ANALYZE)", exc_info=True)
+            return
+        self._sampled_at = self._log_end
 
     def ask(self, query: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         """Run a query (declared with ``@reads``) on read models caught up with
