@@ -196,6 +196,12 @@ def _in_schema(apdr: Apdr, table: str) -> str:
     return f'"{schema}".{table}' if schema else table
 
 
+@pytest.fixture
+def on_postgresql(apdr: Apdr) -> None:
+    if apdr.read_models.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite plans without sampled statistics: nothing to refresh")
+
+
 def _sampled_rows(apdr: Apdr, table: str) -> float:
     """What PostgreSQL's planner last sampled of a table: -1 for never."""
     with apdr.read_models.engine.connect() as conn:
@@ -211,10 +217,8 @@ def _sampled_rows(apdr: Apdr, table: str) -> float:
     ("statistics_after", "sampled"), [(1, 2.0), (10_000, -1.0)], ids=["past the threshold", "under it"]
 )
 def test_given_a_rebuild_when_it_took_in_enough_events_then_postgresql_samples_its_tables(
-    apdr: Apdr, history: History, statistics_after: int, sampled: float
+    apdr: Apdr, history: History, on_postgresql: None, statistics_after: int, sampled: float
 ) -> None:
-    if apdr.read_models.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite plans without sampled statistics: nothing to refresh")
     amira, ben = history.pupil(), history.pupil()
     history.group(amira, ben)
     apdr.read_models.statistics_after = statistics_after  # a school's rebuild is 100,000 events
@@ -226,10 +230,8 @@ def test_given_a_rebuild_when_it_took_in_enough_events_then_postgresql_samples_i
 
 
 def test_given_commands_written_inline_when_the_log_has_grown_enough_then_a_catch_up_samples_the_tables(
-    apdr: Apdr, history: History
+    apdr: Apdr, history: History, on_postgresql: None
 ) -> None:
-    if apdr.read_models.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite plans without sampled statistics: nothing to refresh")
     amira, ben = history.pupil(), history.pupil()
     history.group(amira, ben)
     apdr.read_models.rebuild("provision_map")  # its tables made again, and not sampled: too few events
@@ -242,10 +244,8 @@ def test_given_commands_written_inline_when_the_log_has_grown_enough_then_a_catc
 
 
 def test_given_a_table_it_cannot_sample_when_a_catch_up_samples_then_it_warns_and_the_read_models_go_on(
-    apdr: Apdr, history: History, caplog: pytest.LogCaptureFixture
+    apdr: Apdr, history: History, on_postgresql: None, caplog: pytest.LogCaptureFixture
 ) -> None:
-    if apdr.read_models.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite plans without sampled statistics: nothing to refresh")
     amira = history.pupil()
     history.group(amira)
     models = apdr.read_models
