@@ -337,17 +337,44 @@ def read_model_engine(settings: Config) -> Engine:
         url,
         pool_size=5,
         max_overflow=10,
-        pool_pre_ping=True,
         pool_timeout=timeout,
         connect_args={"connect_timeout": max(2, timeout)},
         hide_parameters=True,
     )
+    _ping_after_idle(engine)
     # A projection's batch of rows goes as multi-row INSERT ... VALUES statements
     # (as SQLAlchemy already does for psycopg2), not one statement per row.
     engine.dialect.use_insertmanyvalues_wo_returning = True
     if settings.database_schema:
         engine = engine.execution_options(schema_translate_map={None: settings.database_schema})
     return engine
+
+
+PING_AFTER_IDLE_SECONDS = 1.0
+"""A pooled PostgreSQL connection idle longer than this is checked before use."""
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """``pool_pre_ping``, for the connections that need it: one back in the pool
+    within the last second was working a moment ago, and pinging it cost a round
+    trip on every checkout (a tenth of recording a session). One that sat idle
+    longer (through a restart, a proxy's idle timeout, an outage) is pinged, and
+    replaced if the ping fails, as ``pool_pre_ping`` would: the pool disposes of it
+    and connects afresh (SQLAlchemy, "Disconnect Handling - Pessimistic")."""
+
+    @sa.event.listens_for(engine, "connect")
+    @sa.event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _checked(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("idle_since", 0.0) < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except psycopg.Error as error:
+            raise sa.exc.DisconnectionError(str(error)) from error
 
 
 def _sqlite_transactions(engine: Engine) -> None:
@@ -373,5 +400,6 @@ def _sqlite_transactions(engine: Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _begin(connection: sa.Connection) -> None:
-        immediate = connection.get_execution_options().get("sqlite_immediate", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = connection.get_execution_options()
+        if options.get("sqlite_begin", True):  # False: one statement, its own transaction
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get("sqlite_immediate") else "BEGIN")
