@@ -48,6 +48,7 @@ from apdr.application import SenRecord
 from apdr.persistence import UNREACHABLE, RecordedWithReadModels
 from apdr.projections.following import Doorbell, backoff_seconds
 from apdr.projections.projection import Batch, Projection, drop_and_create, metadata
+from apdr.projections.statistics import STATISTICS_AFTER, sample_tables
 
 log = logging.getLogger(__name__)
 
@@ -78,12 +79,6 @@ _MOVE_POSITIONS = (
 )
 
 R = TypeVar("R")
-
-STATISTICS_AFTER = 10_000
-"""A catch-up that takes in this many events, or finds the log this much longer than when this
-process last sampled the tables, samples them again (``refresh_statistics``): a school's rebuild
-is a hundred thousand events, a day's commands a few hundred, and sampling every read model's
-tables at a school's size takes about a second of the database's time."""
 
 Progress = Callable[[int], None]
 """Told the position in the log reached so far."""
@@ -246,37 +241,26 @@ class ReadModels:
     ) -> int:
         """Apply every event recorded so far (or up to ``upto``) to one read
         model, or to all. Answers how many events were applied."""
+        names = list(self.projections) if name is None else [name]
         if name is not None:
             upto = self.last_notification_id() if upto is None else upto
             applied = self._catch_up(self.projections[name], upto, progress)
             self._log_end = max(self._log_end, upto)
         else:
-            applied = self._catch_up_together(list(self.projections), upto)
-        # A rebuild, or a log grown by commands written inline since this process last sampled.
-        if max(applied, self._log_end - self._sampled_at) >= self.statistics_after:
-            self.refresh_statistics(self.projections)
+            applied = self._catch_up_together(names, upto)
+        # A rebuild, or a long catch-up, samples the tables it filled; a log grown since this process
+        # last sampled (commands write every read model inline), every read model's, when all catch up.
+        grown = name is None and self._log_end - self._sampled_at >= self.statistics_after
+        if applied >= self.statistics_after or grown:
+            sample = list(self.projections) if grown else names
+            if self.refresh_statistics(sample) and len(sample) == len(self.projections):
+                self._sampled_at = self._log_end
         return applied
 
-    def refresh_statistics(self, names: Iterable[str]) -> None:
-        """PostgreSQL plans each query from what it last sampled of the tables; after a
-        rebuild or a long catch-up that describes tables that were empty, and until
-        autovacuum samples them again (a minute at best, never where it is off) a query
-        loops over thousands of rows the planner expects to be a handful. So sample them
-        now (PostgreSQL manual, 14.4.9: "Run ANALYZE Afterwards"). SQLite plans without."""
-        if self.engine.dialect.name != "postgresql":
-            return
-        try:
-            with self.engine.begin() as conn:
-                schema = (conn.get_execution_options().get("schema_translate_map") or {}).get(None)
-                quote = conn.dialect.identifier_preparer.quote
-                tables = [t.name for n in names for t in self.projections[n].tables]
-                qualified = [f"{quote(schema)}.{quote(t)}" if schema else quote(t) for t in tables]
-                conn.exec_driver_sql("ANALYZE " + ", ".join(qualified))
-        except sa.exc.DBAPIError:
-            # Only the plans suffer, not what the read models hold: the next catch-up tries again.
-            log.warning("could not sample the read models' tables (ANALYZE)", exc_info=True)
-            return
-        self._sampled_at = self._log_end
+    def refresh_statistics(self, names: Iterable[str]) -> bool:
+        """Sample the tables of the read models ``names`` for PostgreSQL's planner (see
+        ``statistics``). Answers whether they were sampled."""
+        return sample_tables(self.engine, [t for n in names for t in self.projections[n].tables])
 
     def ask(self, query: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         """Run a query (declared with ``@reads``) on read models caught up with
