@@ -400,6 +400,5 @@ def _sqlite_transactions(engine: Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _begin(connection: sa.Connection) -> None:
-        options = connection.get_execution_options()
-        if options.get("sqlite_begin", True):  # False: one statement, its own transaction
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get("sqlite_immediate") else "BEGIN")
+        immediate = connection.get_execution_options().get("sqlite_immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

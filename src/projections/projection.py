@@ -18,6 +18,7 @@ from sqlalchemy.schema import CreateTable
 
 from apdr.projections.statements import (
     as_arrays,
+    as_sqlalchemy_errors,
     each_row_once,
     named,
     prepared,
@@ -360,11 +361,13 @@ class Batch:
         self._noted.clear()
 
     def _flush_sqlite(self) -> None:
+        driver = self.connection.connection.driver_connection
         for statement, rows in self._writes:
             sql, columns = prepared(statement, self.connection.dialect, tuple(rows[0]))
-            self.connection.exec_driver_sql(
-                sql, [tuple(convert(row.get(k, v)) for k, convert, v in columns) for row in rows]
-            )
+            with as_sqlalchemy_errors(self.connection, sql):
+                driver.executemany(  # type: ignore[union-attr]
+                    sql, [tuple(convert(row.get(k, v)) for k, convert, v in columns) for row in rows]
+                )
 
     def _flush_pipelined(self) -> None:
         """PostgreSQL: every group in one pipeline, so that the batch costs one round

@@ -48,6 +48,7 @@ from apdr.application import SenRecord
 from apdr.persistence import UNREACHABLE, RecordedWithReadModels
 from apdr.projections.following import Doorbell, backoff_seconds
 from apdr.projections.projection import Batch, Projection, drop_and_create, metadata
+from apdr.projections.statements import fetch
 from apdr.projections.statistics import STATISTICS_AFTER, sample_tables
 
 log = logging.getLogger(__name__)
@@ -66,12 +67,8 @@ _ALL_POSITIONS_LOCKED = _ALL_POSITIONS.order_by(positions.c.name).with_for_updat
 # A command's transaction takes in its events for the read models no one else is
 # catching up just now; one being caught up catches up on these events after.
 _FREE_POSITIONS = _ALL_POSITIONS.with_for_update(skip_locked=True)
-# SQLAlchemy's AUTOCOMMIT on SQLite hands the connection back in pysqlite's own
-# transaction handling, which ours (persistence._sqlite_transactions) replaces.
-_ONE_STATEMENT: dict[str, dict[str, Any]] = {
-    "postgresql": {"isolation_level": "AUTOCOMMIT"},
-    "sqlite": {"sqlite_begin": False},
-}
+# Made once for each events table (its schema), and kept: statements are prepared by identity.
+_POSITIONS_AND_END: dict[str, sa.Select[Any]] = {}
 _MOVE_POSITIONS = (
     positions.update()
     .where(positions.c.name.in_(sa.bindparam("names", expanding=True)))
@@ -152,8 +149,11 @@ class ReadModels:
 
     def _one_statement(self) -> sa.Connection:
         """A connection for a read that is one statement, consistent by itself: no
-        transaction to begin and roll back (on PostgreSQL, two round trips fewer)."""
-        return self.engine.connect().execution_options(**_ONE_STATEMENT[self.engine.dialect.name])
+        transaction to begin and roll back (on PostgreSQL, two round trips fewer; on
+        SQLite, ``fetch`` sends it to the driver, and nothing begins one)."""
+        if self.engine.dialect.name == "postgresql":
+            return self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        return self.engine.connect()
 
     def _reset(self, conn: sa.Connection, projection: Projection) -> None:
         drop_and_create(conn, projection.tables)
@@ -190,7 +190,7 @@ class ReadModels:
         try:
             with self._writing() as conn:
                 previous, ids = recorder.insert_within(conn, stored)  # first: it locks the events table
-                free = conn.execute(_FREE_POSITIONS).all()
+                free = fetch(conn, _FREE_POSITIONS)
                 current = sorted(n for n, at in free if at == previous and n in self.projections)
                 if current:
                     self._apply_inline(conn, current, ids, stored)
@@ -313,11 +313,11 @@ class ReadModels:
         while True:
             with self._one_statement() as conn:
                 if upto is None:  # the log's end read beside the positions, in one statement
-                    found = conn.execute(self._positions_and_end(conn)).all()
+                    found = fetch(conn, self._positions_and_end(conn))
                     upto = int(found[0][2] or 0) if found else 0
                     self._log_end = max(self._log_end, upto)
                 else:
-                    found = conn.execute(_ALL_POSITIONS).all()
+                    found = fetch(conn, _ALL_POSITIONS)
                 behind = {name: at for name, at, *_ in found if at < upto and name in names}
             if not behind:
                 return applied
@@ -346,8 +346,10 @@ class ReadModels:
         """Every read model's position, each beside the id of the log's last notification."""
         if self._positions_and_end_statement is None:
             last_id = self.app.recorder.last_id_sql(conn)  # type: ignore[attr-defined]
-            end: sa.ColumnClause[Any] = sa.literal_column(f"({last_id})")
-            self._positions_and_end_statement = sa.select(positions.c.name, positions.c.position, end)
+            if last_id not in _POSITIONS_AND_END:
+                end: sa.ColumnClause[Any] = sa.literal_column(f"({last_id})")
+                _POSITIONS_AND_END[last_id] = sa.select(positions.c.name, positions.c.position, end)
+            self._positions_and_end_statement = _POSITIONS_AND_END[last_id]
         return self._positions_and_end_statement
 
     def _catch_up(self, projection: Projection, upto: int, progress: Progress | None) -> int:

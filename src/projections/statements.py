@@ -6,7 +6,8 @@ statement over arrays of its rows' values (``unnest``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,6 +41,28 @@ def prepared(
             columns.append((bind.key, bind.type.bind_processor(dialect) or _as_is, bind.value))
         plan = _plans[key] = (compiled.string, columns)
     return plan
+
+
+def fetch(connection: sa.Connection, statement: sa.Select[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a query that every command and every query makes (the read models'
+    positions). On SQLite it goes to the driver, prepared once: SQLAlchemy's execution
+    (its events, its result's metadata) took 40-50 µs a time, five times the statement's own."""
+    if connection.dialect.name != "sqlite":
+        return [tuple(row) for row in connection.execute(statement).all()]
+    sql, _ = prepared(statement, connection.dialect, ())
+    with as_sqlalchemy_errors(connection, sql):
+        return connection.connection.driver_connection.execute(sql).fetchall()  # type: ignore[union-attr]
+
+
+@contextmanager
+def as_sqlalchemy_errors(connection: sa.Connection, sql: str) -> Iterator[None]:
+    """The driver's errors from SQL sent to it directly, raised as SQLAlchemy raises them
+    (so a locked database is still an ``OperationalError``, a 503)."""
+    base = connection.dialect.loaded_dbapi.Error
+    try:
+        yield
+    except base as error:
+        raise sa.exc.DBAPIError.instance(sql, None, error, base, hide_parameters=True) from error
 
 
 def row_insert(table: sa.Table) -> sa.Insert:

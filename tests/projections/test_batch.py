@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -133,3 +134,20 @@ def test_given_a_note_when_the_batch_is_sent_then_it_is_forgotten_and_a_read_tha
         assert unsent == 0, "not sent: the caller said nothing pending is what it reads"
         assert batch.read(sa.select(sa.func.count()).select_from(rows)).scalar() == 1
         assert batch.noted(("batch_test_rows", 1)) is None, "sent: the table has it now"
+
+
+def test_given_a_row_already_there_when_a_batch_sends_it_again_on_sqlite_then_sqlalchemy_s_integrity_error(
+    apdr: Apdr,
+) -> None:
+    """SQLite's batches go to the driver directly; its errors still come as SQLAlchemy's, which is
+    what the read models tell apart (an OperationalError: the database unreachable, a 503)."""
+    if apdr.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's batches are pipelined through psycopg, whose errors the read models take")
+    scratch.create_all(apdr.engine)
+    with apdr.engine.begin() as conn:
+        conn.execute(rows.insert().values(row_id=1, label="a", size=1))
+        batch = Batch(conn)
+        batch.insert(rows, {"row_id": 1, "label": "b", "size": 2})
+
+        with pytest.raises(sa.exc.IntegrityError, match="UNIQUE constraint failed"):
+            batch.flush()

@@ -13,6 +13,7 @@ import inspect
 import pkgutil
 import types
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -171,18 +172,40 @@ def test_given_read_models_at_the_log_end_when_a_query_asks_then_one_statement_o
     around it was two more round trips (BEGIN, ROLLBACK), a fifth of recording a session."""
     history.pupil()
     apdr.read_models.catch_up()
+
+    with _statements_sent(apdr.engine) as sent:
+        apdr.read_models.ensure_current(apdr.read_models.projections)
+
+    assert [(statement.split()[0], outside) for statement, outside in sent] == [("SELECT", True)]
+
+
+@contextmanager
+def _statements_sent(engine: sa.Engine) -> Iterator[list[tuple[str, bool]]]:
+    """Each statement the database is sent, and whether outside a transaction. SQLite's driver
+    reports every one (its BEGIN among them); psycopg sends its BEGIN itself, unseen, and a
+    statement outside a transaction is one on a connection in autocommit."""
     sent: list[tuple[str, bool]] = []
 
+    def traced(dbapi_connection: Any, *_: Any) -> None:
+        dbapi_connection.set_trace_callback(
+            lambda sql: sent.append((sql, not dbapi_connection.in_transaction))
+        )
+
+    def untraced(dbapi_connection: Any, *_: Any) -> None:
+        dbapi_connection.set_trace_callback(None)
+
     def seen(conn: sa.Connection, _cursor: Any, statement: str, *_: Any) -> None:
-        driver = conn.connection.driver_connection
-        # psycopg sends its BEGIN itself, unseen here: outside a transaction is autocommit.
-        outside = driver.autocommit if apdr.engine.dialect.name == "postgresql" else not driver.in_transaction
-        sent.append((statement.split()[0], outside))
+        sent.append((statement, conn.connection.driver_connection.autocommit))
 
-    sa.event.listen(apdr.engine, "before_cursor_execute", seen)
+    listeners = (
+        [("checkout", traced), ("checkin", untraced)]
+        if engine.dialect.name == "sqlite"
+        else [("before_cursor_execute", seen)]
+    )
+    for name, listener in listeners:
+        sa.event.listen(engine, name, listener)
     try:
-        apdr.read_models.ensure_current(apdr.read_models.projections)
+        yield sent
     finally:
-        sa.event.remove(apdr.engine, "before_cursor_execute", seen)
-
-    assert sent == [("SELECT", True)]
+        for name, listener in listeners:
+            sa.event.remove(engine, name, listener)
