@@ -357,7 +357,7 @@ PING_AFTER_IDLE_SECONDS = 1.0
 def _ping_after_idle(engine: Engine) -> None:
     """``pool_pre_ping``, for the connections that need it: one back in the pool
     within the last second was working a moment ago, and pinging it cost a round
-    trip on every checkout (a tenth of recording a session). One that sat idle
+    trip on every checkout (two a session: a tenth of recording one). One that sat idle
     longer (through a restart, a proxy's idle timeout, an outage) is pinged, and
     replaced if the ping fails, as ``pool_pre_ping`` would: the pool disposes of it
     and connects afresh (SQLAlchemy, "Disconnect Handling - Pessimistic")."""

@@ -1,6 +1,6 @@
 """The read models' PostgreSQL pool checks a connection before use only when it sat idle.
 
-A ping is a round trip; on every checkout it was a tenth of recording a session. A
+A ping is a round trip; on every checkout (two a session) it was a tenth of recording one. A
 connection back in the pool within ``PING_AFTER_IDLE_SECONDS`` goes out unchecked; one
 idle longer is pinged, and replaced if its server process is gone.
 """

@@ -169,7 +169,7 @@ def test_given_read_models_at_the_log_end_when_a_query_asks_then_one_statement_o
     apdr: Apdr, history: History
 ) -> None:
     """Read-your-writes costs one statement before each query; on PostgreSQL a transaction
-    around it was two more round trips (BEGIN, ROLLBACK), a fifth of recording a session."""
+    around it was two more round trips (BEGIN, ROLLBACK): 0.24 ms of a 3.9 ms session."""
     history.pupil()
     apdr.read_models.catch_up()
 
