@@ -196,11 +196,12 @@ class RecordedWithReadModels:
         raise NotImplementedError
 
     def insert_within(
-        self, connection: sa.Connection, stored_events: Sequence[StoredEvent]
-    ) -> tuple[int, list[int]]:
-        """Insert on ``connection``, in its transaction: answers the id of the last
-        notification before these (0 if none) and their ids. On PostgreSQL ids have
-        gaps (an insert rolled back), so the one before is read, not subtracted."""
+        self, connection: sa.Connection, stored_events: Sequence[StoredEvent], then: str
+    ) -> tuple[int, list[int], list[tuple[Any, ...]]]:
+        """Insert on ``connection``, in its transaction, and then run the query ``then``
+        (SQL without parameters): answers the id of the last notification before these
+        (0 if none), their ids, and the query's rows. On PostgreSQL ids have gaps (an
+        insert rolled back), so the one before is read, not subtracted."""
         raise NotImplementedError
 
     def last_id_sql(self, connection: sa.Connection) -> str:
@@ -219,11 +220,11 @@ class FailFastApplicationRecorder(RecordedWithReadModels, PostgresApplicationRec
     max_notification_id = _retried_within_timeout(PostgresApplicationRecorder.max_notification_id)
 
     def insert_within(
-        self, connection: sa.Connection, stored_events: Sequence[StoredEvent]
-    ) -> tuple[int, list[int]]:
+        self, connection: sa.Connection, stored_events: Sequence[StoredEvent], then: str
+    ) -> tuple[int, list[int], list[tuple[Any, ...]]]:
         """The library's own statements (the events table locked in EXCLUSIVE mode, so
         that ids commit in order; NOTIFY; the insert) on the read models' connection,
-        sent in one round trip with the read of the last id before them."""
+        sent in one round trip with the read of the last id before them and ``then``."""
         driver = connection.connection.driver_connection
         for info in self.datastore.psycopg_type_adapters.values():
             if not driver.adapters.types.get(info.oid):  # type: ignore[union-attr]
@@ -233,14 +234,17 @@ class FailFastApplicationRecorder(RecordedWithReadModels, PostgresApplicationRec
             driver.pipeline(),  # type: ignore[union-attr]
             driver.cursor(row_factory=dict_row) as before,  # type: ignore[union-attr]
             driver.cursor(row_factory=dict_row) as inserted,  # type: ignore[union-attr]
+            driver.cursor() as after,  # type: ignore[union-attr]
         ):
             self._lock_table(before)
             before.execute(self.max_notification_id_statement)
             self._notify_channel(inserted)
             PostgresAggregateRecorder._insert_stored_events(self, inserted, stored_events)
+            after.execute(then)  # type: ignore[arg-type]  # SQL compiled by SQLAlchemy, no parameters
             previous = before.fetchone()
             ids = self._fetch_ids_after_insert_events(inserted, stored_events)
-        return int((previous or {}).get("max") or 0), list(ids or ())
+            rows = after.fetchall()
+        return int((previous or {}).get("max") or 0), list(ids or ()), rows
 
     def last_id_sql(self, connection: sa.Connection) -> str:
         return self.max_notification_id_statement.as_string(connection.connection.driver_connection)
@@ -272,14 +276,16 @@ class InlineSQLiteRecorder(RecordedWithReadModels, SQLiteApplicationRecorder):
     insert_alone = SQLiteApplicationRecorder.insert_events
 
     def insert_within(
-        self, connection: sa.Connection, stored_events: Sequence[StoredEvent]
-    ) -> tuple[int, list[int]]:
+        self, connection: sa.Connection, stored_events: Sequence[StoredEvent], then: str
+    ) -> tuple[int, list[int], list[tuple[Any, ...]]]:
         cursor = SQLiteCursor(connection.connection.driver_connection.cursor())  # type: ignore[union-attr]
         with cursor, _as_library_errors():  # the cursor closed at the end
             ids = list(self._insert_events(cursor, stored_events) or ())
+            cursor.execute(then)
+            rows = [tuple(row) for row in cursor.fetchall()]
         # SQLite gives a new row the largest rowid plus one, and the transaction holds the
         # write lock: the last notification before these is one less than the first.
-        return ids[0] - 1, ids
+        return ids[0] - 1, ids, rows
 
     def last_id_sql(self, connection: sa.Connection) -> str:
         return self.select_max_notification_id_statement

@@ -3,14 +3,16 @@ and the one way a command runs (load, change, save, again on a concurrent write)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
 from argon2 import PasswordHasher
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Recording
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, RecordConflictError
 
@@ -27,12 +29,16 @@ from apdr.aggregates import (
 )
 from apdr.aggregates.codes import Role
 from apdr.aggregates.school_year import SchoolCalendar, academic_year_of, calendar_for
+from apdr.application.cached import CachedCopies
 from apdr.config import Config
 from apdr.errors import Conflict, Forbidden, InvalidInput, NotFound
 from apdr.persistence import event_store_env, register_transcodings
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
+
+_looked: ContextVar[bool] = ContextVar("looked", default=False)
+"""Whether the command running in this context has looked at the log's end (``CachedCopies``)."""
 
 ATTEMPTS = 3
 """How many times a command runs while others keep changing what it changes."""
@@ -113,6 +119,7 @@ class ApplicationCore(Application):
             memory_cost=self.settings.password_hash_memory_kib,
         )
         self._calendars: dict[tuple[UUID, int, int], SchoolCalendar] = {}
+        self._copies = CachedCopies(self.recorder)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -146,6 +153,18 @@ class ApplicationCore(Application):
                 raise Forbidden("this pupil is in none of the interventions you are assigned to")
 
     def _find(self, aggregate_id: UUID) -> Any | None:
+        """The aggregate as recorded; in a command, its cached copy as it is when
+        nothing newer of it has been recorded (``CachedCopies``)."""
+        cache = self.repository.cache
+        if cache is not None and _looked.get():
+            if self._copies.current(aggregate_id):
+                try:
+                    found = cache.get(aggregate_id)
+                except KeyError:
+                    pass
+                else:  # a copy, as the library hands out: a command that fails leaves the cache as it was
+                    return deepcopy(found) if self.repository.deepcopy_from_cache else found
+            self._copies.checking(aggregate_id)
         try:
             return self.repository.get(aggregate_id)
         except AggregateNotFoundError:
@@ -162,10 +181,17 @@ class ApplicationCore(Application):
         fresh copies: each change is checked afresh against what is now recorded,
         so nothing is lost or forced. After ``ATTEMPTS``, a Conflict saying ``conflict``."""
         for _attempt in range(ATTEMPTS):
-            result, changed = attempt()
+            if self.repository.cache is not None:
+                self._copies.look()
+            looked = _looked.set(True)
+            try:
+                result, changed = attempt()
+            finally:
+                _looked.reset(looked)
             try:
                 self._store(*changed)
             except RecordConflictError:
+                self._copies.conflicted(a.id for a in changed)
                 continue
             return result
         raise Conflict(conflict)
@@ -195,12 +221,17 @@ class ApplicationCore(Application):
         ``inline=False`` leaves the read models to catch up after (a bulk write)."""
         if not any(a.pending_events for a in aggregates):
             return
-        self.save(*aggregates, inline=inline)
+        recordings = self.save(*aggregates, inline=inline)
         if self.repository.cache is not None:
             # Keep what was just saved, so the next command on it does not
             # read back and replay the events it has itself just written.
             for aggregate in aggregates:
                 self.repository.cache.put(aggregate.id, aggregate)
+        self._saw(recordings, aggregates)
+
+    def _saw(self, recordings: Sequence[Recording[UUID]], aggregates: Iterable[Aggregate] = ()) -> None:
+        """This process recorded these events (and put ``aggregates`` in the cache)."""
+        self._copies.saved((a.id for a in aggregates), sorted(r.notification.id for r in recordings))
 
     # -- what every area reads --------------------------------------------------
 

@@ -130,7 +130,7 @@ class PupilCommands(ApplicationCore):
         directly, without the aggregate cache, which is for aggregates that change again."""
         pupils = sorted(set(pupil_ids))
         if pupils:
-            self.save(
+            recordings = self.save(
                 RecordAccess(
                     setting_id=self.setting_id_of(actor),
                     by=actor.email,
@@ -140,6 +140,7 @@ class PupilCommands(ApplicationCore):
                     pupil_ids=pupils,
                 )
             )
+            self._saw(recordings)
 
     def common_transfer_file(
         self, actor: Actor, pupil_id: UUID, *, made_at: datetime, destination: str | None = None

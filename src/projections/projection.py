@@ -24,8 +24,8 @@ from apdr.projections.statements import (
     prepared,
     row_insert,
     row_inserts,
-    row_updates,
     tally_update,
+    update_where,
 )
 
 metadata = sa.MetaData()
@@ -255,17 +255,12 @@ class Batch:
             return
         key = ("update", table.name, tuple(where), tuple(values))
 
-        def build() -> sa.Executable:
-            statement = (
-                table.update()
-                .where(*(table.c[k] == sa.bindparam(f"w_{k}") for k in where))
-                .values({k: sa.bindparam(f"v_{k}") for k in values})
-            )
-            if len(where) == len(_primary_keys[table.name]) and _row_key(table, where) is not None:
-                row_updates[id(statement)] = (table, tuple(where), tuple(values))
-            return statement
-
         row_key = _row_key(table, where)
+
+        def build() -> sa.Executable:
+            by_primary_key = len(where) == len(_primary_keys[table.name]) and row_key is not None
+            return update_where(table, tuple(where), tuple(values), by_primary_key=by_primary_key)
+
         at = self._add(
             key,
             table.name,
@@ -337,19 +332,23 @@ class Batch:
         """What was noted under ``key`` since the batch was last sent, or None."""
         return self._noted.get(key)
 
-    def flush(self) -> None:
+    def flush(self, *, commit: bool = False) -> None:
         """Send the batch's writes, group after group, in the order they were made
-        (less the updates merged into a later write)."""
+        (less the updates merged into a later write). ``commit``: and then commit the
+        connection's transaction (on PostgreSQL, in the same round trip); what commits
+        it after finds nothing left to commit."""
         self._writes = [(s, kept) for s, rows in self._writes if (kept := [r for r in rows if r is not None])]
-        if self._writes:
-            dialect = self.connection.dialect
+        dialect = self.connection.dialect
+        if dialect.driver == "psycopg" and (self._writes or commit):
+            self._flush_pipelined(commit)
+        else:
             if dialect.name == "sqlite":
                 self._flush_sqlite()
-            elif dialect.driver == "psycopg":
-                self._flush_pipelined()
             else:
                 for statement, rows in self._writes:
                     self.connection.execute(statement, rows)
+            if commit:
+                self.connection.connection.driver_connection.commit()  # type: ignore[union-attr]
         self._writes.clear()
         self._group_of.clear()
         self._last_to_table.clear()
@@ -369,7 +368,7 @@ class Batch:
                     sql, [tuple(convert(row.get(k, v)) for k, convert, v in columns) for row in rows]
                 )
 
-    def _flush_pipelined(self) -> None:
+    def _flush_pipelined(self, commit: bool) -> None:
         """PostgreSQL: every group in one pipeline, so that the batch costs one round
         trip; a group of inserts, or of updates of different rows by primary key, as
         one statement over arrays of its rows' values; any other, its statement once
@@ -389,6 +388,8 @@ class Batch:
                 cursor.executemany(
                     sql, [{name: convert(row.get(k, v)) for name, k, convert, v in params} for row in rows]
                 )
+            if commit:
+                driver.commit()  # type: ignore[union-attr]  # queued after the writes: one round trip
 
 
 def drop_and_create(connection: sa.Connection, tables: Iterable[sa.Table]) -> None:

@@ -48,7 +48,7 @@ from apdr.application import SenRecord
 from apdr.persistence import UNREACHABLE, RecordedWithReadModels
 from apdr.projections.following import Doorbell, backoff_seconds
 from apdr.projections.projection import Batch, Projection, drop_and_create, metadata
-from apdr.projections.statements import fetch
+from apdr.projections.statements import fetch, named, update_where
 from apdr.projections.statistics import STATISTICS_AFTER, sample_tables
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,10 @@ _MOVE_POSITIONS = (
     .where(positions.c.name.in_(sa.bindparam("names", expanding=True)))
     .values(position=sa.bindparam("reached"))
 )
+# A command moves every current read model's position in its batch, one row each:
+# sent as one group (on PostgreSQL, one statement over arrays), without the batch's
+# merging of updates, which a position (written once a batch) never needs.
+_MOVE_POSITION = update_where(positions, ("name",), ("position",), by_primary_key=True)
 
 R = TypeVar("R")
 
@@ -189,11 +193,12 @@ class ReadModels:
         current: list[str] = []
         try:
             with self._writing() as conn:
-                previous, ids = recorder.insert_within(conn, stored)  # first: it locks the events table
-                free = fetch(conn, _FREE_POSITIONS)
+                # The insert first (it locks the events table), and the positions read in its round trip.
+                free_positions = named(_FREE_POSITIONS, conn, ())[0]
+                previous, ids, free = recorder.insert_within(conn, stored, then=free_positions)
                 current = sorted(n for n, at in free if at == previous and n in self.projections)
                 if current:
-                    self._apply_inline(conn, current, ids, stored)
+                    self._apply_inline(conn, current, ids, stored)  # and commits
             return ids
         except BaseException as error:
             for name in current:  # what they kept in memory was not committed
@@ -209,8 +214,8 @@ class ReadModels:
     def _apply_inline(
         self, conn: sa.Connection, names: list[str], ids: Sequence[int], stored: Sequence[StoredEvent]
     ) -> None:
-        """Apply a command's events to the read models ``names``, and move their
-        positions, in the command's transaction."""
+        """Apply a command's events to the read models ``names``, move their positions,
+        and commit the command's transaction (on PostgreSQL, in the same round trip)."""
         readers = [self.projections[n] for n in names]
         to_event = self.app.mapper.to_domain_event
         try:
@@ -221,8 +226,8 @@ class ReadModels:
                     if projection.handles(event):
                         projection.apply(event, batch)
             for name in names:
-                batch.update(positions, {"name": name}, {"position": ids[-1]})
-            batch.flush()
+                batch.execute(_MOVE_POSITION, {"w_name": name, "v_position": ids[-1]}, (name,))
+            batch.flush(commit=True)
         except UNREACHABLE:
             raise
         except Exception as error:

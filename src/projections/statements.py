@@ -45,12 +45,11 @@ def prepared(
 
 
 def fetch(connection: sa.Connection, statement: sa.Select[Any]) -> list[tuple[Any, ...]]:
-    """The rows of a query that every command and every query makes (the read models'
-    positions). On SQLite it goes to the driver, prepared once: SQLAlchemy's execution
-    (its events, its result's metadata) took 40-50 µs a time, five times the statement's own."""
-    if connection.dialect.name != "sqlite":
-        return list(connection.execute(statement).tuples().all())
-    sql, _ = prepared(statement, connection.dialect, ())
+    """The rows of a query without parameters that every command and every query makes
+    (the read models' positions), sent to the driver as SQL compiled once: SQLAlchemy's
+    execution (its events, its result's metadata) took 40-50 µs a time on SQLite, five
+    times the statement's own, and 0.1 ms on PostgreSQL."""
+    sql, _ = named(statement, connection, ())
     with as_sqlalchemy_errors(connection, sql):
         return connection.connection.driver_connection.execute(sql).fetchall()  # type: ignore[union-attr]
 
@@ -74,6 +73,22 @@ def row_insert(table: sa.Table) -> sa.Insert:
 
 
 row_inserts: set[int] = set()
+
+
+def update_where(
+    table: sa.Table, where: tuple[str, ...], values: tuple[str, ...], *, by_primary_key: bool = False
+) -> sa.Update:
+    """UPDATE table SET values WHERE each of ``where`` matches, its parameters named as
+    ``Batch.update`` names them (``w_``, ``v_``); ``by_primary_key``: ``where`` is the
+    primary key, and ``as_arrays`` may send a group of them as one statement."""
+    statement = (
+        table.update()
+        .where(*(table.c[k] == sa.bindparam(f"w_{k}") for k in where))
+        .values({k: sa.bindparam(f"v_{k}") for k in values})
+    )
+    if by_primary_key:
+        row_updates[id(statement)] = (table, where, values)
+    return statement
 
 
 def each_row_once(statement: sa.Executable, rows: list[dict[str, Any]]) -> bool:

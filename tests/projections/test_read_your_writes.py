@@ -183,7 +183,8 @@ def test_given_read_models_at_the_log_end_when_a_query_asks_then_one_statement_o
 def _statements_sent(engine: sa.Engine) -> Iterator[list[tuple[str, bool]]]:
     """Each statement the database is sent, and whether outside a transaction. SQLite's driver
     reports every one (its BEGIN among them); psycopg sends its BEGIN itself, unseen, and a
-    statement outside a transaction is one on a connection in autocommit."""
+    statement outside a transaction is one on a connection in autocommit: seen as SQLAlchemy
+    executes it, or as it reaches the driver's ``execute`` directly (``statements.fetch``)."""
     sent: list[tuple[str, bool]] = []
 
     def traced(dbapi_connection: Any, *_: Any) -> None:
@@ -197,10 +198,22 @@ def _statements_sent(engine: sa.Engine) -> Iterator[list[tuple[str, bool]]]:
     def seen(conn: sa.Connection, _cursor: Any, statement: str, *_: Any) -> None:
         sent.append((statement, conn.connection.driver_connection.autocommit))
 
+    def driver_seen(dbapi_connection: Any, *_: Any) -> None:
+        execute = dbapi_connection.execute
+
+        def executed(query: Any, *args: Any, **kwargs: Any) -> Any:
+            sent.append((str(query), dbapi_connection.autocommit))
+            return execute(query, *args, **kwargs)
+
+        dbapi_connection.execute = executed
+
+    def driver_unseen(dbapi_connection: Any, *_: Any) -> None:
+        vars(dbapi_connection).pop("execute", None)
+
     listeners = (
         [("checkout", traced), ("checkin", untraced)]
         if engine.dialect.name == "sqlite"
-        else [("before_cursor_execute", seen)]
+        else [("before_cursor_execute", seen), ("checkout", driver_seen), ("checkin", driver_unseen)]
     )
     for name, listener in listeners:
         sa.event.listen(engine, name, listener)

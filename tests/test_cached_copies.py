@@ -1,0 +1,125 @@
+"""A command uses its cached aggregates as they are while the log holds nothing newer
+of them (``CachedCopies``): it looks once at the log's end, and reads the events of an
+aggregate again only if someone else recorded some since.
+
+The events read are counted on the real recorder (``select_events``, which the library
+calls to fast-forward or rebuild an aggregate); another process is a second
+``SenRecord`` on the same database."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from apdr.aggregates.codes import AttendanceStatus
+from apdr.application import SenRecord, cached
+from apdr.errors import InvalidInput
+from apdr.runtime import Apdr
+from tests.support.history import History
+
+MONDAY, TUESDAY, WEDNESDAY = date(2026, 10, 5), date(2026, 10, 6), date(2026, 10, 7)
+TERMS = [
+    {"name": "Autumn", "starts_on": date(2026, 9, 2), "ends_on": date(2026, 12, 18)},
+    {"name": "Spring", "starts_on": date(2027, 1, 5), "ends_on": date(2027, 3, 26)},
+    {"name": "Summer", "starts_on": date(2027, 4, 12), "ends_on": date(2027, 7, 21)},
+]
+
+
+@contextmanager
+def events_read(record: SenRecord, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[UUID]]:
+    """The aggregates whose events ``record`` reads from the log meanwhile."""
+    read: list[UUID] = []
+    select_events: Callable[..., Any] = record.recorder.select_events
+
+    def counted(originator_id: UUID, **kwargs: Any) -> Any:
+        read.append(originator_id)
+        return select_events(originator_id, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(record.recorder, "select_events", counted)
+        yield read
+
+
+@pytest.fixture
+def another_process(apdr: Apdr) -> Iterator[SenRecord]:
+    elsewhere = SenRecord(apdr.settings)
+    try:
+        yield elsewhere
+    finally:
+        elsewhere.close()
+
+
+def present(*pupils: UUID) -> dict[UUID, AttendanceStatus]:
+    return dict.fromkeys(pupils, AttendanceStatus.present)
+
+
+def test_given_an_intervention_this_process_saved_when_it_records_the_next_session_then_it_reads_no_events(
+    apdr: Apdr, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history = History(apdr.record)
+    amira = history.pupil()
+    staff, group = history.group(amira)
+    history.session(group, staff, MONDAY, present(amira))
+
+    with events_read(apdr.record, monkeypatch) as read:
+        history.session(group, staff, TUESDAY, present(amira))
+
+    assert read == []
+    assert len(apdr.record.intervention(history.senco, group).sessions) == 2
+
+
+def test_given_another_process_changed_the_intervention_when_this_one_records_a_session_then_it_reads_that_intervention_again_and_nothing_else(
+    apdr: Apdr, another_process: SenRecord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history = History(apdr.record)
+    amira = history.pupil()
+    staff, group = history.group(amira)
+    history.session(group, staff, MONDAY, present(amira))
+    elsewhere = copy.copy(history)
+    elsewhere.record = another_process
+    elsewhere.session(group, staff, TUESDAY, present(amira))
+
+    with events_read(apdr.record, monkeypatch) as read:
+        history.session(group, staff, WEDNESDAY, present(amira))
+
+    assert read == [group]
+    recorded = apdr.record.intervention(history.senco, group).sessions.values()
+    assert sorted(s["delivered_on"] for s in recorded) == [MONDAY, TUESDAY, WEDNESDAY]
+
+
+def test_given_another_process_closed_the_school_for_a_day_when_this_one_records_a_session_that_day_then_it_is_refused(
+    apdr: Apdr, another_process: SenRecord
+) -> None:
+    history = History(apdr.record)
+    amira = history.pupil()
+    staff, group = history.group(amira)
+    history.session(group, staff, MONDAY, present(amira))  # the setting is cached here
+
+    # The setting is not changed by the session: nothing but the look finds the closure.
+    another_process.set_term_dates(history.senco, academic_year=2026, terms=TERMS, closures=[TUESDAY])
+
+    with pytest.raises(InvalidInput) as refused:
+        history.session(group, staff, TUESDAY, present(amira))
+    assert refused.value.field == "delivered_on"
+
+
+def test_given_more_recorded_elsewhere_than_is_worth_reading_when_this_process_records_then_it_reads_each_aggregate_again(
+    apdr: Apdr, another_process: SenRecord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history = History(apdr.record)
+    amira = history.pupil()
+    staff, group = history.group(amira)
+    history.session(group, staff, MONDAY, present(amira))
+    History(another_process)  # a setting of its own, far from this intervention
+    monkeypatch.setattr(cached, "OTHERS_READ_AT_MOST", 0)
+
+    with events_read(apdr.record, monkeypatch) as read:
+        history.session(group, staff, TUESDAY, present(amira))
+
+    assert set(read) == {group, history.setting_id}
