@@ -224,7 +224,8 @@ class FailFastApplicationRecorder(RecordedWithReadModels, PostgresApplicationRec
     ) -> tuple[int, list[int], list[tuple[Any, ...]]]:
         """The library's own statements (the events table locked in EXCLUSIVE mode, so
         that ids commit in order; NOTIFY; the insert) on the read models' connection,
-        sent in one round trip with the read of the last id before them and ``then``."""
+        sent in one round trip with the read of the last id before them and ``then``;
+        on a connection in autocommit, with the BEGIN of the transaction they are in."""
         driver = connection.connection.driver_connection
         for info in self.datastore.psycopg_type_adapters.values():
             if not driver.adapters.types.get(info.oid):  # type: ignore[union-attr]
@@ -236,6 +237,8 @@ class FailFastApplicationRecorder(RecordedWithReadModels, PostgresApplicationRec
             driver.cursor(row_factory=dict_row) as inserted,  # type: ignore[union-attr]
             driver.cursor() as after,  # type: ignore[union-attr]
         ):
+            if driver.autocommit:  # type: ignore[union-attr]  # the caller's transaction, begun here
+                before.execute("BEGIN")
             self._lock_table(before)
             before.execute(self.max_notification_id_statement)
             self._notify_channel(inserted)

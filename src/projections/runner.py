@@ -34,6 +34,7 @@ the projection worker) never apply the same event twice.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import threading
@@ -151,6 +152,26 @@ class ReadModels:
         with self.engine.connect().execution_options(sqlite_immediate=True) as conn, conn.begin():
             yield conn
 
+    @contextmanager
+    def _recording(self) -> Iterator[sa.Connection]:
+        """The transaction of a command's events and what they change in the read models.
+        On PostgreSQL the insert's pipeline sends its BEGIN (``insert_within``): psycopg,
+        left to begin it, waits for the BEGIN's answer on its own, a round trip. The batch
+        commits it (``Batch.flush``); whatever is left is committed or rolled back here."""
+        if self.engine.dialect.name != "postgresql":
+            with self._writing() as conn:
+                yield conn
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            driver = conn.connection.driver_connection
+            try:
+                yield conn
+            except BaseException:
+                with contextlib.suppress(Exception):  # the error that got here says more
+                    driver.rollback()  # type: ignore[union-attr]
+                raise
+            driver.commit()  # type: ignore[union-attr]  # nothing left if the batch committed
+
     def _one_statement(self) -> sa.Connection:
         """A connection for a read that is one statement, consistent by itself: no
         transaction to begin and roll back (on PostgreSQL, two round trips fewer; on
@@ -192,7 +213,7 @@ class ReadModels:
     ) -> Sequence[int]:
         current: list[str] = []
         try:
-            with self._writing() as conn:
+            with self._recording() as conn:
                 # The insert first (it locks the events table), and the positions read in its round trip.
                 free_positions = named(_FREE_POSITIONS, conn, ())[0]
                 previous, ids, free = recorder.insert_within(conn, stored, then=free_positions)
