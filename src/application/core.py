@@ -37,8 +37,15 @@ from apdr.persistence import event_store_env, register_transcodings
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
 
-_looked: ContextVar[bool] = ContextVar("looked", default=False)
-"""Whether the command running in this context has looked at the log's end (``CachedCopies``)."""
+
+class _Attempt:
+    """One attempt of a command: whether it has looked at the log's end yet (``CachedCopies``)."""
+
+    looked = False
+
+
+_attempt: ContextVar[_Attempt | None] = ContextVar("attempt", default=None)
+"""The attempt of the command running in this context, if one is."""
 
 ATTEMPTS = 3
 """How many times a command runs while others keep changing what it changes."""
@@ -155,8 +162,11 @@ class ApplicationCore(Application):
     def _find(self, aggregate_id: UUID) -> Any | None:
         """The aggregate as recorded; in a command, its cached copy as it is when
         nothing newer of it has been recorded (``CachedCopies``)."""
-        cache = self.repository.cache
-        if cache is not None and _looked.get():
+        cache, attempt = self.repository.cache, _attempt.get()
+        if cache is not None and attempt is not None:
+            if not attempt.looked:  # once, as the command loads its first aggregate
+                self._copies.look()
+                attempt.looked = True
             if self._copies.current(aggregate_id):
                 try:
                     found = cache.get(aggregate_id)
@@ -180,14 +190,12 @@ class ApplicationCore(Application):
         a change to any of them in the meantime, the whole attempt runs again on
         fresh copies: each change is checked afresh against what is now recorded,
         so nothing is lost or forced. After ``ATTEMPTS``, a Conflict saying ``conflict``."""
-        for _attempt in range(ATTEMPTS):
-            if self.repository.cache is not None:
-                self._copies.look()
-            looked = _looked.set(True)
+        for _ in range(ATTEMPTS):
+            running = _attempt.set(_Attempt())
             try:
                 result, changed = attempt()
             finally:
-                _looked.reset(looked)
+                _attempt.reset(running)
             try:
                 self._store(*changed)
             except RecordConflictError:
