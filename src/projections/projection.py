@@ -347,8 +347,9 @@ class Batch:
             else:
                 for statement, rows in self._writes:
                     self.connection.execute(statement, rows)
-            if commit:
-                self.connection.connection.driver_connection.commit()  # type: ignore[union-attr]
+            if commit:  # its errors as SQLAlchemy's, as when SQLAlchemy committed (a locked database: a 503)
+                with as_sqlalchemy_errors(self.connection, "COMMIT"):
+                    self.connection.connection.driver_connection.commit()  # type: ignore[union-attr]
         self._writes.clear()
         self._group_of.clear()
         self._last_to_table.clear()

@@ -48,37 +48,20 @@ from eventsourcing.persistence import StoredEvent
 from apdr.application import SenRecord
 from apdr.persistence import UNREACHABLE, RecordedWithReadModels
 from apdr.projections.following import Doorbell, backoff_seconds
-from apdr.projections.projection import Batch, Projection, drop_and_create, metadata
-from apdr.projections.statements import fetch, named, update_where
+from apdr.projections.positions import (
+    ALL_POSITIONS,
+    ALL_POSITIONS_LOCKED,
+    FREE_POSITIONS,
+    MOVE_POSITION,
+    MOVE_POSITIONS,
+    positions,
+    positions_and_end,
+)
+from apdr.projections.projection import Batch, Projection, drop_and_create
+from apdr.projections.statements import fetch, named
 from apdr.projections.statistics import STATISTICS_AFTER, sample_tables
 
 log = logging.getLogger(__name__)
-
-positions = sa.Table(
-    "projection_positions",
-    metadata,
-    sa.Column("name", sa.String(64), primary_key=True),
-    sa.Column("position", sa.BigInteger, nullable=False),
-    sa.Column("version", sa.String(32), nullable=False),
-)
-
-# Made once: building a statement per catch-up costs more than running it.
-_ALL_POSITIONS = sa.select(positions.c.name, positions.c.position)
-_ALL_POSITIONS_LOCKED = _ALL_POSITIONS.order_by(positions.c.name).with_for_update()
-# A command's transaction takes in its events for the read models no one else is
-# catching up just now; one being caught up catches up on these events after.
-_FREE_POSITIONS = _ALL_POSITIONS.with_for_update(skip_locked=True)
-# Made once for each events table (its schema), and kept: statements are prepared by identity.
-_POSITIONS_AND_END: dict[str, sa.Select[Any]] = {}
-_MOVE_POSITIONS = (
-    positions.update()
-    .where(positions.c.name.in_(sa.bindparam("names", expanding=True)))
-    .values(position=sa.bindparam("reached"))
-)
-# A command moves every current read model's position in its batch, one row each:
-# sent as one group (on PostgreSQL, one statement over arrays), without the batch's
-# merging of updates, which a position (written once a batch) never needs.
-_MOVE_POSITION = update_where(positions, ("name",), ("position",), by_primary_key=True)
 
 R = TypeVar("R")
 
@@ -215,7 +198,7 @@ class ReadModels:
         try:
             with self._recording() as conn:
                 # The insert first (it locks the events table), and the positions read in its round trip.
-                free_positions = named(_FREE_POSITIONS, conn, ())[0]
+                free_positions = named(FREE_POSITIONS, conn, ())[0]
                 previous, ids, free = recorder.insert_within(conn, stored, then=free_positions)
                 current = sorted(n for n, at in free if at == previous and n in self.projections)
                 if current:
@@ -247,7 +230,7 @@ class ReadModels:
                     if projection.handles(event):
                         projection.apply(event, batch)
             for name in names:
-                batch.execute(_MOVE_POSITION, {"w_name": name, "v_position": ids[-1]}, (name,))
+                batch.execute(MOVE_POSITION, {"w_name": name, "v_position": ids[-1]}, (name,))
             batch.flush(commit=True)
         except UNREACHABLE:
             raise
@@ -343,7 +326,7 @@ class ReadModels:
                     upto = int(found[0][2] or 0) if found else 0
                     self._log_end = max(self._log_end, upto)
                 else:
-                    found = fetch(conn, _ALL_POSITIONS)
+                    found = fetch(conn, ALL_POSITIONS)
                 behind = {name: at for name, at, *_ in found if at < upto and name in names}
             if not behind:
                 return applied
@@ -372,10 +355,7 @@ class ReadModels:
         """Every read model's position, each beside the id of the log's last notification."""
         if self._positions_and_end_statement is None:
             last_id = self.app.recorder.last_id_sql(conn)  # type: ignore[attr-defined]
-            if last_id not in _POSITIONS_AND_END:
-                end: sa.ColumnClause[Any] = sa.literal_column(f"({last_id})")
-                _POSITIONS_AND_END[last_id] = sa.select(positions.c.name, positions.c.position, end)
-            self._positions_and_end_statement = _POSITIONS_AND_END[last_id]
+            self._positions_and_end_statement = positions_and_end(last_id)
         return self._positions_and_end_statement
 
     def _catch_up(self, projection: Projection, upto: int, progress: Progress | None) -> int:
@@ -452,7 +432,7 @@ class ReadModels:
         locked, which costs nothing more: there are a handful)."""
         names = sorted(starts)
         with self._writing() as conn:
-            locked = dict(conn.execute(_ALL_POSITIONS_LOCKED).all())
+            locked = dict(conn.execute(ALL_POSITIONS_LOCKED).all())
             if any(locked.get(name) != start for name, start in starts.items()):
                 raise StalePosition(", ".join(names))
             readers = [(self.projections[n], starts[n]) for n in names]
@@ -463,7 +443,7 @@ class ReadModels:
                     if at > start and projection.handles(event):
                         projection.apply(event, batch)
             batch.flush()
-            conn.execute(_MOVE_POSITIONS, {"names": names, "reached": reached})
+            conn.execute(MOVE_POSITIONS, {"names": names, "reached": reached})
 
     # -- following the log ------------------------------------------------
 

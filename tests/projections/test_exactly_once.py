@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from apdr.config import Config
 from apdr.demo.school import load_demo_school
-from apdr.projections.runner import positions
+from apdr.projections.positions import positions
 from apdr.runtime import Apdr
 from tests.support.processes import KILLED_AT_COMMIT, KILLED_MID_BATCH, catch_up_until_killed
 
