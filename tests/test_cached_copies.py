@@ -59,13 +59,20 @@ def present(*pupils: UUID) -> dict[UUID, AttendanceStatus]:
     return dict.fromkeys(pupils, AttendanceStatus.present)
 
 
-def test_given_an_intervention_this_process_saved_when_it_records_the_next_session_then_it_reads_no_events(
-    apdr: Apdr, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def a_session_recorded(apdr: Apdr) -> tuple[History, UUID, UUID, UUID]:
+    """A pupil in a TA's group, whose Monday session this process has recorded (and so
+    cached the intervention and the setting): (history, pupil, TA, intervention)."""
     history = History(apdr.record)
     amira = history.pupil()
     staff, group = history.group(amira)
     history.session(group, staff, MONDAY, present(amira))
+    return history, amira, staff, group
+
+
+def test_given_an_intervention_this_process_saved_when_it_records_the_next_session_then_it_reads_no_events(
+    apdr: Apdr, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history, amira, staff, group = a_session_recorded(apdr)
 
     with events_read(apdr.record, monkeypatch) as read:
         history.session(group, staff, TUESDAY, present(amira))
@@ -77,10 +84,7 @@ def test_given_an_intervention_this_process_saved_when_it_records_the_next_sessi
 def test_given_another_process_changed_the_intervention_when_this_one_records_a_session_then_it_reads_that_intervention_again_and_nothing_else(
     apdr: Apdr, another_process: SenRecord, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    history = History(apdr.record)
-    amira = history.pupil()
-    staff, group = history.group(amira)
-    history.session(group, staff, MONDAY, present(amira))
+    history, amira, staff, group = a_session_recorded(apdr)
     elsewhere = copy.copy(history)
     elsewhere.record = another_process
     elsewhere.session(group, staff, TUESDAY, present(amira))
@@ -96,10 +100,7 @@ def test_given_another_process_changed_the_intervention_when_this_one_records_a_
 def test_given_another_process_closed_the_school_for_a_day_when_this_one_records_a_session_that_day_then_it_is_refused(
     apdr: Apdr, another_process: SenRecord
 ) -> None:
-    history = History(apdr.record)
-    amira = history.pupil()
-    staff, group = history.group(amira)
-    history.session(group, staff, MONDAY, present(amira))  # the setting is cached here
+    history, amira, staff, group = a_session_recorded(apdr)  # the setting cached too
 
     # The setting is not changed by the session: nothing but the look finds the closure.
     another_process.set_term_dates(history.senco, academic_year=2026, terms=TERMS, closures=[TUESDAY])
@@ -112,10 +113,7 @@ def test_given_another_process_closed_the_school_for_a_day_when_this_one_records
 def test_given_more_recorded_elsewhere_than_is_worth_reading_when_this_process_records_then_it_reads_each_aggregate_again(
     apdr: Apdr, another_process: SenRecord, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    history = History(apdr.record)
-    amira = history.pupil()
-    staff, group = history.group(amira)
-    history.session(group, staff, MONDAY, present(amira))
+    history, amira, staff, group = a_session_recorded(apdr)
     History(another_process)  # a setting of its own, far from this intervention
     monkeypatch.setattr(cached, "OTHERS_READ_AT_MOST", 0)
 
