@@ -8,6 +8,8 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from typing import Any
@@ -15,7 +17,7 @@ from typing import Any
 import eventsourcing.persistence as es
 import psycopg
 import sqlalchemy as sa
-from eventsourcing.persistence import JSONTranscoder, StoredEvent, Transcoding
+from eventsourcing.persistence import JSONTranscoder, RecordConflictError, StoredEvent, Transcoding
 from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder, PostgresFactory
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteFactory
 from eventsourcing.utils import EnvType
@@ -175,6 +177,26 @@ RecordInline = Callable[[Any, Sequence[StoredEvent]], Sequence[int]]
 (``ReadModels.project_inline``): given the recorder, answers the notification ids."""
 
 
+class LogMovedOn(RecordConflictError):
+    """Others recorded events after the end of the log a command's cached copies were
+    current at: its events are not recorded, and it runs again after looking."""
+
+
+@dataclass
+class Insert:
+    """What a command expects of the log as its events go in (``expected_end``: the
+    notification it believes is the last, or None to record whatever came before),
+    and what the insert found (``previous``: the last notification before its events,
+    where the insert read it in its own transaction)."""
+
+    expected_end: int | None = None
+    previous: int | None = None
+
+
+inserting: ContextVar[Insert | None] = ContextVar("inserting", default=None)
+"""The ``Insert`` of the command saving in this context, if it is one."""
+
+
 class RecordedWithReadModels:
     """An application recorder whose inserts the read models can take over, so that
     a command's events and what they change in the read models commit together.
@@ -190,7 +212,25 @@ class RecordedWithReadModels:
         inline = kwargs.pop("inline", True)
         if inline and self.record_inline is not None and stored_events and not kwargs.get("tracking"):
             return self.record_inline(self, stored_events)
+        insert = inserting.get()
+        if insert is not None and insert.expected_end is not None:
+            # Not in the insert's transaction: a look just before it, as a command that looks first has.
+            self.check_end(self.max_notification_id() or 0)  # type: ignore[attr-defined]
         return self.insert_alone(stored_events, **kwargs)
+
+    @staticmethod
+    def check_end(end: int) -> None:
+        """Refuse the insert (``LogMovedOn``) if the command saving expects the log to end elsewhere."""
+        insert = inserting.get()
+        if insert is not None and insert.expected_end is not None and end != insert.expected_end:
+            raise LogMovedOn(f"the log ends at {end}, not at {insert.expected_end} as expected")
+
+    @staticmethod
+    def inserted_after(previous: int) -> None:
+        """Tell the command saving that its events went in right after notification ``previous``."""
+        insert = inserting.get()
+        if insert is not None:
+            insert.previous = previous
 
     def insert_alone(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         raise NotImplementedError
@@ -232,18 +272,21 @@ class FailFastApplicationRecorder(RecordedWithReadModels, PostgresApplicationRec
                 register_composite(info, driver)  # as the library does on each of its connections
         with (
             _as_library_errors(),
-            driver.pipeline(),  # type: ignore[union-attr]
             driver.cursor(row_factory=dict_row) as before,  # type: ignore[union-attr]
             driver.cursor(row_factory=dict_row) as inserted,  # type: ignore[union-attr]
             driver.cursor() as after,  # type: ignore[union-attr]
         ):
-            if driver.autocommit:  # type: ignore[union-attr]  # the caller's transaction, begun here
-                before.execute("BEGIN")
-            self._lock_table(before)
-            before.execute(self.max_notification_id_statement)
-            self._notify_channel(inserted)
-            PostgresAggregateRecorder._insert_stored_events(self, inserted, stored_events)
-            after.execute(then)  # type: ignore[arg-type]  # SQL compiled by SQLAlchemy, no parameters
+            with driver.pipeline():  # type: ignore[union-attr]
+                if driver.autocommit:  # type: ignore[union-attr]  # the caller's transaction, begun here
+                    before.execute("BEGIN")
+                self._lock_table(before)
+                before.execute(self.max_notification_id_statement)
+                self._notify_channel(inserted)
+                PostgresAggregateRecorder._insert_stored_events(self, inserted, stored_events)
+                after.execute(then)  # type: ignore[arg-type]  # SQL compiled by SQLAlchemy, no parameters
+            # Read once the pipeline has ended, which waits for every result: each cursor then holds
+            # its last statement's. Read within it, a cursor may still hold an earlier one's (the
+            # NOTIFY's, while a long INSERT's answer is on its way).
             previous = before.fetchone()
             ids = self._fetch_ids_after_insert_events(inserted, stored_events)
             rows = after.fetchall()

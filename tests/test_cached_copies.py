@@ -1,10 +1,13 @@
 """A command uses its cached aggregates as they are while the log holds nothing newer
-of them (``CachedCopies``): it looks once at the log's end, and reads the events of an
-aggregate again only if someone else recorded some since.
+of them (``CachedCopies``), and reads the events of an aggregate again only if someone
+else recorded some since. It does not look at the log's end first: its insert checks,
+in its own transaction, that nothing was recorded since the end its copies were current
+at; if something was, or the command was refused, it runs again after looking.
 
 The events read are counted on the real recorder (``select_events``, which the library
-calls to fast-forward or rebuild an aggregate); another process is a second
-``SenRecord`` on the same database."""
+calls to fast-forward or rebuild an aggregate), and so are the looks at the log's end
+(``max_notification_id``); another process is a second ``SenRecord`` on the same
+database."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ import pytest
 from apdr.aggregates.codes import AttendanceStatus
 from apdr.application import SenRecord, cached
 from apdr.errors import InvalidInput
+from apdr.projections.provision_map.queries import pupil_sessions
 from apdr.runtime import Apdr
 from tests.support.history import History
 
@@ -44,6 +48,27 @@ def events_read(record: SenRecord, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     with monkeypatch.context() as patched:
         patched.setattr(record.recorder, "select_events", counted)
         yield read
+
+
+@contextmanager
+def looks(record: SenRecord, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """The ends of the log ``record`` reads meanwhile (each a look, or a check before an insert)."""
+    ends: list[int] = []
+    max_notification_id: Callable[[], Any] = record.recorder.max_notification_id
+
+    def counted() -> Any:
+        ends.append(end := max_notification_id())
+        return end
+
+    with monkeypatch.context() as patched:
+        patched.setattr(record.recorder, "max_notification_id", counted)
+        yield ends
+
+
+def sessions_delivered(record: SenRecord, intervention_id: UUID) -> int:
+    """The SessionDelivered events in the log for ``intervention_id``."""
+    events = record.recorder.select_events(intervention_id)
+    return sum(e.topic.endswith("SessionDelivered") for e in events)
 
 
 @pytest.fixture
@@ -121,3 +146,46 @@ def test_given_more_recorded_elsewhere_than_is_worth_reading_when_this_process_r
         history.session(group, staff, TUESDAY, present(amira))
 
     assert set(read) == {group, history.setting_id}
+
+
+def test_given_this_process_recorded_the_last_events_when_it_records_a_session_then_it_does_not_look_at_the_log_s_end(
+    apdr: Apdr, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history, amira, staff, group = a_session_recorded(apdr)
+
+    with looks(apdr.record, monkeypatch) as ends, events_read(apdr.record, monkeypatch) as read:
+        history.session(group, staff, TUESDAY, present(amira))
+
+    assert ends == [] and read == []
+    assert sessions_delivered(apdr.record, group) == 2
+
+
+def test_given_another_process_recorded_meanwhile_when_this_one_records_a_session_then_it_looks_and_records_it_once(
+    apdr: Apdr, another_process: SenRecord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history, amira, staff, group = a_session_recorded(apdr)
+    # Nothing this session needs: the insert alone finds it, and the first attempt goes.
+    another_process.set_term_dates(history.senco, academic_year=2026, terms=TERMS, closures=[])
+
+    with looks(apdr.record, monkeypatch) as ends:
+        history.session(group, staff, TUESDAY, present(amira))
+
+    assert len(ends) == 1  # the look before the second attempt
+    assert sessions_delivered(apdr.record, group) == 2
+    listed = apdr.read_models.ask(pupil_sessions, history.setting_id, amira, WEDNESDAY)
+    assert sorted(s["delivered_on"] for s in listed) == [MONDAY, TUESDAY]
+
+
+def test_given_another_process_enrolled_a_pupil_when_this_one_marks_her_present_then_it_is_not_refused_on_its_older_copy(
+    apdr: Apdr, another_process: SenRecord
+) -> None:
+    history, amira, staff, group = a_session_recorded(apdr)  # the intervention cached, without Bea
+    elsewhere = copy.copy(history)
+    elsewhere.record = another_process
+    bea = elsewhere.pupil(given_name="Bea")
+    elsewhere.enrol(group, bea)
+
+    history.session(group, staff, TUESDAY, present(amira, bea))
+
+    listed = apdr.read_models.ask(pupil_sessions, history.setting_id, bea, WEDNESDAY)
+    assert [s["delivered_on"] for s in listed] == [TUESDAY]

@@ -3,7 +3,7 @@ and the one way a command runs (load, change, save, again on a concurrent write)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from copy import deepcopy
 from dataclasses import dataclass
@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from argon2 import PasswordHasher
-from eventsourcing.application import AggregateNotFoundError, Application, Recording
+from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, RecordConflictError
 
@@ -31,17 +31,23 @@ from apdr.aggregates.codes import Role
 from apdr.aggregates.school_year import SchoolCalendar, academic_year_of, calendar_for
 from apdr.application.cached import CachedCopies
 from apdr.config import Config
-from apdr.errors import Conflict, Forbidden, InvalidInput, NotFound
-from apdr.persistence import event_store_env, register_transcodings
+from apdr.errors import ApdrError, Conflict, Forbidden, InvalidInput, NotFound
+from apdr.persistence import Insert, event_store_env, inserting, register_transcodings
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
 
 
 class _Attempt:
-    """One attempt of a command: whether it has looked at the log's end yet (``CachedCopies``)."""
+    """One attempt of a command, and how it knows its cached copies are current
+    (``CachedCopies``): it looks at the log's end as it loads its first aggregate, or,
+    if it ``may_trust`` them, it takes them as current at ``trusted_end``, which its
+    insert checks."""
 
-    looked = False
+    def __init__(self, may_trust: bool) -> None:
+        self.may_trust = may_trust
+        self.started = False
+        self.trusted_end: int | None = None
 
 
 _attempt: ContextVar[_Attempt | None] = ContextVar("attempt", default=None)
@@ -164,9 +170,12 @@ class ApplicationCore(Application):
         nothing newer of it has been recorded (``CachedCopies``)."""
         cache, attempt = self.repository.cache, _attempt.get()
         if cache is not None and attempt is not None:
-            if not attempt.looked:  # once, as the command loads its first aggregate
-                self._copies.look()
-                attempt.looked = True
+            if not attempt.started:  # once, as the command loads its first aggregate
+                attempt.started = True
+                if attempt.may_trust and self._copies.seen is not None:
+                    attempt.trusted_end = self._copies.seen
+                else:
+                    self._copies.look()
             if self._copies.current(aggregate_id):
                 try:
                     found = cache.get(aggregate_id)
@@ -189,17 +198,34 @@ class ApplicationCore(Application):
         events are then saved in one transaction, or none. If someone else saved
         a change to any of them in the meantime, the whole attempt runs again on
         fresh copies: each change is checked afresh against what is now recorded,
-        so nothing is lost or forced. After ``ATTEMPTS``, a Conflict saying ``conflict``."""
+        so nothing is lost or forced. After ``ATTEMPTS``, a Conflict saying ``conflict``.
+
+        An attempt that trusted its cached copies without looking (``_find``) and was
+        refused, or has nothing to record, or found at its insert that others had recorded
+        meanwhile, runs again after looking: its answer may have come from copies older
+        than the log."""
+        may_trust = True
         for _ in range(ATTEMPTS):
-            running = _attempt.set(_Attempt())
+            trial = _Attempt(may_trust)
+            running = _attempt.set(trial)
             try:
                 result, changed = attempt()
+            except ApdrError:
+                if self._copies.moved_on(trial.trusted_end):
+                    may_trust = False
+                    continue
+                raise
             finally:
                 _attempt.reset(running)
+            changed = list(changed)
+            if not any(a.pending_events for a in changed) and self._copies.moved_on(trial.trusted_end):
+                may_trust = False
+                continue
             try:
-                self._store(*changed)
+                self._store(*changed, expected_end=trial.trusted_end)
             except RecordConflictError:
                 self._copies.conflicted(a.id for a in changed)
+                may_trust = False
                 continue
             return result
         raise Conflict(conflict)
@@ -223,23 +249,32 @@ class ApplicationCore(Application):
 
         return self._run(attempt, conflict=conflict)
 
-    def _store(self, *aggregates: Aggregate, inline: bool = True) -> None:
+    def _store(
+        self,
+        *aggregates: Aggregate,
+        inline: bool = True,
+        expected_end: int | None = None,
+        cached: bool = True,
+    ) -> None:
         """Save every new event of every aggregate in one transaction, or none:
-        RecordConflictError if one of them was changed since it was loaded.
-        ``inline=False`` leaves the read models to catch up after (a bulk write)."""
+        RecordConflictError if one of them was changed since it was loaded, or
+        (``LogMovedOn``) if the log no longer ends at ``expected_end``, where given.
+        ``inline=False`` leaves the read models to catch up after (a bulk write);
+        ``cached=False`` keeps the aggregates out of the cache (they will not change again)."""
         if not any(a.pending_events for a in aggregates):
             return
-        recordings = self.save(*aggregates, inline=inline)
-        if self.repository.cache is not None:
-            # Keep what was just saved, so the next command on it does not
-            # read back and replay the events it has itself just written.
-            for aggregate in aggregates:
-                self.repository.cache.put(aggregate.id, aggregate)
-        self._saw(recordings, aggregates)
-
-    def _saw(self, recordings: Sequence[Recording[UUID]], aggregates: Iterable[Aggregate] = ()) -> None:
-        """This process recorded these events (and put ``aggregates`` in the cache)."""
-        self._copies.saved((a.id for a in aggregates), sorted(r.notification.id for r in recordings))
+        insert = Insert(expected_end)
+        token = inserting.set(insert)
+        try:
+            recordings = self.save(*aggregates, inline=inline)
+        finally:
+            inserting.reset(token)
+        kept = aggregates if cached and self.repository.cache is not None else ()
+        for aggregate in kept:
+            # Kept, so the next command on it does not read back and replay the events it has just written.
+            self.repository.cache.put(aggregate.id, aggregate)  # type: ignore[union-attr]
+        ids = sorted(r.notification.id for r in recordings)
+        self._copies.saved((a.id for a in kept), ids, insert.previous)
 
     # -- what every area reads --------------------------------------------------
 

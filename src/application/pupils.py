@@ -130,17 +130,15 @@ class PupilCommands(ApplicationCore):
         directly, without the aggregate cache, which is for aggregates that change again."""
         pupils = sorted(set(pupil_ids))
         if pupils:
-            recordings = self.save(
-                RecordAccess(
-                    setting_id=self.setting_id_of(actor),
-                    by=actor.email,
-                    role=actor.role.value,
-                    kind=kind,
-                    what=what,
-                    pupil_ids=pupils,
-                )
+            access = RecordAccess(
+                setting_id=self.setting_id_of(actor),
+                by=actor.email,
+                role=actor.role.value,
+                kind=kind,
+                what=what,
+                pupil_ids=pupils,
             )
-            self._saw(recordings)
+            self._store(access, cached=False)
 
     def common_transfer_file(
         self, actor: Actor, pupil_id: UUID, *, made_at: datetime, destination: str | None = None

@@ -200,9 +200,11 @@ class ReadModels:
                 # The insert first (it locks the events table), and the positions read in its round trip.
                 free_positions = named(FREE_POSITIONS, conn, ())[0]
                 previous, ids, free = recorder.insert_within(conn, stored, then=free_positions)
+                recorder.check_end(previous)  # a command that did not look first: nothing else since
                 current = sorted(n for n, at in free if at == previous and n in self.projections)
                 if current:
                     self._apply_inline(conn, current, ids, stored)  # and commits
+            recorder.inserted_after(previous)
             return ids
         except BaseException as error:
             for name in current:  # what they kept in memory was not committed
@@ -213,7 +215,7 @@ class ReadModels:
             # their own, and the catch-up that follows retries (and, failing again,
             # stops that read model alone, visibly).
             log.warning("read models could not take in a command's events: catching up after", exc_info=True)
-        return recorder.insert_alone(stored) or []
+        return recorder.insert_events(stored, inline=False) or []
 
     def _apply_inline(
         self, conn: sa.Connection, names: list[str], ids: Sequence[int], stored: Sequence[StoredEvent]

@@ -219,9 +219,9 @@ def test_given_two_tablets_when_they_record_different_sessions_at_once_then_both
             both_loaded.wait()  # each has the same version before either saves
         return aggregate
 
-    def store_counting(*aggregates: Any) -> Any:
+    def store_counting(*aggregates: Any, **options: Any) -> Any:
         try:
-            return store(*aggregates)
+            return store(*aggregates, **options)
         except RecordConflictError:
             conflicts.append(threading.current_thread().name)
             raise

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from eventsourcing.persistence import RecordConflictError
 
+from apdr.aggregates.record_access import RecordAccess
 from apdr.application import Actor, SenRecord
 from apdr.projections.interventions import intervention_list
 from apdr.projections.pupils import PupilDirectory, pupils, pupils_by_upn
@@ -167,3 +168,30 @@ def test_given_a_bulk_write_when_saved_with_inline_false_then_it_is_recorded_alo
     with apdr.engine.connect() as conn:
         class_name = conn.execute(sa.select(pupils.c.class_name).where(pupils.c.pupil_id == pupil)).scalar()
     assert class_name == "5C"
+
+
+def test_given_thousands_of_events_in_one_save_when_recorded_inline_then_each_has_its_notification_and_every_read_model_took_them_in(
+    apdr: Apdr,
+) -> None:
+    history = History(apdr.record)
+    apdr.read_models.catch_up()
+    pupil = history.pupil()
+    reads = [
+        RecordAccess(
+            setting_id=history.setting_id,
+            by="senco@history.example",
+            role="senco",
+            kind="read",
+            what=f"page {n}",
+            pupil_ids=[pupil],
+        )
+        for n in range(3000)
+    ]
+
+    # One insert, whose answer (3,000 ids) is read only once the insert's pipeline has ended.
+    recordings = apdr.record.save(*reads)
+
+    ids = [r.notification.id for r in recordings]
+    assert len(set(ids)) == 3000 and ids == sorted(ids)
+    assert positions(apdr) == every_read_model_at(apdr, ids[-1])
+    assert apdr.read_models.catch_up() == 0
