@@ -19,10 +19,11 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from eventsourcing.persistence import RecordConflictError
 
 from apdr.aggregates.codes import AttendanceStatus
-from apdr.application import SenRecord, cached
-from apdr.errors import InvalidInput
+from apdr.application import SenRecord, cached, core
+from apdr.errors import Conflict, InvalidInput
 from apdr.projections.provision_map.queries import pupil_sessions
 from apdr.runtime import Apdr
 from tests.support.history import History
@@ -189,3 +190,23 @@ def test_given_another_process_enrolled_a_pupil_when_this_one_marks_her_present_
 
     listed = apdr.read_models.ask(pupil_sessions, history.setting_id, bea, WEDNESDAY)
     assert [s["delivered_on"] for s in listed] == [TUESDAY]
+
+
+def test_given_others_keep_changing_the_intervention_when_a_session_is_recorded_then_it_runs_its_attempts_after_looking_and_answers_conflict(
+    apdr: Apdr, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history, amira, staff, group = a_session_recorded(apdr)
+    expected_ends: list[int | None] = []
+
+    def always_conflicting(*aggregates: Any, expected_end: int | None = None, **options: Any) -> None:
+        expected_ends.append(expected_end)
+        raise RecordConflictError("changed meanwhile")
+
+    monkeypatch.setattr(apdr.record, "_store", always_conflicting)
+
+    with pytest.raises(Conflict):
+        history.session(group, staff, TUESDAY, present(amira))
+
+    # The first trusted its copies (and is not counted); each of the ATTEMPTS after it looked first.
+    assert expected_ends[0] is not None
+    assert expected_ends[1:] == [None] * core.ATTEMPTS

@@ -200,32 +200,31 @@ class ApplicationCore(Application):
         fresh copies: each change is checked afresh against what is now recorded,
         so nothing is lost or forced. After ``ATTEMPTS``, a Conflict saying ``conflict``.
 
-        An attempt that trusted its cached copies without looking (``_find``) and was
-        refused, or has nothing to record, or found at its insert that others had recorded
-        meanwhile, runs again after looking: its answer may have come from copies older
-        than the log."""
-        may_trust = True
-        for _ in range(ATTEMPTS):
+        Only the first attempt may trust its cached copies without looking (``_find``).
+        If it is refused, or has nothing to record, or finds at its insert that others
+        recorded meanwhile, it runs again after looking (its answer may have come from
+        copies older than the log), and is not counted among the ``ATTEMPTS``."""
+        attempts, may_trust = 0, True
+        while attempts < ATTEMPTS:
             trial = _Attempt(may_trust)
+            may_trust = False
             running = _attempt.set(trial)
             try:
                 result, changed = attempt()
             except ApdrError:
                 if self._copies.moved_on(trial.trusted_end):
-                    may_trust = False
                     continue
                 raise
             finally:
                 _attempt.reset(running)
+                attempts += trial.trusted_end is None
             changed = list(changed)
             if not any(a.pending_events for a in changed) and self._copies.moved_on(trial.trusted_end):
-                may_trust = False
                 continue
             try:
                 self._store(*changed, expected_end=trial.trusted_end)
             except RecordConflictError:
                 self._copies.conflicted(a.id for a in changed)
-                may_trust = False
                 continue
             return result
         raise Conflict(conflict)
