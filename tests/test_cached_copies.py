@@ -165,7 +165,7 @@ def test_given_another_process_recorded_meanwhile_when_this_one_records_a_sessio
     apdr: Apdr, another_process: SenRecord, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     history, amira, staff, group = a_session_recorded(apdr)
-    # Nothing this session needs: the insert alone finds it, and the first attempt goes.
+    # Nothing this session needs: only its insert finds the log moved on, and its first attempt is dropped.
     another_process.set_term_dates(history.senco, academic_year=2026, terms=TERMS, closures=[])
 
     with looks(apdr.record, monkeypatch) as ends:

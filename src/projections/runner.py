@@ -14,9 +14,7 @@ one's position (as the library's tracking does).
 Read-your-writes: a query sees every event recorded before it was asked, in
 every read model it joins. Each query therefore declares the read models it
 reads (``@reads``, as a policy declares ``READ_MODELS``), and is run through
-``ReadModels.ask``, which catches exactly those up first. A query that joined a
-read model still behind the log would show a pupil's new session in one table
-and not yet in another.
+``ReadModels.ask``, which catches exactly those up first (see ``reads``).
 
 Inline: once ``project_inline`` is called (as ``Apdr.open`` does), a command's
 events are inserted on a read-model connection, and taken into every read model
@@ -211,9 +209,8 @@ class ReadModels:
                 self.projections[name].reset()
             if not isinstance(error, CouldNotTakeIn):
                 raise
-            # A read model must not stop a command being recorded: the events go in on
-            # their own, and the catch-up that follows retries (and, failing again,
-            # stops that read model alone, visibly).
+            # A read model must not stop a command being recorded: the events go in on their own, and
+            # the catch-up that follows retries (and, failing again, stops that read model alone, visibly).
             log.warning("read models could not take in a command's events: catching up after", exc_info=True)
         return recorder.insert_events(stored, inline=False) or []
 
