@@ -8,7 +8,6 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -172,9 +171,10 @@ def _retried_within_timeout(method: Callable[..., Any]) -> Callable[..., Any]:
     return retried
 
 
-RecordInline = Callable[[Any, Sequence[StoredEvent]], Sequence[int]]
+RecordInline = Callable[[Any, Sequence[StoredEvent], "Insert"], Sequence[int]]
 """Records stored events and takes them into the read models, in one transaction
-(``ReadModels.project_inline``): given the recorder, answers the notification ids."""
+(``ReadModels.project_inline``): given the recorder and the command's ``Insert``,
+answers the notification ids."""
 
 
 class LogMovedOn(RecordConflictError):
@@ -187,14 +187,16 @@ class Insert:
     """What a command expects of the log as its events go in (``expected_end``: the
     notification it believes is the last, or None to record whatever came before),
     and what the insert found (``previous``: the last notification before its events,
-    where the insert read it in its own transaction)."""
+    where the insert read it in its own transaction). Passed through ``Application.save``
+    to the recorder's ``insert_events``, as ``insert=``."""
 
     expected_end: int | None = None
     previous: int | None = None
 
-
-inserting: ContextVar[Insert | None] = ContextVar("inserting", default=None)
-"""The ``Insert`` of the command saving in this context, if it is one."""
+    def check(self, end: int) -> None:
+        """Refuse the insert (``LogMovedOn``) if the log ends elsewhere than expected."""
+        if self.expected_end is not None and end != self.expected_end:
+            raise LogMovedOn(f"the log ends at {end}, not at {self.expected_end} as expected")
 
 
 class RecordedWithReadModels:
@@ -210,27 +212,13 @@ class RecordedWithReadModels:
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """``inline=False`` (from ``Application.save``): record the events on their own."""
         inline = kwargs.pop("inline", True)
+        insert = kwargs.pop("insert", None) or Insert()
         if inline and self.record_inline is not None and stored_events and not kwargs.get("tracking"):
-            return self.record_inline(self, stored_events)
-        insert = inserting.get()
-        if insert is not None and insert.expected_end is not None:
+            return self.record_inline(self, stored_events, insert)
+        if insert.expected_end is not None:
             # Not in the insert's transaction: a look just before it, as a command that looks first has.
-            self.check_end(self.max_notification_id() or 0)  # type: ignore[attr-defined]
+            insert.check(self.max_notification_id() or 0)  # type: ignore[attr-defined]
         return self.insert_alone(stored_events, **kwargs)
-
-    @staticmethod
-    def check_end(end: int) -> None:
-        """Refuse the insert (``LogMovedOn``) if the command saving expects the log to end elsewhere."""
-        insert = inserting.get()
-        if insert is not None and insert.expected_end is not None and end != insert.expected_end:
-            raise LogMovedOn(f"the log ends at {end}, not at {insert.expected_end} as expected")
-
-    @staticmethod
-    def inserted_after(previous: int) -> None:
-        """Tell the command saving that its events went in right after notification ``previous``."""
-        insert = inserting.get()
-        if insert is not None:
-            insert.previous = previous
 
     def insert_alone(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         raise NotImplementedError

@@ -178,7 +178,7 @@ def test_given_another_process_recorded_meanwhile_when_this_one_records_a_sessio
 
 
 def test_given_another_process_enrolled_a_pupil_when_this_one_marks_her_present_then_it_is_not_refused_on_its_older_copy(
-    apdr: Apdr, another_process: SenRecord
+    apdr: Apdr, another_process: SenRecord, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     history, amira, staff, group = a_session_recorded(apdr)  # the intervention cached, without Bea
     elsewhere = copy.copy(history)
@@ -186,7 +186,10 @@ def test_given_another_process_enrolled_a_pupil_when_this_one_marks_her_present_
     bea = elsewhere.pupil(given_name="Bea")
     elsewhere.enrol(group, bea)
 
-    history.session(group, staff, TUESDAY, present(amira, bea))
+    with looks(apdr.record, monkeypatch) as ends:
+        history.session(group, staff, TUESDAY, present(amira, bea))
+
+    assert len(ends) == 1  # after the refusal; the second attempt goes on what that look found
 
     listed = apdr.read_models.ask(pupil_sessions, history.setting_id, bea, WEDNESDAY)
     assert [s["delivered_on"] for s in listed] == [TUESDAY]

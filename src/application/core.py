@@ -32,7 +32,7 @@ from apdr.aggregates.school_year import SchoolCalendar, academic_year_of, calend
 from apdr.application.cached import CachedCopies
 from apdr.config import Config
 from apdr.errors import ApdrError, Conflict, Forbidden, InvalidInput, NotFound
-from apdr.persistence import Insert, event_store_env, inserting, register_transcodings
+from apdr.persistence import Insert, event_store_env, register_transcodings
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
@@ -44,9 +44,9 @@ class _Attempt:
     if it ``may_trust`` them, it takes them as current at ``trusted_end``, which its
     insert checks."""
 
-    def __init__(self, may_trust: bool) -> None:
+    def __init__(self, may_trust: bool, looked: bool) -> None:
         self.may_trust = may_trust
-        self.started = False
+        self.looked = looked  # at the log's end, as it loaded its first aggregate (or just before it ran)
         self.trusted_end: int | None = None
 
 
@@ -170,12 +170,12 @@ class ApplicationCore(Application):
         nothing newer of it has been recorded (``CachedCopies``)."""
         cache, attempt = self.repository.cache, _attempt.get()
         if cache is not None and attempt is not None:
-            if not attempt.started:  # once, as the command loads its first aggregate
-                attempt.started = True
+            if not attempt.looked and attempt.trusted_end is None:  # once, as it loads its first aggregate
                 if attempt.may_trust and self._copies.seen is not None:
                     attempt.trusted_end = self._copies.seen
                 else:
                     self._copies.look()
+                    attempt.looked = True
             if self._copies.current(aggregate_id):
                 try:
                     found = cache.get(aggregate_id)
@@ -204,22 +204,24 @@ class ApplicationCore(Application):
         If it is refused, or has nothing to record, or finds at its insert that others
         recorded meanwhile, it runs again after looking (its answer may have come from
         copies older than the log), and is not counted among the ``ATTEMPTS``."""
-        attempts, may_trust = 0, True
+        attempts, may_trust, looked = 0, True, False
         while attempts < ATTEMPTS:
-            trial = _Attempt(may_trust)
-            may_trust = False
+            trial = _Attempt(may_trust, looked)
+            may_trust = looked = False
             running = _attempt.set(trial)
             try:
                 result, changed = attempt()
             except ApdrError:
-                if self._copies.moved_on(trial.trusted_end):
-                    continue
+                if looked := self._copies.moved_on(trial.trusted_end):
+                    continue  # the look just made stands for the next attempt's
                 raise
             finally:
                 _attempt.reset(running)
                 attempts += trial.trusted_end is None
             changed = list(changed)
-            if not any(a.pending_events for a in changed) and self._copies.moved_on(trial.trusted_end):
+            if not any(a.pending_events for a in changed) and (
+                looked := self._copies.moved_on(trial.trusted_end)
+            ):
                 continue
             try:
                 self._store(*changed, expected_end=trial.trusted_end)
@@ -263,11 +265,7 @@ class ApplicationCore(Application):
         if not any(a.pending_events for a in aggregates):
             return
         insert = Insert(expected_end)
-        token = inserting.set(insert)
-        try:
-            recordings = self.save(*aggregates, inline=inline)
-        finally:
-            inserting.reset(token)
+        recordings = self.save(*aggregates, inline=inline, insert=insert)
         kept = aggregates if cached and self.repository.cache is not None else ()
         for aggregate in kept:
             # Kept, so the next command on it does not read back and replay the events it has just written.

@@ -44,7 +44,7 @@ import sqlalchemy as sa
 from eventsourcing.persistence import StoredEvent
 
 from apdr.application import SenRecord
-from apdr.persistence import UNREACHABLE, RecordedWithReadModels
+from apdr.persistence import UNREACHABLE, Insert, RecordedWithReadModels
 from apdr.projections.following import Doorbell, backoff_seconds
 from apdr.projections.positions import (
     ALL_POSITIONS,
@@ -190,7 +190,7 @@ class ReadModels:
         self.app.recorder.record_inline = self._record_inline
 
     def _record_inline(
-        self, recorder: RecordedWithReadModels, stored: Sequence[StoredEvent]
+        self, recorder: RecordedWithReadModels, stored: Sequence[StoredEvent], insert: Insert
     ) -> Sequence[int]:
         current: list[str] = []
         try:
@@ -198,11 +198,11 @@ class ReadModels:
                 # The insert first (it locks the events table), and the positions read in its round trip.
                 free_positions = named(FREE_POSITIONS, conn, ())[0]
                 previous, ids, free = recorder.insert_within(conn, stored, then=free_positions)
-                recorder.check_end(previous)  # a command that did not look first: nothing else since
+                insert.check(previous)  # a command that did not look first: nothing else since
                 current = sorted(n for n, at in free if at == previous and n in self.projections)
                 if current:
                     self._apply_inline(conn, current, ids, stored)  # and commits
-            recorder.inserted_after(previous)
+            insert.previous = previous
             return ids
         except BaseException as error:
             for name in current:  # what they kept in memory was not committed
@@ -212,7 +212,7 @@ class ReadModels:
             # A read model must not stop a command being recorded: the events go in on their own, and
             # the catch-up that follows retries (and, failing again, stops that read model alone, visibly).
             log.warning("read models could not take in a command's events: catching up after", exc_info=True)
-        return recorder.insert_events(stored, inline=False) or []
+        return recorder.insert_events(stored, inline=False, insert=insert) or []
 
     def _apply_inline(
         self, conn: sa.Connection, names: list[str], ids: Sequence[int], stored: Sequence[StoredEvent]
