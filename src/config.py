@@ -62,7 +62,11 @@ class Config(BaseSettings):
     projection_poll_seconds: float = Field(
         0.5, gt=0, description="How often the projection worker looks for new events on SQLite"
     )
-    projection_batch_size: int = Field(1000, ge=1, description="Events applied per read-model transaction")
+    projection_batch_size: int = Field(
+        1000,
+        ge=1,
+        description="Events read and applied at a time (a rebuild's transaction may hold several batches)",
+    )
     aggregate_cache_size: int = Field(
         2000, ge=0, description="Aggregates kept in memory between commands (0 turns the cache off)"
     )

@@ -7,8 +7,10 @@ when the runner commits the batch together with its tracking position.
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, ClassVar, NamedTuple, TypeVar
 
 import sqlalchemy as sa
@@ -56,6 +58,25 @@ def reads(*read_models: str) -> Callable[[Q], Q]:
         return query
 
     return mark
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while batches are applied.
+
+    A batch holds a thousand decoded events and the rows made from them; with
+    the collector running, it scans them again and again as they pile up,
+    which costs a third of the time it takes to decode them. Nothing in a
+    batch depends on cycles being collected, and the collector runs again
+    as soon as the batch is done.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class Projection:

@@ -22,20 +22,21 @@ that is current, in one transaction. Catching up is then for the read models
 that were behind: one being rebuilt, or after another process's writes.
 
 Each read model has a row in ``projection_positions``: the last notification
-it has taken into account. A batch of events is applied in one transaction
-that also moves that position, with the row locked for the transaction
+it has taken into account. A batch of events (or several, for a read model
+catching up on its own: a rebuild) is applied in one transaction that also
+moves that position, with the row locked for the transaction
 (``SELECT … FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite). A
-process killed at any instant therefore leaves either the whole batch and its
-position, or neither; and two processes (an API worker answering a query and
+process killed at any instant therefore leaves either the whole transaction's
+events and its position, or neither; and two processes (an API worker answering a query and
 the projection worker) never apply the same event twice.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import threading
+import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -55,7 +56,7 @@ from apdr.projections.positions import (
     positions,
     positions_and_end,
 )
-from apdr.projections.projection import Batch, Projection, drop_and_create
+from apdr.projections.projection import Batch, Projection, collector_paused, drop_and_create
 from apdr.projections.statements import fetch, named
 from apdr.projections.statistics import STATISTICS_AFTER, sample_tables
 
@@ -66,24 +67,10 @@ R = TypeVar("R")
 Progress = Callable[[int], None]
 """Told the position in the log reached so far."""
 
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector for one batch.
-
-    A batch holds a thousand decoded events and the rows made from them; with
-    the collector running, it scans them again and again as they pile up,
-    which costs a third of the time it takes to decode them. Nothing in a
-    batch depends on cycles being collected, and the collector runs again
-    as soon as the batch is done.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+TRANSACTION_SECONDS = 0.1
+"""How long a read model catching up on its own (a rebuild) goes on applying batches in
+one transaction: longer commits less often, but on SQLite a command waits for the write
+lock meanwhile (BENCHMARKS.md, the seventh pass; on PostgreSQL it skips the locked position)."""
 
 
 class CouldNotTakeIn(Exception):
@@ -105,6 +92,7 @@ class ReadModels:
         self.engine = engine
         self.projections = {p.name: p for p in projections}
         self.batch_size = batch_size
+        self.transaction_seconds = TRANSACTION_SECONDS
         self._stopping = threading.Event()
         self._new_events = threading.Event()
         self._subscribes = True
@@ -365,10 +353,7 @@ class ReadModels:
         while position < upto:
             try:
                 with collector_paused():
-                    events = self._read(position, topics, upto)
-                    # Fewer than a full batch means nothing else up to ``upto`` is for this read model.
-                    reached = events[-1][0] if len(events) == self.batch_size else upto
-                    self._apply_batch(projection, position, events, reached)
+                    reached, count = self._apply_batches(projection, position, topics, upto)
             except StalePosition:
                 # Another process moved this read model on: carry on from where it is.
                 position = self.position(projection.name)
@@ -376,7 +361,7 @@ class ReadModels:
             except BaseException:
                 projection.reset()
                 raise
-            applied += len(events)
+            applied += count
             position = reached
             if progress:
                 progress(reached)
@@ -397,34 +382,47 @@ class ReadModels:
         to_event = self.app.mapper.to_domain_event
         return [(n.id, to_event(n)) for n in notifications if n.id <= upto]
 
-    def _apply_batch(
-        self, projection: Projection, start: int, events: list[tuple[int, Any]], reached: int
-    ) -> None:
-        """One transaction: check the position is still ``start``, apply the events, move it to ``reached``.
-
-        The position row is locked for the transaction (FOR UPDATE on
-        PostgreSQL, BEGIN IMMEDIATE on SQLite), so another process applying
-        the same events waits, then finds the position moved and skips them.
-        """
+    def _apply_batches(
+        self, projection: Projection, start: int, topics: list[str], upto: int
+    ) -> tuple[int, int]:
+        """One transaction: check the position is still ``start``, apply batches until ``upto``
+        or for ``transaction_seconds``, and move the position to where they reached (answered,
+        with how many events were applied). The position row is locked for the transaction (FOR
+        UPDATE on PostgreSQL, BEGIN IMMEDIATE on SQLite): another process applying the same events
+        waits, then finds the position moved and skips them. Each batch is sent as it is applied
+        (what is held in memory stays one batch), all committed together: committing each was a
+        quarter of a rebuild on SQLite. The first is read before the lock is taken, so that a
+        command waiting for SQLite's lock has a moment to take it between two transactions."""
+        events = self._read(start, topics, upto)
         with self._writing() as conn:
             position = conn.execute(
                 sa.select(positions.c.position).where(positions.c.name == projection.name).with_for_update()
             ).scalar_one()
             if position != start:
                 raise StalePosition(projection.name)
+            until = time.monotonic() + self.transaction_seconds
+            applied = 0
             batch = Batch(conn)
-            for at, event in events:
-                batch.position = at
-                projection.apply(event, batch)
-            batch.flush()
+            while True:
+                # Fewer than a full batch means nothing else up to ``upto`` is for this read model.
+                reached = events[-1][0] if len(events) == self.batch_size else upto
+                for at, event in events:
+                    batch.position = at
+                    projection.apply(event, batch)
+                batch.flush()
+                applied += len(events)
+                if reached >= upto or time.monotonic() >= until:
+                    break
+                events = self._read(reached, topics, upto)
             conn.execute(
                 positions.update().where(positions.c.name == projection.name).values(position=reached)
             )
+        return reached, applied
 
     def _apply_batch_together(
         self, starts: dict[str, int], events: list[tuple[int, Any]], reached: int
     ) -> None:
-        """``_apply_batch`` for several read models at once: each takes the events
+        """One batch of ``_apply_batches`` for several read models at once: each takes the events
         after its own position that it handles, and all positions move to ``reached``
         in the same transaction. Rows are locked in name order, so that two
         processes doing this never wait on each other in a circle (every row is

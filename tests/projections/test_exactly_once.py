@@ -53,3 +53,36 @@ def test_given_a_projection_process_killed_at_random_points_when_restarted_then_
 
     assert KILLED_MID_BATCH in exits and KILLED_AT_COMMIT in exits, exits
     assert snapshot(apdr) == uninterrupted
+
+
+def test_given_a_rebuild_killed_mid_transaction_when_caught_up_then_its_tables_match_an_uninterrupted_run(
+    apdr: Apdr, database: Config
+) -> None:
+    """A read model catching up on its own takes many batches in one transaction: killed
+    after some were sent, none of them is kept, and its position has not moved."""
+    load_demo_school(apdr.record, as_of=date(2026, 10, 16), seed=3)
+    apdr.read_models.catch_up()
+    uninterrupted = snapshot(apdr)
+    apdr.read_models.reset("chronology")
+    spawn = multiprocessing.get_context("spawn")
+    exits = []
+    for mode, at in (("event", 300), ("commit", 1)):
+        # Batches of seven: the 300th event is in the transaction's 43rd batch; the first commit
+        # counted (after the process has opened) is the one that would end it.
+        child = spawn.Process(
+            target=catch_up_until_killed,
+            args=(database.database_url, database.database_schema, mode, at, 7, "chronology"),
+        )
+        child.start()
+        child.join(120)
+        exits.append(child.exitcode)
+        with apdr.engine.connect() as conn:
+            at_position = conn.execute(
+                sa.select(positions.c.position).where(positions.c.name == "chronology")
+            ).scalar_one()
+        assert at_position == 0, (mode, exits)
+
+    apdr.read_models.catch_up()
+
+    assert exits == [KILLED_MID_BATCH, KILLED_AT_COMMIT]
+    assert snapshot(apdr) == uninterrupted

@@ -41,11 +41,15 @@ def open_at_once(settings: dict[str, Any], start: Barrier, out: Queue[Any]) -> N
 KILLED_MID_BATCH, KILLED_AT_COMMIT = 70, 71
 
 
-def catch_up_until_killed(database_url: str, schema: str, mode: str, at: int, batch_size: int) -> None:
-    """Run the projections, and die without cleaning up at the ``at``-th event
-    applied (mode 'event') or the ``at``-th commit (mode 'commit')."""
+def catch_up_until_killed(
+    database_url: str, schema: str, mode: str, at: int, batch_size: int, only: str | None = None
+) -> None:
+    """Run the projections (or catch up ``only`` that read model, its batches in
+    transactions of up to a minute), and die without cleaning up at the ``at``-th
+    event applied (mode 'event') or the ``at``-th commit (mode 'commit')."""
     apdr = Apdr.open(fast_settings(database_url=database_url, database_schema=schema))
     apdr.read_models.batch_size = batch_size
+    apdr.read_models.transaction_seconds = 60.0
     seen = 0
 
     if mode == "event":
@@ -68,7 +72,7 @@ def catch_up_until_killed(database_url: str, schema: str, mode: str, at: int, ba
             if seen == at:
                 os._exit(KILLED_AT_COMMIT)
 
-    apdr.read_models.catch_up()
+    apdr.read_models.catch_up(only)
     os._exit(0)
 
 

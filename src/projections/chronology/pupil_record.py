@@ -116,47 +116,51 @@ class PupilRecordHandlers(EntryWriter):
         if e.intervention_id is not None:
             summary += f" for '{self.name_of(batch, e.intervention_id)}'"
         self.pupil_entry(batch, e, e.assessed_on, "assessment", summary)
-        batch.insert(
-            assessments,
-            {
-                "assessment_id": e.assessment_id,
-                "instrument": e.instrument,
-                "measure": e.measure,
-                "scale": e.scale.value,
-                "first_assessed_on": e.assessed_on,
-                "assessed_on": e.assessed_on,
-                "value": e.value,
-            },
-        )
+        row = {
+            "assessment_id": e.assessment_id,
+            "instrument": e.instrument,
+            "measure": e.measure,
+            "scale": e.scale.value,
+            "first_assessed_on": e.assessed_on,
+            "assessed_on": e.assessed_on,
+            "value": e.value,
+        }
+        batch.insert(assessments, row)
+        # Every write of an assessment is noted: a correction reads back what is not without
+        # sending the batch first (sent in pieces, a rebuild's batch loses its grouping).
+        batch.note((assessments.name, e.assessment_id), row)
 
     @handles(Pupil.AssessmentCorrected)
     def assessment_corrected(self, e: Any, batch: Batch) -> None:
-        was = batch.read(sa.select(assessments).where(assessments.c.assessment_id == e.assessment_id)).first()
+        was = batch.noted((assessments.name, e.assessment_id))
+        if was is None:
+            found = batch.read(
+                sa.select(assessments).where(assessments.c.assessment_id == e.assessment_id), send_first=False
+            ).first()
+            was = None if found is None else found._asdict()
         if was is None:  # Not possible while the log is whole; keep the correction anyway.
             self.pupil_entry(batch, e, e.assessed_on, "assessment_corrected", "Assessment corrected")
             return
-        scale = Scale(was.scale)
+        scale = Scale(was["scale"])
         shown = []
-        if Decimal(e.value) != Decimal(was.value):
-            shown.append(f"{score(scale, e.value)}, not {score(scale, Decimal(was.value))}")
-        if e.assessed_on != was.assessed_on:
-            shown.append(f"assessed on {day(e.assessed_on)}, not {day(was.assessed_on)}")
+        if Decimal(e.value) != Decimal(was["value"]):
+            shown.append(f"{score(scale, e.value)}, not {score(scale, Decimal(was['value']))}")
+        if e.assessed_on != was["assessed_on"]:
+            shown.append(f"assessed on {day(e.assessed_on)}, not {day(was['assessed_on'])}")
         summary = (
-            f"Assessment corrected: {was.measure} ({was.instrument}) of {day(was.first_assessed_on)}: "
-            f"{'; '.join(shown)}{because(e.reason)}"
+            f"Assessment corrected: {was['measure']} ({was['instrument']}) "
+            f"of {day(was['first_assessed_on'])}: {'; '.join(shown)}{because(e.reason)}"
         )
         data = attributes(
             e,
             corrects={"kind": "assessment", "assessment_id": e.assessment_id},
-            previous_value=number(Decimal(was.value)),
-            previous_assessed_on=was.assessed_on,
+            previous_value=number(Decimal(was["value"])),
+            previous_assessed_on=was["assessed_on"],
         )
-        self.entry(batch, e.originator_id, e, was.first_assessed_on, "assessment_corrected", summary, data)
-        batch.update(
-            assessments,
-            {"assessment_id": e.assessment_id},
-            {"value": e.value, "assessed_on": e.assessed_on},
-        )
+        self.entry(batch, e.originator_id, e, was["first_assessed_on"], "assessment_corrected", summary, data)
+        corrected = {"value": e.value, "assessed_on": e.assessed_on}
+        batch.update(assessments, {"assessment_id": e.assessment_id}, corrected)
+        batch.note((assessments.name, e.assessment_id), {**was, **corrected})
 
     @handles(Pupil.ProfileUpdated)
     def profile_updated(self, e: Any, batch: Batch) -> None:

@@ -24,21 +24,20 @@ class Impact(Projection):
         if e.intervention_id is not None and e.kind.value in PAIRED:
             key = _latest_key(e.originator_id, e.intervention_id, e.instrument, e.measure, e.scale.value)
             _record_latest(batch, key, e.kind.value, e.value, e.assessed_on)
-        batch.insert(
-            assessments,
-            {
-                "assessment_id": e.assessment_id,
-                "pupil_id": e.originator_id,
-                "intervention_id": e.intervention_id,
-                "instrument": e.instrument,
-                "measure": e.measure,
-                "scale": e.scale.value,
-                "kind": e.kind.value,
-                "value": e.value,
-                "assessed_on": e.assessed_on,
-                "position": batch.position,
-            },
-        )
+        row = {
+            "assessment_id": e.assessment_id,
+            "pupil_id": e.originator_id,
+            "intervention_id": e.intervention_id,
+            "instrument": e.instrument,
+            "measure": e.measure,
+            "scale": e.scale.value,
+            "kind": e.kind.value,
+            "value": e.value,
+            "assessed_on": e.assessed_on,
+            "position": batch.position,
+        }
+        batch.insert(assessments, row)
+        _note(batch, row)
 
     @handles(Pupil.AssessmentCorrected)
     def assessment_corrected(self, e: Any, batch: Batch) -> None:
@@ -47,7 +46,40 @@ class Impact(Projection):
             {"pupil_id": e.originator_id, "assessment_id": e.assessment_id},
             {"value": e.value, "assessed_on": e.assessed_on},
         )
-        _find_latest_again(batch, e.originator_id, e.assessment_id)
+        was = _assessment(batch, e.originator_id, e.assessment_id)
+        if was is not None:
+            corrected = {**was, "value": e.value, "assessed_on": e.assessed_on}
+            _note(batch, corrected)
+            _find_latest_again(batch, corrected)
+
+
+# -- what this batch has written, so that a correction need not send the batch to read it back --
+
+
+def _note(batch: Batch, row: dict[str, Any]) -> None:
+    """Note an assessment as written, by itself and among its pair's: every write of
+    the assessments is noted, so what is not noted can be read without sending the batch
+    (sent in pieces, a rebuild's batch loses the grouping of its writes)."""
+    batch.note((assessments.name, row["assessment_id"]), row)
+    if row["intervention_id"] is not None and row["kind"] in PAIRED:
+        pair = (latest.name, *(row[k] for k in _KEY))
+        of_pair = batch.noted(pair)
+        if of_pair is None:
+            batch.note(pair, of_pair := {})
+        of_pair[row["assessment_id"]] = row
+
+
+def _assessment(batch: Batch, pupil_id: UUID, assessment_id: UUID) -> dict[str, Any] | None:
+    noted = batch.noted((assessments.name, assessment_id))
+    if noted is not None:
+        return noted
+    found = batch.read(
+        sa.select(assessments).where(
+            assessments.c.pupil_id == pupil_id, assessments.c.assessment_id == assessment_id
+        ),
+        send_first=False,
+    ).first()
+    return None if found is None else found._asdict()
 
 
 # -- each pair's latest baseline and exit ----------------------------------------------
@@ -129,29 +161,27 @@ def _record_latest(batch: Batch, key: dict[str, Any], kind: str, value: Decimal,
     )
 
 
-def _find_latest_again(batch: Batch, pupil_id: UUID, assessment_id: UUID) -> None:
+def _find_latest_again(batch: Batch, corrected: dict[str, Any]) -> None:
     """An assessment corrected: its new date may make it, or another, the latest,
     so its pair's latest baseline and exit are found again among all of them."""
-    corrected = batch.read(
-        sa.select(assessments).where(
-            assessments.c.pupil_id == pupil_id, assessments.c.assessment_id == assessment_id
-        )
-    ).first()
-    if corrected is None or corrected.intervention_id is None or corrected.kind not in PAIRED:
+    if corrected["intervention_id"] is None or corrected["kind"] not in PAIRED:
         return
-    key = _latest_key(
-        pupil_id, corrected.intervention_id, corrected.instrument, corrected.measure, corrected.scale
-    )
-    taken = batch.read(
-        sa.select(assessments).where(
-            *(assessments.c[k] == v for k, v in key.items()), assessments.c.kind.in_(PAIRED)
+    key = {k: corrected[k] for k in _KEY}
+    taken = {
+        a.assessment_id: a._asdict()
+        for a in batch.read(
+            sa.select(assessments).where(
+                *(assessments.c[k] == v for k, v in key.items()), assessments.c.kind.in_(PAIRED)
+            ),
+            send_first=False,
         )
-    ).all()
+    }
+    taken.update(batch.noted((latest.name, *(key[k] for k in _KEY))) or {})
     values: dict[str, Any] = {}
     for kind in PAIRED:
-        of_kind = (a for a in taken if a.kind == kind)
-        last = max(of_kind, key=lambda a: (a.assessed_on, a.position), default=None)
-        values[f"v_{kind}"] = None if last is None else last.value
-        values[f"v_{kind}_on"] = None if last is None else last.assessed_on
-        values[f"v_{kind}_at"] = None if last is None else last.position
+        of_kind = (a for a in taken.values() if a["kind"] == kind)
+        last = max(of_kind, key=lambda a: (a["assessed_on"], a["position"]), default=None)
+        values[f"v_{kind}"] = None if last is None else last["value"]
+        values[f"v_{kind}_on"] = None if last is None else last["assessed_on"]
+        values[f"v_{kind}_at"] = None if last is None else last["position"]
     batch.execute(_set_latest, {**{f"w_{k}": v for k, v in key.items()}, **values}, _row_key(key))
