@@ -210,7 +210,9 @@ class RecordedWithReadModels:
     record_inline: RecordInline | None = None
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        """``inline=False`` (from ``Application.save``): record the events on their own."""
+        """Keywords from ``Application.save``: ``inline=False`` records the events on their own;
+        ``insert`` (an ``Insert``) says where the command expects the log to end, and is told
+        where its events went in."""
         inline = kwargs.pop("inline", True)
         insert = kwargs.pop("insert", None) or Insert()
         if inline and self.record_inline is not None and stored_events and not kwargs.get("tracking"):

@@ -38,7 +38,7 @@ def correct(history: History, pupil: UUID, assessment: UUID, value: str, on: dat
 
 
 @pytest.fixture
-def corrected(history: History) -> list[UUID]:
+def corrected(history: History) -> None:
     """Two pupils' baselines and exits, corrected: once, twice, and to a date that makes
     another exit the latest; and an assessment outside any intervention, corrected."""
     amira, ben = history.pupil("Amira", "Khan"), history.pupil("Ben", "Adams")
@@ -55,12 +55,11 @@ def corrected(history: History) -> list[UUID]:
     correct(history, ben, b_base, "91")
     unpaired = history.assess(ben, date(2026, 10, 1), "12", AssessmentKind.baseline)
     correct(history, ben, unpaired, "13")
-    return [amira, ben]
 
 
 @pytest.mark.parametrize(("batch_size", "seconds"), [(1000, 0.25), (1, 0.0), (2, 0.0), (3, 60.0)])
 def test_given_corrected_assessments_when_rebuilt_then_every_row_is_as_commands_wrote_it(
-    apdr: Apdr, history: History, corrected: list[UUID], batch_size: int, seconds: float
+    apdr: Apdr, history: History, corrected: None, batch_size: int, seconds: float
 ) -> None:
     """Each command wrote its events inline, one command at a time. Rebuilt in one batch, a
     correction reads back what the batch itself noted; in batches of one to three, what was
@@ -95,7 +94,7 @@ def commits_of_a_rebuild(apdr: Apdr, name: str) -> tuple[int, list[int]]:
 
 
 def test_given_batches_of_two_when_a_transaction_may_run_a_minute_then_a_rebuild_commits_once(
-    apdr: Apdr, history: History, corrected: list[UUID]
+    apdr: Apdr, history: History, corrected: None
 ) -> None:
     end = apdr.read_models.last_notification_id()
     apdr.read_models.batch_size, apdr.read_models.transaction_seconds = 2, 60.0
@@ -106,7 +105,7 @@ def test_given_batches_of_two_when_a_transaction_may_run_a_minute_then_a_rebuild
 
 
 def test_given_batches_of_two_when_a_transaction_may_not_run_on_then_each_batch_is_committed(
-    apdr: Apdr, history: History, corrected: list[UUID]
+    apdr: Apdr, history: History, corrected: None
 ) -> None:
     apdr.read_models.batch_size, apdr.read_models.transaction_seconds = 2, 0.0
 

@@ -62,11 +62,15 @@ def _note(batch: Batch, row: dict[str, Any]) -> None:
     (sent in pieces, a rebuild's batch loses the grouping of its writes)."""
     batch.note((assessments.name, row["assessment_id"]), row)
     if row["intervention_id"] is not None and row["kind"] in PAIRED:
-        pair = (latest.name, *(row[k] for k in _KEY))
-        of_pair = batch.noted(pair)
+        of_pair = batch.noted(_pair(row))
         if of_pair is None:
-            batch.note(pair, of_pair := {})
+            batch.note(_pair(row), of_pair := {})
         of_pair[row["assessment_id"]] = row
+
+
+def _pair(assessment: dict[str, Any]) -> tuple[Any, ...]:
+    """What the assessments of one pair (one row of ``latest``) are noted under."""
+    return (latest.name, *_row_key(assessment))
 
 
 def _assessment(batch: Batch, pupil_id: UUID, assessment_id: UUID) -> dict[str, Any] | None:
@@ -176,7 +180,7 @@ def _find_latest_again(batch: Batch, corrected: dict[str, Any]) -> None:
             send_first=False,
         )
     }
-    taken.update(batch.noted((latest.name, *(key[k] for k in _KEY))) or {})
+    taken.update(batch.noted(_pair(key)) or {})
     values: dict[str, Any] = {}
     for kind in PAIRED:
         of_kind = (a for a in taken.values() if a["kind"] == kind)
