@@ -46,6 +46,7 @@ def handles(*event_classes: type) -> Callable[[Handler], Handler]:
 
 
 Q = TypeVar("Q", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def reads(*read_models: str) -> Callable[[Q], Q]:
@@ -346,12 +347,21 @@ class Batch:
         """Keep what a handler has just written (``value``) under ``key`` until the batch is
         sent: a later handler that needs it back takes it from ``noted``, and, when every
         write of that thing is noted, one that finds nothing noted can read the table with
-        ``send_first=False``."""
+        ``send_first=False`` (``as_written`` does both)."""
         self._noted[key] = value
 
     def noted(self, key: Hashable) -> Any:
         """What was noted under ``key`` since the batch was last sent, or None."""
         return self._noted.get(key)
+
+    def as_written(self, key: Hashable, query: sa.Select[Any], shape: Callable[[Any], T]) -> T | None:
+        """A row whose every write is noted under ``key``, as last written: as noted, if this
+        batch wrote it, or else as ``query`` reads it (made ``shape``) without sending the batch."""
+        noted = self._noted.get(key)
+        if noted is not None:
+            return noted
+        found = self.read(query, send_first=False).first()
+        return None if found is None else shape(found)
 
     def flush(self, *, commit: bool = False) -> None:
         """Send the batch's writes, group after group, in the order they were made

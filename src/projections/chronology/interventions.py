@@ -104,16 +104,13 @@ class InterventionHandlers(EntryWriter):
     def _session_now(self, batch: Batch, e: Any) -> SessionRow | None:
         """The session a correction or void is about, as it now stands: noted, if this batch
         wrote it (every write of a session's row is noted), or else as the table has it."""
-        noted = batch.noted((sessions.name, e.originator_id, e.session_id))
-        if noted is not None:
-            return noted
-        found = batch.read(
+        return batch.as_written(
+            (sessions.name, e.originator_id, e.session_id),
             sa.select(*(sessions.c[k] for k in SessionRow._fields)).where(
                 sessions.c.intervention_id == e.originator_id, sessions.c.session_id == e.session_id
             ),
-            send_first=False,
-        ).first()
-        return None if found is None else SessionRow(*found)
+            SessionRow._make,
+        )
 
     @handles(Intervention.SessionCorrected)
     def session_corrected(self, e: Any, batch: Batch) -> None:

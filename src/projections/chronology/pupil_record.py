@@ -132,12 +132,11 @@ class PupilRecordHandlers(EntryWriter):
 
     @handles(Pupil.AssessmentCorrected)
     def assessment_corrected(self, e: Any, batch: Batch) -> None:
-        was = batch.noted((assessments.name, e.assessment_id))
-        if was is None:
-            found = batch.read(
-                sa.select(assessments).where(assessments.c.assessment_id == e.assessment_id), send_first=False
-            ).first()
-            was = None if found is None else found._asdict()
+        was = batch.as_written(
+            (assessments.name, e.assessment_id),
+            sa.select(assessments).where(assessments.c.assessment_id == e.assessment_id),
+            sa.Row._asdict,
+        )
         if was is None:  # Not possible while the log is whole; keep the correction anyway.
             self.pupil_entry(batch, e, e.assessed_on, "assessment_corrected", "Assessment corrected")
             return

@@ -74,16 +74,13 @@ def _pair(assessment: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _assessment(batch: Batch, pupil_id: UUID, assessment_id: UUID) -> dict[str, Any] | None:
-    noted = batch.noted((assessments.name, assessment_id))
-    if noted is not None:
-        return noted
-    found = batch.read(
+    return batch.as_written(
+        (assessments.name, assessment_id),
         sa.select(assessments).where(
             assessments.c.pupil_id == pupil_id, assessments.c.assessment_id == assessment_id
         ),
-        send_first=False,
-    ).first()
-    return None if found is None else found._asdict()
+        sa.Row._asdict,
+    )
 
 
 # -- each pair's latest baseline and exit ----------------------------------------------

@@ -72,15 +72,13 @@ def uncount_session(batch: Batch, intervention_id: UUID, session_id: UUID) -> Se
     """Take a session's marks, as last written, back out (before a correction or a void),
     and answer them. Written in this batch, they were noted; if not, the table has them as
     last written, and is read without sending the batch first."""
-    found = batch.noted((sessions.name, intervention_id, session_id))
-    if found is None:
-        row = batch.read(
-            sa.select(sessions.c.delivered_on, sessions.c.marks, sessions.c.voided).where(
-                sessions.c.intervention_id == intervention_id, sessions.c.session_id == session_id
-            ),
-            send_first=False,
-        ).first()
-        found = None if row is None else SessionMarks(*row)
+    found = batch.as_written(
+        (sessions.name, intervention_id, session_id),
+        sa.select(sessions.c.delivered_on, sessions.c.marks, sessions.c.voided).where(
+            sessions.c.intervention_id == intervention_id, sessions.c.session_id == session_id
+        ),
+        SessionMarks._make,
+    )
     if found is not None and not found.voided:
         count_marks(batch, intervention_id, found.delivered_on, found.marks, sign=-1)
     return found
